@@ -1,0 +1,35 @@
+import { oneOf, port, string, url } from './variable';
+
+/** Variables every service shares; each service spreads the groups it uses into its own spec. */
+
+export const brokerVariables = {
+  AMQP_URL: url({
+    description: 'RabbitMQ connection URL',
+    devDefault: 'amqp://guest:guest@127.0.0.1:5672',
+    protocols: ['amqp', 'amqps'],
+    secret: true,
+  }),
+};
+
+export const storeVariables = {
+  MONGODB_URL: url({
+    description: "MongoDB connection URL; each service uses its own database on it",
+    devDefault: 'mongodb://127.0.0.1:27017',
+    protocols: ['mongodb', 'mongodb+srv'],
+    secret: true,
+  }),
+};
+
+export const logVariables = {
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    description: 'Minimum level of the structured (JSON) logs',
+    default: 'info',
+  }),
+};
+
+export function httpVariables(defaultPort: number) {
+  return {
+    HOST: string({ description: 'Address the HTTP server listens on', default: '0.0.0.0' }),
+    PORT: port({ description: 'Port the HTTP server listens on', default: String(defaultPort) }),
+  };
+}

@@ -1,0 +1,15 @@
+export { loadConfig } from './load-config';
+export { ConfigError, type VariableProblem } from './config-error';
+export {
+  boolean,
+  integer,
+  oneOf,
+  optionalString,
+  port,
+  string,
+  url,
+  type ConfigOf,
+  type Variable,
+  type VariableSpec,
+} from './variable';
+export { brokerVariables, httpVariables, logVariables, storeVariables } from './common-variables';

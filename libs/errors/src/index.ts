@@ -1,0 +1,2 @@
+export { AppError, TransientError, PermanentError } from './app-error';
+export { isRetryable, errorCode, describeError } from './classify';
