@@ -13,7 +13,7 @@ export const brokerVariables = {
 
 export const storeVariables = {
   MONGODB_URL: url({
-    description: "MongoDB connection URL; each service uses its own database on it",
+    description: 'MongoDB connection URL; each service uses its own database on it',
     devDefault: 'mongodb://127.0.0.1:27017',
     protocols: ['mongodb', 'mongodb+srv'],
     secret: true,

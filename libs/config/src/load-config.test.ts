@@ -15,7 +15,12 @@ const spec = {
   ...brokerVariables,
   ...storeVariables,
   ...httpVariables(3001),
-  RETRY_LIMIT: integer({ description: 'Attempts before giving up', default: '8', min: 1, max: 100 }),
+  RETRY_LIMIT: integer({
+    description: 'Attempts before giving up',
+    default: '8',
+    min: 1,
+    max: 100,
+  }),
   PAUSED: boolean({ description: 'Start paused', default: 'false' }),
   MODE: oneOf(['fhir', 'worklist'], { description: 'Message type', default: 'fhir' }),
   RELAY_KEY: string({ description: 'Send key', devDefault: 'dev-key', secret: true }),
@@ -70,9 +75,21 @@ describe('loadConfig', () => {
 
   it('names every invalid variable at once, with the reason and the value given', () => {
     const problems = problemsOf(() =>
-      loadConfig(spec, { PORT: '70000', RETRY_LIMIT: 'many', PAUSED: 'maybe', MODE: 'hl7', MONGODB_URL: 'http://x' }),
+      loadConfig(spec, {
+        PORT: '70000',
+        RETRY_LIMIT: 'many',
+        PAUSED: 'maybe',
+        MODE: 'hl7',
+        MONGODB_URL: 'http://x',
+      }),
     );
-    expect(Object.keys(problems).sort()).toEqual(['MODE', 'MONGODB_URL', 'PAUSED', 'PORT', 'RETRY_LIMIT']);
+    expect(Object.keys(problems).sort()).toEqual([
+      'MODE',
+      'MONGODB_URL',
+      'PAUSED',
+      'PORT',
+      'RETRY_LIMIT',
+    ]);
     expect(problems.PORT).toBe('must be at most 65535 (got "70000")');
     expect(problems.RETRY_LIMIT).toContain('must be a whole number');
     expect(problems.PAUSED).toContain('must be true or false');
@@ -82,11 +99,15 @@ describe('loadConfig', () => {
   });
 
   it('refuses a value that is not a URL at all', () => {
-    expect(problemsOf(() => loadConfig(spec, { AMQP_URL: 'not a url' })).AMQP_URL).toBe('must be a URL');
+    expect(problemsOf(() => loadConfig(spec, { AMQP_URL: 'not a url' })).AMQP_URL).toBe(
+      'must be a URL',
+    );
   });
 
   it('in production, does not fall back to development defaults and names what is missing', () => {
-    const problems = problemsOf(() => loadConfig(spec, { NODE_ENV: 'production', RELAY_KEY: 's3cret' }));
+    const problems = problemsOf(() =>
+      loadConfig(spec, { NODE_ENV: 'production', RELAY_KEY: 's3cret' }),
+    );
     expect(Object.keys(problems).sort()).toEqual(['AMQP_URL', 'MONGODB_URL']);
     expect(problems.AMQP_URL).toBe(
       'is required but not set (RabbitMQ connection URL); development default is not used in production',
@@ -95,7 +116,12 @@ describe('loadConfig', () => {
 
   it('treats an empty value as not set', () => {
     const problems = problemsOf(() =>
-      loadConfig(spec, { NODE_ENV: 'production', AMQP_URL: '', MONGODB_URL: 'mongodb://db', RELAY_KEY: '' }),
+      loadConfig(spec, {
+        NODE_ENV: 'production',
+        AMQP_URL: '',
+        MONGODB_URL: 'mongodb://db',
+        RELAY_KEY: '',
+      }),
     );
     expect(Object.keys(problems).sort()).toEqual(['AMQP_URL', 'RELAY_KEY']);
   });

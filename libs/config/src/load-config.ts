@@ -8,7 +8,10 @@ type Environment = Readonly<Record<string, string | undefined>>;
  * Returns a frozen, typed configuration or throws a ConfigError naming every missing or invalid
  * variable (values of secrets are never echoed).
  */
-export function loadConfig<S extends VariableSpec>(spec: S, env: Environment = process.env): ConfigOf<S> {
+export function loadConfig<S extends VariableSpec>(
+  spec: S,
+  env: Environment = process.env,
+): ConfigOf<S> {
   const production = env.NODE_ENV === 'production';
   const config: Record<string, unknown> = {};
   const problems: VariableProblem[] = [];
@@ -28,7 +31,9 @@ export function loadConfig<S extends VariableSpec>(spec: S, env: Environment = p
       problems.push({
         variable: name,
         problem: `is required but not set (${variable.description})${
-          production && variable.devDefault !== undefined ? '; development default is not used in production' : ''
+          production && variable.devDefault !== undefined
+            ? '; development default is not used in production'
+            : ''
         }`,
       });
       continue;

@@ -30,7 +30,9 @@ export function string(options: Options): Variable<string> {
   return { ...options, schema: z.string().min(1, 'must not be empty') };
 }
 
-export function optionalString(options: Omit<Options, 'default' | 'devDefault'>): Variable<string | undefined> {
+export function optionalString(
+  options: Omit<Options, 'default' | 'devDefault'>,
+): Variable<string | undefined> {
   return { ...options, schema: z.string().min(1).optional() };
 }
 
@@ -49,7 +51,8 @@ export function url(options: Options & { protocols: readonly string[] }): Variab
       .string()
       .refine((value) => URL.canParse(value), 'must be a URL')
       .refine(
-        (value) => !URL.canParse(value) || protocols.includes(new URL(value).protocol.replace(/:$/, '')),
+        (value) =>
+          !URL.canParse(value) || protocols.includes(new URL(value).protocol.replace(/:$/, '')),
         `must use ${protocols.map((p) => `${p}://`).join(' or ')}`,
       ),
   };

@@ -3,7 +3,9 @@ import { PermanentError, TransientError, describeError, errorCode, isRetryable }
 describe('error classification', () => {
   it('trusts our own errors to say whether a retry helps', () => {
     expect(isRetryable(new TransientError('broker_unavailable', 'broker down'))).toBe(true);
-    expect(isRetryable(new PermanentError('unknown_appointment', 'no such appointment'))).toBe(false);
+    expect(isRetryable(new PermanentError('unknown_appointment', 'no such appointment'))).toBe(
+      false,
+    );
   });
 
   it('treats foreign errors as transient, since retries are bounded', () => {

@@ -1,0 +1,31 @@
+export {
+  createMessage,
+  defineContract,
+  parseMessage,
+  type AnyContract,
+  type Contract,
+  type ContractKind,
+  type DataOf,
+  type Envelope,
+  type MessageOf,
+  type MessageOptions,
+  type ParseResult,
+} from './contract';
+export { ContractViolation, type Violation } from './contract-violation';
+export { allContracts } from './registry';
+
+export { Actor, CalendarDate, Id, Instant } from './values/identifiers';
+export { NhsNumber, isValidNhsNumber } from './values/nhs-number';
+export { ParticipantSnapshot, Sex } from './values/participant';
+export { AccessionNumber } from './values/accession-number';
+
+export { SendToModality } from './commands/send-to-modality';
+export { AppointmentSentToModality } from './events/appointment-sent-to-modality';
+export { MAX_PAYLOAD_BYTES, MessageReady } from './events/message-ready';
+export {
+  FailurePhase,
+  MessageConfirmed,
+  MessageDelivered,
+  MessageFailed,
+} from './events/message-outcomes';
+export { ModalityEventKind, ModalityEventReported } from './events/modality-event-reported';
