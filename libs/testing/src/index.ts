@@ -1,0 +1,29 @@
+export {
+  getMongoDb,
+  MONGODB_URL_EXAMPLE,
+  type GetMongoDbOptions,
+  type MongoDb,
+  type MongoDbKind,
+} from './mongodb';
+export {
+  getRabbitMq,
+  AMQP_URL_EXAMPLE,
+  type GetRabbitMqOptions,
+  type RabbitMq,
+  type RabbitMqKind,
+} from './rabbitmq';
+export { startMongoStandIn, mongoStandInScript, type MongoStandInOptions } from './mongo-stand-in';
+export { isContainerRuntimeReachable, type ContainerRuntimeProbe } from './container-runtime';
+export {
+  closeConnectionsNamed,
+  listConnections,
+  parseConnections,
+  rabbitmqctl,
+  restartBroker,
+  type BrokerConnection,
+  type RabbitmqctlOptions,
+} from './rabbitmqctl';
+export { uniqueDbName, uniqueName } from './unique-name';
+export { useMongoDb, useRabbitMq } from './jest-hooks';
+export { RabbitmqctlError, TestEnvironmentError } from './errors';
+export type { Environment, StartedService } from './started-service';
