@@ -1,0 +1,93 @@
+/**
+ * The URLs of the Hybrid Connections protocol, built from an endpoint and an entity path.
+ *
+ * The endpoint alone decides where the code talks to: `wss://<namespace>.servicebus.windows.net`
+ * for Azure, `ws://127.0.0.1:<port>` for the emulator.
+ */
+
+export type RelayAction = 'listen' | 'connect' | 'accept' | 'request';
+
+export interface RelayAddressOptions {
+  readonly endpoint: string;
+  /** The hybrid connection's name, optionally followed by `/suffix` for connect. */
+  readonly path: string;
+  readonly action: 'listen' | 'connect';
+  /** `sb-hc-id`, for end-to-end diagnostic tracing. */
+  readonly id?: string;
+  /** A SAS token, sent as `sb-hc-token` (omit it when it travels in a header instead). */
+  readonly token?: string;
+  /** Extra application query parameters (connect only; passed through to the listener). */
+  readonly query?: Readonly<Record<string, string>>;
+}
+
+/** Parses and checks an endpoint: ws:// or wss://, no path. */
+export function parseEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new TypeError(`relay endpoint "${endpoint}" is not a URL`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new TypeError(`relay endpoint "${endpoint}" must use ws:// or wss://`);
+  }
+  if (url.pathname !== '/' && url.pathname !== '') {
+    throw new TypeError(`relay endpoint "${endpoint}" must not have a path`);
+  }
+  return url;
+}
+
+function encodePath(path: string): string {
+  return path
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .map(encodeURIComponent)
+    .join('/');
+}
+
+/** `{endpoint}/$hc/{path}?sb-hc-action=...[&sb-hc-id=...][&sb-hc-token=...]` */
+export function hybridConnectionUrl({
+  endpoint,
+  path,
+  action,
+  id,
+  token,
+  query,
+}: RelayAddressOptions): string {
+  const url = parseEndpoint(endpoint);
+  url.pathname = `/$hc/${encodePath(path)}`;
+  for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
+  url.searchParams.set('sb-hc-action', action);
+  if (id) url.searchParams.set('sb-hc-id', id);
+  if (token) url.searchParams.set('sb-hc-token', token);
+  return url.toString();
+}
+
+/**
+ * The resource a token is signed for: `http(s)://{host}/{entity}`. Azure's clients sign the
+ * `https` form for wss endpoints; the emulator checks only the path, so the same rule fits it.
+ */
+export function resourceUri(endpoint: string, path: string): string {
+  const url = parseEndpoint(endpoint);
+  const scheme = url.protocol === 'wss:' ? 'https' : 'http';
+  const entity = encodePath(path).split('/')[0] ?? '';
+  return `${scheme}://${url.host}/${entity}`;
+}
+
+/** The HTTP-mode address of an entity: `http(s)://{host}/{path}` (no `$hc`). */
+export function httpUrl(endpoint: string, path: string): string {
+  const url = parseEndpoint(endpoint);
+  const scheme = url.protocol === 'wss:' ? 'https' : 'http';
+  return `${scheme}://${url.host}/${encodePath(path)}`;
+}
+
+/**
+ * The rejection form of an accept address: the address as given, with
+ * `sb-hc-statusCode` and `sb-hc-statusDescription` appended.
+ */
+export function rejectionUrl(acceptAddress: string, statusCode: number, description: string) {
+  const url = new URL(acceptAddress);
+  url.searchParams.set('sb-hc-statusCode', String(statusCode));
+  url.searchParams.set('sb-hc-statusDescription', description);
+  return url.toString();
+}
