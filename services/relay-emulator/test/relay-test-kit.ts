@@ -1,0 +1,75 @@
+import { RelayListener, type ListenerOptions, type ListenerState } from '@mbs/relay';
+import { createRelayEmulator, type RelayEmulator, type RelayEmulatorOptions } from '../src/index';
+
+/** The dev keys of the default `gateway-local` hybrid connection (see the README). */
+export const PATH = 'gateway-local';
+export const LISTEN_KEY = { keyName: 'listen', key: 'dev-listen-key-not-secret' } as const;
+export const SEND_KEY = { keyName: 'send', key: 'dev-send-key-not-secret' } as const;
+export const MANAGE_KEY = { keyName: 'manage', key: 'dev-manage-key-not-secret' } as const;
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+
+/** Registers something to undo after the current test, in reverse order. */
+export function onCleanup(cleanup: () => Promise<unknown> | unknown): void {
+  cleanups.push(cleanup);
+}
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+export async function startEmulator(options: RelayEmulatorOptions = {}): Promise<RelayEmulator> {
+  const emulator = await createRelayEmulator(options);
+  onCleanup(() => emulator.close());
+  return emulator;
+}
+
+/** A listener with short timings, stopped after the test. */
+export function startListener(
+  emulator: { url: string },
+  options: Partial<ListenerOptions> = {},
+): RelayListener {
+  const listener = new RelayListener({
+    endpoint: emulator.url,
+    path: PATH,
+    ...LISTEN_KEY,
+    backoff: { initialDelayMs: 20, maxDelayMs: 200 },
+    handshakeTimeoutMs: 5000,
+    ...options,
+  } as ListenerOptions);
+  listener.start();
+  onCleanup(() => listener.stop());
+  return listener;
+}
+
+/** Records every state a listener goes through. */
+export function recordStates(listener: RelayListener): ListenerState[] {
+  const states: ListenerState[] = [];
+  listener.on('state', (status) => states.push(status.state));
+  return states;
+}
+
+/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
+export async function eventually(
+  check: () => boolean,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves with the error a promise rejects with; fails the test when it resolves. */
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the promise to reject');
+}
