@@ -1,0 +1,21 @@
+export {
+  connectStore,
+  type ConnectStoreOptions,
+  type Store,
+  type StoreHealth,
+  type StoreRetryOptions,
+} from './connect-store';
+export {
+  applyOnce,
+  appliedKeysDefinition,
+  APPLIED_KEYS,
+  DEFAULT_KEEP_KEYS,
+  type ApplyOnceChange,
+  type ApplyOnceOutcome,
+  type ApplyOnceResult,
+} from './apply-once';
+export { insertOnce, type InsertOnceResult } from './insert-once';
+export { isDuplicateIdError, isDuplicateKeyError } from './duplicate-key';
+export { keyToObjectId } from './key-to-object-id';
+export { backoffDelay, type BackoffOptions } from './backoff';
+export { redactCredentials, storeHost } from './store-host';

@@ -1,0 +1,32 @@
+import { backoffDelay } from './backoff';
+import { redactCredentials, storeHost } from './store-host';
+
+describe('naming the store in logs without its credentials', () => {
+  it.each([
+    ['mongodb://127.0.0.1:27017', '127.0.0.1:27017'],
+    ['mongodb://user:p%40ss@db.internal:27017/app?authSource=admin', 'db.internal:27017'],
+    ['mongodb://u:p@a:27017,b:27017/app?replicaSet=rs0', 'a:27017,b:27017'],
+    ['mongodb+srv://u:p@cluster0.example.net/app', 'cluster0.example.net'],
+  ])('%s -> %s', (url, host) => {
+    expect(storeHost(url)).toBe(host);
+  });
+
+  it('redacts credentials inside any message', () => {
+    expect(redactCredentials('failed for mongodb://u:secret@h:1/db and amqp://g:g@x')).toBe(
+      'failed for mongodb://***@h:1/db and amqp://***@x',
+    );
+  });
+});
+
+describe('backoff between connection attempts', () => {
+  const options = { initialDelayMs: 100, maxDelayMs: 1_000 };
+
+  it('grows exponentially up to the ceiling, with at most half of it random', () => {
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, options, () => 1))).toEqual([
+      100, 200, 400, 800, 1_000, 1_000,
+    ]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, options, () => 0))).toEqual([
+      50, 100, 200, 400, 500, 500,
+    ]);
+  });
+});
