@@ -47,20 +47,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const { CongoServer } = await import('@push.rocks/smartmongo/dist_ts/congodb/index.js');
 
 const server = new CongoServer({ port, host: values.host, storage: 'memory' });
-try {
-  await server.start();
-} catch (error) {
-  process.stderr.write(
-    `mongo-stand-in: could not listen on ${values.host}:${port}: ${error?.message ?? error}\n`,
-  );
-  process.exit(1);
-}
 
-// CongoServer reports the port it was asked for; with --port 0 the real one is on its net.Server.
-const address = server.server?.address?.();
-const actualPort = typeof address === 'object' && address ? address.port : port;
-process.stdout.write(`ready mongodb://${values.host}:${actualPort}\n`);
-
+// Signal handlers go in before the ready line: a parent may signal the moment it reads it.
 let stopping = false;
 async function stop(reason) {
   if (stopping) {
@@ -85,4 +73,20 @@ if (values['stop-on-stdin-close']) {
   process.stdin.on('end', () => void stop('stdin closed'));
   process.stdin.on('error', () => void stop('stdin error'));
   process.stdin.resume();
+}
+
+try {
+  await server.start();
+} catch (error) {
+  process.stderr.write(
+    `mongo-stand-in: could not listen on ${values.host}:${port}: ${error?.message ?? error}\n`,
+  );
+  process.exit(1);
+}
+
+if (!stopping) {
+  // CongoServer reports the port it was asked for; with --port 0 the real one is on its net.Server.
+  const address = server.server?.address?.();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  process.stdout.write(`ready mongodb://${values.host}:${actualPort}\n`);
 }
