@@ -57,7 +57,14 @@ export function openRelaySocket(url: string, options: OpenSocketOptions): Promis
         socket.terminate();
         reject(error);
       } else {
+        // Frames can arrive in the same TCP read as the handshake answer (a relay sends the
+        // HTTP-mode request at once) and would be emitted before the caller's `await` resumes and
+        // attaches its handlers. Hold them until the caller has run.
+        socket.pause();
         resolve(socket);
+        setImmediate(() => {
+          if (socket.readyState === WebSocket.OPEN) socket.resume();
+        });
       }
     };
     const timer = setTimeout(() => {

@@ -12,6 +12,8 @@ export type ConnectOptions = RelayCredentials & {
   readonly path: string;
   /** `sb-hc-id`: shows in the listener's accept and in Azure's diagnostics. */
   readonly id?: string;
+  /** Application query parameters, passed through to the listener in the accept address. */
+  readonly query?: Readonly<Record<string, string>>;
   /** Give up when the connection is not accepted end to end within this time. Default 30 000 ms
    *  (Azure holds a sender at most ~30 s while the listener accepts). */
   readonly timeoutMs?: number;
@@ -40,6 +42,7 @@ export async function connectToRelay(options: ConnectOptions): Promise<WebSocket
     path: options.path,
     action: 'connect',
     id: options.id,
+    query: options.query,
     token: inHeader ? undefined : token,
   });
   const started = Date.now();

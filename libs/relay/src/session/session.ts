@@ -55,6 +55,7 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
   private readonly pending = new Map<string, Pending>();
   private handler: FrameHandler | undefined;
   private closedInfo: SessionClosed | undefined;
+  private localCloseCause: SessionClosed | undefined;
   /** Resolves when the socket has closed, whoever closed it. */
   readonly closed: Promise<SessionClosed>;
 
@@ -71,13 +72,24 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
 
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('error', (error) => {
-      // ws closes the socket itself after an error (1009 for an oversized frame); log only.
+      // ws closes the socket itself after an error (1009 for an oversized frame) and then
+      // reports 1006 here; remember the real cause so the close says what happened.
+      if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.localCloseCause = {
+          code: CloseCode.messageTooBig,
+          reason: `received a frame over the maximum of ${this.maxFrameBytes} bytes`,
+        };
+      }
       this.logger.warn(
         { session: this.name, err: error.message, code: (error as { code?: string }).code },
         'relay session socket error',
       );
     });
-    socket.on('close', (code, reason) => this.onClose(code, reason.toString()));
+    socket.on('close', (code, reason) =>
+      code === 1006 && this.localCloseCause
+        ? this.onClose(this.localCloseCause.code, this.localCloseCause.reason)
+        : this.onClose(code, reason.toString()),
+    );
     if (socket.readyState === WebSocket.CLOSED) this.onClose(1006, 'socket already closed');
   }
 

@@ -1,0 +1,431 @@
+import {
+  RelayEntityNotFoundError,
+  RelayForbiddenError,
+  RelayListenerBusyError,
+  RelayNoListenerError,
+  RelayRejectedError,
+  RelayTimeoutError,
+  RelayUnauthorizedError,
+  RelayUnavailableError,
+  acceptMessageSchema,
+  connectToRelay,
+  createSasToken,
+  hybridConnectionUrl,
+  openRelaySession,
+  openRelaySocket,
+  resourceUri,
+  type AcceptMessage,
+} from '@mbs/relay';
+import type WebSocket from 'ws';
+import {
+  LISTEN_KEY,
+  MANAGE_KEY,
+  PATH,
+  SEND_KEY,
+  eventually,
+  rejectionOf,
+  startEmulator,
+  startListener,
+  onCleanup,
+} from './relay-test-kit';
+
+/** A listener that echoes every frame back, so a test can prove a connection carries data. */
+function echoListener(emulator: { url: string }) {
+  return startListener(emulator, {
+    onConnection: (socket) =>
+      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })),
+  });
+}
+
+async function echoes(socket: WebSocket, text: string): Promise<string> {
+  const reply = new Promise<string>((resolve) =>
+    socket.once('message', (data) => resolve(data.toString())),
+  );
+  socket.send(text);
+  return reply;
+}
+
+/** A control channel opened by hand, to see exactly what the service sends. */
+async function rawControlChannel(
+  endpoint: string,
+): Promise<{ socket: WebSocket; accepts: AcceptMessage[] }> {
+  const token = createSasToken({ resourceUri: resourceUri(endpoint, PATH), ...LISTEN_KEY });
+  const socket = await openRelaySocket(
+    hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token }),
+    {
+      phase: 'handshake',
+      purpose: 'raw listener',
+      timeoutMs: 3000,
+    },
+  );
+  onCleanup(() => socket.terminate());
+  const accepts: AcceptMessage[] = [];
+  socket.on('message', (data) =>
+    accepts.push(acceptMessageSchema.parse(JSON.parse(data.toString()))),
+  );
+  return { socket, accepts };
+}
+
+describe('relay handshakes (emulator over real sockets)', () => {
+  it('joins a sender to a listener, and frames flow both ways', async () => {
+    const emulator = await startEmulator();
+    await echoListener(emulator).waitUntilOnline(3000);
+    const socket = await connectToRelay({
+      endpoint: emulator.url,
+      path: PATH,
+      ...SEND_KEY,
+      timeoutMs: 3000,
+    });
+    onCleanup(() => socket.terminate());
+    expect(await echoes(socket, 'hello hospital')).toBe('hello hospital');
+  });
+
+  it('takes the token in the ServiceBusAuthorization header as well as in sb-hc-token', async () => {
+    const emulator = await startEmulator();
+    await echoListener(emulator).waitUntilOnline(3000);
+    const socket = await connectToRelay({
+      endpoint: emulator.url,
+      path: PATH,
+      ...SEND_KEY,
+      tokenIn: 'header',
+      timeoutMs: 3000,
+    });
+    onCleanup(() => socket.terminate());
+    expect(await echoes(socket, 'via header')).toBe('via header');
+  });
+
+  it('lets a Manage key both listen and send', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, {
+      ...MANAGE_KEY,
+      onConnection: (socket) => socket.on('message', (data) => socket.send(data)),
+    });
+    await listener.waitUntilOnline(3000);
+    const socket = await connectToRelay({
+      endpoint: emulator.url,
+      path: PATH,
+      ...MANAGE_KEY,
+      timeoutMs: 3000,
+    });
+    onCleanup(() => socket.terminate());
+    expect(await echoes(socket, 'managed')).toBe('managed');
+  });
+
+  it.each([
+    ['a wrong key', { keyName: 'send', key: 'not-the-key' }, /signature does not match/],
+    ['an unknown key name', { keyName: 'nobody', key: 'x' }, /unknown key name "nobody"/],
+  ])('refuses a sender with %s: 401, permanent', async (_what, credentials, reason) => {
+    const emulator = await startEmulator();
+    await echoListener(emulator).waitUntilOnline(3000);
+    const error = await rejectionOf(
+      connectToRelay({ endpoint: emulator.url, path: PATH, ...credentials, timeoutMs: 3000 }),
+    );
+    expect(error).toBeInstanceOf(RelayUnauthorizedError);
+    expect(error).toMatchObject({
+      code: 'relay_unauthorized',
+      retryable: false,
+      statusCode: 401,
+      phase: 'handshake',
+    });
+    expect(error.message).toMatch(reason);
+  });
+
+  it('refuses an expired token with 401', async () => {
+    const emulator = await startEmulator();
+    const expired = createSasToken({
+      resourceUri: resourceUri(emulator.url, PATH),
+      ...SEND_KEY,
+      ttlSeconds: 60,
+      now: Date.now() - 120_000,
+    });
+    const error = await rejectionOf(
+      connectToRelay({
+        endpoint: emulator.url,
+        path: PATH,
+        tokenProvider: () => ({ token: expired, expiresAt: 0 }),
+        timeoutMs: 3000,
+      }),
+    );
+    expect(error).toBeInstanceOf(RelayUnauthorizedError);
+    expect(error.message).toMatch(/token expired at/);
+  });
+
+  it('refuses a missing token and a token for another hybrid connection with 401', async () => {
+    const emulator = await startEmulator();
+    const missing = await openRelaySocket(
+      hybridConnectionUrl({ endpoint: emulator.url, path: PATH, action: 'connect' }),
+      {
+        phase: 'handshake',
+        purpose: 'no token',
+        timeoutMs: 3000,
+      },
+    ).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(RelayUnauthorizedError);
+    expect((missing as Error).message).toMatch(/no token was given/);
+
+    const other = createSasToken({ resourceUri: `http://127.0.0.1/another-hc`, ...SEND_KEY });
+    const error = await rejectionOf(
+      connectToRelay({
+        endpoint: emulator.url,
+        path: PATH,
+        tokenProvider: () => ({ token: other, expiresAt: 0 }),
+      }),
+    );
+    expect(error).toBeInstanceOf(RelayUnauthorizedError);
+    expect(error.message).toMatch(/not for hybrid connection "gateway-local"/);
+  });
+
+  it('refuses a Listen key for sending and a Send key for listening with 403, permanent', async () => {
+    const emulator = await startEmulator();
+    await echoListener(emulator).waitUntilOnline(3000);
+    const sending = await rejectionOf(
+      connectToRelay({ endpoint: emulator.url, path: PATH, ...LISTEN_KEY }),
+    );
+    expect(sending).toBeInstanceOf(RelayForbiddenError);
+    expect(sending).toMatchObject({ code: 'relay_forbidden', retryable: false, statusCode: 403 });
+    expect(sending.message).toMatch(/does not have the Send right/);
+
+    const listener = startListener(emulator, { ...SEND_KEY });
+    await eventually(() => listener.status.lastError !== undefined, 'the listener to fail');
+    expect(listener.status.state).toBe('reconnecting');
+    expect(listener.status.lastError).toBeInstanceOf(RelayForbiddenError);
+    expect(listener.status.lastError?.message).toMatch(/does not have the Listen right/);
+  });
+
+  it('refuses an unknown hybrid connection with 404, permanent', async () => {
+    const emulator = await startEmulator();
+    const error = await rejectionOf(
+      connectToRelay({ endpoint: emulator.url, path: 'no-such-hc', ...SEND_KEY }),
+    );
+    expect(error).toBeInstanceOf(RelayEntityNotFoundError);
+    expect(error).toMatchObject({
+      code: 'relay_entity_not_found',
+      retryable: false,
+      statusCode: 404,
+    });
+  });
+
+  it('tells a sender clearly that no listener is connected, and that a retry can help', async () => {
+    const emulator = await startEmulator();
+    const error = await rejectionOf(
+      connectToRelay({ endpoint: emulator.url, path: PATH, ...SEND_KEY }),
+    );
+    expect(error).toBeInstanceOf(RelayNoListenerError);
+    expect(error).toMatchObject({ code: 'relay_no_listener', retryable: true, statusCode: 404 });
+    expect(error.message).toMatch(/no listeners connected/i);
+  });
+
+  it('times a sender out with 504 when the listener never takes the connection', async () => {
+    const emulator = await startEmulator({ rendezvousTtlMs: 200 });
+    await rawControlChannel(emulator.url); // gets the accept and ignores it
+    const error = await rejectionOf(
+      connectToRelay({ endpoint: emulator.url, path: PATH, ...SEND_KEY, timeoutMs: 5000 }),
+    );
+    expect(error).toBeInstanceOf(RelayTimeoutError);
+    expect(error).toMatchObject({ code: 'relay_timeout', retryable: true, statusCode: 504 });
+  });
+
+  it('gives up on its own after timeoutMs, naming the handshake phase', async () => {
+    const emulator = await startEmulator();
+    await rawControlChannel(emulator.url);
+    const error = await rejectionOf(
+      connectToRelay({ endpoint: emulator.url, path: PATH, ...SEND_KEY, timeoutMs: 150 }),
+    );
+    expect(error).toBeInstanceOf(RelayTimeoutError);
+    expect(error).toMatchObject({ phase: 'handshake', statusCode: undefined });
+  });
+
+  it('reports an unreachable relay as unavailable, worth retrying', async () => {
+    const emulator = await startEmulator();
+    const endpoint = emulator.url;
+    await emulator.close();
+    const error = await rejectionOf(
+      connectToRelay({ endpoint, path: PATH, ...SEND_KEY, timeoutMs: 3000 }),
+    );
+    expect(error).toBeInstanceOf(RelayUnavailableError);
+    expect(error).toMatchObject({ code: 'relay_unavailable', retryable: true });
+  });
+
+  it('passes a listener rejection (sb-hc-statusCode) to the sender; the rejection itself gets 410', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, {
+      shouldAccept: (info) =>
+        info.connectHeaders['x-gateway-busy'] === 'yes'
+          ? { statusCode: 429, statusDescription: 'Gateway is restarting' }
+          : { statusCode: 409, statusDescription: 'Unknown dispatcher' },
+      onConnection: () => undefined,
+    });
+    await listener.waitUntilOnline(3000);
+
+    const refused = await rejectionOf(
+      connectToRelay({ endpoint: emulator.url, path: PATH, ...SEND_KEY }),
+    );
+    expect(refused).toBeInstanceOf(RelayRejectedError);
+    expect(refused).toMatchObject({ code: 'relay_rejected', retryable: false, statusCode: 409 });
+    expect(refused.message).toMatch(/Unknown dispatcher/);
+
+    const busy = await rejectionOf(
+      connectToRelay({
+        endpoint: emulator.url,
+        path: PATH,
+        ...SEND_KEY,
+        headers: { 'x-gateway-busy': 'yes' },
+      }),
+    );
+    expect(busy).toBeInstanceOf(RelayListenerBusyError);
+    expect(busy).toMatchObject({ code: 'relay_listener_busy', retryable: true, statusCode: 429 });
+    expect(busy.message).toMatch(/Gateway is restarting/);
+  });
+
+  it('sends an accept shaped as the document shows, with a single-use address', async () => {
+    const emulator = await startEmulator();
+    const { accepts } = await rawControlChannel(emulator.url);
+    const sender = connectToRelay({
+      endpoint: emulator.url,
+      path: `${PATH}/orders`,
+      ...SEND_KEY,
+      id: 'dispatcher-42',
+      query: { hospital: 'rxx' },
+      headers: { 'X-Trace': 't1' },
+    });
+    await eventually(() => accepts.length === 1, 'an accept');
+    const { accept } = accepts[0]!;
+    expect(accept.id).toBe('dispatcher-42');
+    expect(accept.connectHeaders['x-trace']).toBe('t1');
+    expect(JSON.stringify(accept.connectHeaders)).not.toMatch(/SharedAccessSignature/);
+    const address = new URL(accept.address);
+    expect(address.pathname).toBe(`/$hc/${PATH}/orders`);
+    expect(address.searchParams.get('sb-hc-action')).toBe('accept');
+    expect(address.searchParams.get('sb-hc-token')).toBeNull();
+    expect(address.searchParams.get('hospital')).toBe('rxx');
+
+    const accepted = await openRelaySocket(accept.address, {
+      phase: 'rendezvous',
+      purpose: 'accept',
+      timeoutMs: 3000,
+    });
+    onCleanup(() => accepted.terminate());
+    const socket = await sender;
+    onCleanup(() => socket.terminate());
+    const got = new Promise<string>((resolve) =>
+      accepted.once('message', (data) => resolve(data.toString())),
+    );
+    socket.send('through the rendezvous');
+    expect(await got).toBe('through the rendezvous');
+
+    const again = await rejectionOf(
+      openRelaySocket(accept.address, { phase: 'rendezvous', purpose: 'reuse', timeoutMs: 3000 }),
+    );
+    expect(again).toBeInstanceOf(RelayForbiddenError);
+  });
+
+  it('expires an accept address that is not used in time (403)', async () => {
+    const emulator = await startEmulator({ rendezvousTtlMs: 100 });
+    const { accepts } = await rawControlChannel(emulator.url);
+    const sender = rejectionOf(connectToRelay({ endpoint: emulator.url, path: PATH, ...SEND_KEY }));
+    await eventually(() => accepts.length === 1, 'an accept');
+    expect(await sender).toBeInstanceOf(RelayTimeoutError);
+    const late = await rejectionOf(
+      openRelaySocket(accepts[0]!.accept.address, {
+        phase: 'rendezvous',
+        purpose: 'late accept',
+        timeoutMs: 3000,
+      }),
+    );
+    expect(late).toBeInstanceOf(RelayForbiddenError);
+  });
+
+  it('refuses an unrecognised action with 400 and a path outside $hc with 404', async () => {
+    const emulator = await startEmulator();
+    const bad = await rejectionOf(
+      openRelaySocket(`${emulator.url}/$hc/${PATH}?sb-hc-action=dance`, {
+        phase: 'handshake',
+        purpose: 'x',
+        timeoutMs: 3000,
+      }),
+    );
+    expect(bad).toBeInstanceOf(RelayRejectedError);
+    expect(bad).toMatchObject({ statusCode: 400 });
+    const outside = await rejectionOf(
+      openRelaySocket(`${emulator.url}/${PATH}?sb-hc-action=connect`, {
+        phase: 'handshake',
+        purpose: 'x',
+        timeoutMs: 3000,
+      }),
+    );
+    expect(outside).toBeInstanceOf(RelayEntityNotFoundError);
+  });
+
+  it('lets anonymous senders in only where client authorization is off', async () => {
+    const emulator = await startEmulator({
+      entities: [
+        {
+          path: 'open-hc',
+          requiresClientAuthorization: false,
+          keys: [{ name: 'listen', key: 'k', rights: ['Listen'] }],
+        },
+      ],
+    });
+    const listener = startListener(emulator, {
+      path: 'open-hc',
+      keyName: 'listen',
+      key: 'k',
+      onConnection: (socket) => socket.on('message', (data) => socket.send(data)),
+    });
+    await listener.waitUntilOnline(3000);
+    const socket = await openRelaySocket(
+      hybridConnectionUrl({ endpoint: emulator.url, path: 'open-hc', action: 'connect' }),
+      {
+        phase: 'handshake',
+        purpose: 'anonymous sender',
+        timeoutMs: 3000,
+      },
+    );
+    onCleanup(() => socket.terminate());
+    expect(await echoes(socket, 'anonymous')).toBe('anonymous');
+  });
+
+  it('spreads connections over several listeners in turn', async () => {
+    const emulator = await startEmulator();
+    const counts = [0, 0, 0];
+    const listeners = counts.map((_, index) =>
+      startListener(emulator, {
+        id: `listener-${index}`,
+        onSession: (session) => {
+          counts[index] = (counts[index] ?? 0) + 1;
+          session.onFrame((frame, s) => void s.send({ kind: 'ack', replyTo: frame.id }));
+        },
+      }),
+    );
+    await Promise.all(listeners.map((listener) => listener.waitUntilOnline(3000)));
+    expect(emulator.listenerCount(PATH)).toBe(3);
+    for (let i = 0; i < 9; i += 1) {
+      const session = await openRelaySession({
+        endpoint: emulator.url,
+        path: PATH,
+        ...SEND_KEY,
+        timeoutMs: 3000,
+      });
+      await session.request({ kind: 'deliver' }, { timeoutMs: 2000 });
+      await session.close();
+    }
+    expect(counts).toEqual([3, 3, 3]);
+  });
+
+  it('closes an established connection on the sender side with 1000 when the listener closes it', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, {
+      onConnection: (socket) => socket.on('message', () => socket.close(1000)),
+    });
+    await listener.waitUntilOnline(3000);
+    const socket = await connectToRelay({
+      endpoint: emulator.url,
+      path: PATH,
+      ...SEND_KEY,
+      timeoutMs: 3000,
+    });
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('bye');
+    expect(await closed).toBe(1000);
+  });
+});

@@ -1,0 +1,242 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  RelayConnectionClosedError,
+  RelayEntityNotFoundError,
+  RelayUnavailableError,
+  createSasToken,
+  hybridConnectionUrl,
+  openRelaySession,
+  openRelaySocket,
+  renewTokenMessageSchema,
+  resourceUri,
+  type RelaySession,
+} from '@mbs/relay';
+import {
+  LISTEN_KEY,
+  PATH,
+  SEND_KEY,
+  eventually,
+  onCleanup,
+  recordStates,
+  startEmulator,
+  startListener,
+} from './relay-test-kit';
+
+const fixture = (name: string) =>
+  JSON.parse(
+    readFileSync(join(__dirname, '../../../libs/relay/src/fixtures', name), 'utf8'),
+  ) as unknown;
+
+/** A listener control channel opened by hand with a token of the given lifetime. */
+async function rawListener(endpoint: string, ttlSeconds: number) {
+  const token = createSasToken({
+    resourceUri: resourceUri(endpoint, PATH),
+    ...LISTEN_KEY,
+    ttlSeconds,
+  });
+  const socket = await openRelaySocket(
+    hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token }),
+    {
+      phase: 'handshake',
+      purpose: 'raw listener',
+      timeoutMs: 3000,
+    },
+  );
+  onCleanup(() => socket.terminate());
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  return { socket, closed };
+}
+
+const echo = {
+  onSession: (session: RelaySession) =>
+    session.onFrame(
+      (frame, s) => void s.send({ kind: 'ack', replyTo: frame.id, body: frame.body }),
+    ),
+};
+
+async function roundTrip(endpoint: string): Promise<unknown> {
+  const session = await openRelaySession({ endpoint, path: PATH, ...SEND_KEY, timeoutMs: 3000 });
+  try {
+    return (await session.request({ kind: 'deliver', body: 'ping' }, { timeoutMs: 3000 })).body;
+  } finally {
+    await session.close();
+  }
+}
+
+describe('relay listener lifecycle (emulator over real sockets)', () => {
+  it('goes connecting -> online -> closed and reports it', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, echo);
+    const states = recordStates(listener);
+    await listener.waitUntilOnline(3000);
+    expect(listener.status.state).toBe('online');
+    expect(listener.status.lastError).toBeUndefined();
+    expect(emulator.listenerCount(PATH)).toBe(1);
+    await listener.stop();
+    expect(states).toEqual(['online', 'closed']);
+    await eventually(() => emulator.listenerCount(PATH) === 0, 'the emulator to drop the listener');
+  });
+
+  it('closes a control channel whose token expires with 1008', async () => {
+    const emulator = await startEmulator();
+    const { closed } = await rawListener(emulator.url, 1);
+    const { code, reason } = await closed;
+    expect(code).toBe(1008);
+    expect(reason).toMatch(/expired/);
+  });
+
+  it('keeps a channel open past its token expiry when renewToken (as the document shows it) arrives', async () => {
+    const emulator = await startEmulator();
+    const { socket, closed } = await rawListener(emulator.url, 2);
+    let outcome: string = 'open';
+    void closed.then(({ code }) => (outcome = `closed ${code}`));
+    const shape = renewTokenMessageSchema.parse(fixture('renew-token.golden.json'));
+    const fresh = createSasToken({
+      resourceUri: resourceUri(emulator.url, PATH),
+      ...LISTEN_KEY,
+      ttlSeconds: 60,
+    });
+    socket.send(JSON.stringify({ renewToken: { ...shape.renewToken, token: fresh } }));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(outcome).toBe('open');
+    expect(emulator.listenerCount(PATH)).toBe(1);
+  });
+
+  it('closes the channel with 1008 on an invalid renewToken (the document example token)', async () => {
+    const emulator = await startEmulator();
+    const { socket, closed } = await rawListener(emulator.url, 60);
+    socket.send(JSON.stringify(fixture('renew-token.golden.json')));
+    const { code, reason } = await closed;
+    expect(code).toBe(1008);
+    expect(reason).toMatch(/renewToken refused/);
+  });
+
+  it('renews its own token before expiry and stays online across the old expiry', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, { ...echo, tokenTtlSeconds: 2 });
+    await listener.waitUntilOnline(3000);
+    const states = recordStates(listener);
+    await new Promise((resolve) => setTimeout(resolve, 3200));
+    expect(states).toEqual([]);
+    expect(listener.status.state).toBe('online');
+    expect(await roundTrip(emulator.url)).toBe('ping');
+  });
+
+  it('reconnects with the next token when the relay closes the channel at expiry', async () => {
+    const emulator = await startEmulator();
+    // Renewal set so late it never happens: the relay closes with 1008 and the listener returns.
+    const listener = startListener(emulator, { ...echo, tokenTtlSeconds: 1, renewAtFraction: 10 });
+    await listener.waitUntilOnline(3000);
+    await eventually(() => listener.status.state === 'reconnecting', 'the 1008 close', 3000);
+    const error = listener.status.lastError as RelayConnectionClosedError;
+    expect(error).toBeInstanceOf(RelayConnectionClosedError);
+    expect(error.closeCode).toBe(1008);
+    await listener.waitUntilOnline(3000);
+    expect(await roundTrip(emulator.url)).toBe('ping');
+  });
+
+  it('reconnects after the relay restarts, and carries traffic again', async () => {
+    const first = await startEmulator();
+    const listener = startListener(first, echo);
+    await listener.waitUntilOnline(3000);
+    const states = recordStates(listener);
+    const { port } = first;
+    await first.close();
+    await eventually(() => listener.status.state === 'reconnecting', 'the listener to notice');
+    await eventually(
+      () => listener.status.lastError instanceof RelayUnavailableError,
+      'a failed reconnect while the relay is down',
+    );
+    const second = await startEmulator({ port });
+    await listener.waitUntilOnline(5000);
+    expect(states[0]).toBe('reconnecting');
+    expect(states.at(-1)).toBe('online');
+    expect(await roundTrip(second.url)).toBe('ping');
+  });
+
+  it('detects a control channel that went silent (zombie) and replaces it within a bounded time', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, {
+      ...echo,
+      keepAliveIntervalMs: 100,
+      keepAliveTimeoutMs: 200,
+    });
+    await listener.waitUntilOnline(3000);
+    const states = recordStates(listener);
+    expect(emulator.silenceListeners(PATH)).toBe(1);
+    // Detection bound: one ping interval + the silence timeout (300 ms); the wait allows slack.
+    await eventually(() => states.includes('reconnecting'), 'the zombie to be detected', 2000);
+    await listener.waitUntilOnline(3000);
+    expect(emulator.listenerCount(PATH)).toBe(1);
+    expect(await roundTrip(emulator.url)).toBe('ping');
+  });
+
+  it('does not take a quiet but healthy channel for a zombie', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, {
+      ...echo,
+      keepAliveIntervalMs: 50,
+      keepAliveTimeoutMs: 100,
+    });
+    await listener.waitUntilOnline(3000);
+    const states = recordStates(listener);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(states).toEqual([]);
+  });
+
+  it('is closed with 1001 when its hybrid connection is deleted, then reports 404 while retrying', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, echo);
+    await listener.waitUntilOnline(3000);
+    const closes: number[] = [];
+    listener.on('state', (status) => {
+      if (status.lastError instanceof RelayConnectionClosedError)
+        closes.push(status.lastError.closeCode ?? 0);
+    });
+    emulator.removeEntity(PATH);
+    await eventually(
+      () => listener.status.lastError instanceof RelayEntityNotFoundError,
+      'a 404 on reconnect',
+    );
+    expect(closes[0]).toBe(1001);
+  });
+
+  it('stops promptly while waiting to reconnect, and stays stopped', async () => {
+    const emulator = await startEmulator();
+    const endpoint = emulator.url;
+    await emulator.close();
+    const listener = startListener(
+      { url: endpoint },
+      { backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, random: () => 0.99 } },
+    );
+    await eventually(() => listener.status.state === 'reconnecting', 'a failed attempt');
+    await listener.stop();
+    expect(listener.status.state).toBe('closed');
+  });
+
+  it('stops cleanly in the middle of a handshake', async () => {
+    // A TCP server that never answers the upgrade keeps the handshake pending.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(
+      () =>
+        new Promise((resolve) => {
+          sockets.forEach((s) => s.destroy());
+          server.close(resolve);
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const listener = startListener(
+      { url: `ws://127.0.0.1:${port}` },
+      { handshakeTimeoutMs: 60_000 },
+    );
+    await eventually(() => sockets.length === 1, 'the handshake to start');
+    await listener.stop();
+    expect(listener.status.state).toBe('closed');
+  });
+});
