@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import WebSocket from 'ws';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { CloseCode, describeCloseCode } from './close-codes';
@@ -118,6 +118,8 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     if (!this.stopped) return;
     this.stopped = false;
     this.abort = new AbortController();
+    // Every accept handshake in flight watches this signal; a busy gateway has many at once.
+    setMaxListeners(0, this.abort.signal);
     this.setState('connecting', undefined, 0);
     void this.connect();
   }
