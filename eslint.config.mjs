@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', '**/bench/**', '**/*.mjs', '**/*.cjs', '**/jest.config.js', 'jest.preset.js'],
+    files: ['scripts/**', '**/bench/**', '**/*.mjs', '**/*.cjs', '**/jest.*.js', 'jest.preset.js'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

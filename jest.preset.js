@@ -20,6 +20,9 @@ module.exports = function preset(dir, overrides = {}) {
     displayName: path.relative(root, dir),
     testEnvironment: 'node',
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    // `*.serial.test.ts` disturb shared services (a broker restart): `npm run test:serial` runs
+    // them alone, after every parallel suite (see jest.serial.config.js).
+    testPathIgnorePatterns: ['/node_modules/', '\\.serial\\.test\\.ts$'],
     transform: { '^.+\\.(t|j|mj)s$': swc },
     // content-disposition@3 and cookie@2 are ESM-only; let swc turn them into CommonJS.
     transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],

@@ -88,7 +88,7 @@ export function createMessage<C extends AnyContract>(
     version: contract.version,
     occurredAt,
     correlationId: options.correlationId ?? options.causedBy?.correlationId ?? id,
-    causationId: options.causedBy?.id,
+    ...(options.causedBy && { causationId: options.causedBy.id }),
     data,
   };
   const result = parseMessage(contract, candidate);

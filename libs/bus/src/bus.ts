@@ -1,0 +1,121 @@
+import type { AnyContract, MessageOf } from '@mbs/contracts';
+import type { Logger } from '@mbs/telemetry';
+import { Consumer } from './consumer';
+import type { MessageHandler } from './handler';
+import { topologyNames, type TopologyNames } from './names';
+import { Publisher } from './publisher';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
+
+export interface BusOptions {
+  /** `amqp://user:password@host:5672/vhost` */
+  readonly url: string;
+  /** The service's name: connections show as `<service>:publish` and `<service>:consume:<consumer>`. */
+  readonly service: string;
+  readonly logger: Logger;
+  /** Prefix of every exchange and queue. Default `mbs`. Tests pass a unique one. */
+  readonly namespace?: string;
+  /** How long `publish` may wait for the broker, reconnects included. Default 30 s. */
+  readonly publishTimeoutMs?: number;
+  /** Reconnect delays (exponential, jittered). Default 200 ms up to 15 s. */
+  readonly reconnect?: { baseMs: number; maxMs: number };
+  /** Failed connection attempts allowed at start-up before `connect` fails. Default 10. */
+  readonly startupRetries?: number;
+}
+
+export interface SubscribeOptions {
+  /** Messages handled at once. Default 16. */
+  readonly prefetch?: number;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export interface BusHealth {
+  readonly ok: boolean;
+  readonly publisher: boolean;
+  readonly consumers: Record<string, boolean>;
+}
+
+/**
+ * The message bus of one service: one confirmed publisher and any number of consumers, each on
+ * its own connection, all recovering by themselves from dropped connections and broker restarts.
+ *
+ * ```ts
+ * const bus = await Bus.connect({ url, service: 'appointment', logger });
+ * await bus.subscribe('appointment', [on(SendToModality, handleSendToModality)]);
+ * await bus.publish(AppointmentSentToModality, event);
+ * await bus.close();
+ * ```
+ */
+export class Bus {
+  private readonly consumers = new Map<string, Consumer>();
+  readonly names: TopologyNames;
+
+  private constructor(
+    private readonly options: BusOptions,
+    private readonly publisher: Publisher,
+  ) {
+    this.names = topologyNames(options.namespace ?? 'mbs');
+  }
+
+  static async connect(options: BusOptions): Promise<Bus> {
+    const publisher = await Publisher.open({
+      url: options.url,
+      connectionName: `${options.service}:publish`,
+      names: topologyNames(options.namespace ?? 'mbs'),
+      logger: options.logger,
+      timeoutMs: options.publishTimeoutMs ?? 30_000,
+      reconnect: options.reconnect,
+      startupRetries: options.startupRetries,
+    });
+    return new Bus(options, publisher);
+  }
+
+  /** Publishes a message (validated against its contract) and resolves once the broker confirms it. */
+  publish<C extends AnyContract>(contract: C, message: MessageOf<C>): Promise<void> {
+    return this.publisher.publish(contract, message);
+  }
+
+  /** Declares the consumer's queues, binds them to the handlers' contracts and starts consuming. */
+  async subscribe(
+    consumer: string,
+    handlers: readonly MessageHandler<AnyContract>[],
+    options: SubscribeOptions = {},
+  ): Promise<void> {
+    if (this.consumers.has(consumer)) throw new Error(`already subscribed as ${consumer}`);
+    const retry = { ...defaultRetryPolicy, ...options.retry };
+    if (!Number.isInteger(retry.attempts) || retry.attempts < 1)
+      throw new Error('retry.attempts must be at least 1');
+    this.consumers.set(
+      consumer,
+      await Consumer.start({
+        url: this.options.url,
+        connectionName: `${this.options.service}:consume:${consumer}`,
+        name: consumer,
+        handlers,
+        prefetch: options.prefetch ?? 16,
+        retry,
+        names: this.names,
+        publisher: this.publisher,
+        logger: this.options.logger,
+        reconnect: this.options.reconnect,
+        startupRetries: this.options.startupRetries,
+      }),
+    );
+  }
+
+  health(): BusHealth {
+    const consumers = Object.fromEntries(
+      [...this.consumers].map(([name, c]) => [name, c.connected]),
+    );
+    const publisher = this.publisher.connected;
+    return { ok: publisher && Object.values(consumers).every(Boolean), publisher, consumers };
+  }
+
+  /**
+   * Graceful stop: consumers stop taking messages and finish those in hand (up to
+   * `timeoutMs`), then the publisher (which their retries and dead letters need) closes last.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    await Promise.all([...this.consumers.values()].map((consumer) => consumer.stop(timeoutMs)));
+    await this.publisher.close();
+  }
+}

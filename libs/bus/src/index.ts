@@ -1,0 +1,12 @@
+export { Bus, type BusHealth, type BusOptions, type SubscribeOptions } from './bus';
+export { on, type DeliveryContext, type MessageHandler } from './handler';
+export { BusClosedError, BusUnavailableError, PublishRejectedError } from './bus-errors';
+export { Header } from './headers';
+export { topologyNames, type TopologyNames } from './names';
+export {
+  decideFailure,
+  defaultRetryPolicy,
+  type FailureOutcome,
+  type RetryPolicy,
+} from './retry-policy';
+export { BROKER_DELIVERY_LIMIT } from './topology';

@@ -1,0 +1,177 @@
+import type { AnyContract, MessageOf } from '@mbs/contracts';
+import { parseMessage } from '@mbs/contracts';
+import { injectTraceContext, type Logger } from '@mbs/telemetry';
+import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
+import { openBrokerConnection } from './broker-connection';
+import { BusClosedError, BusUnavailableError, PublishRejectedError } from './bus-errors';
+import type { TopologyNames } from './names';
+import { declareExchanges } from './topology';
+
+export interface PublisherOptions {
+  readonly url: string;
+  readonly connectionName: string;
+  readonly names: TopologyNames;
+  readonly logger: Logger;
+  /** How long a publish may wait for the broker (reconnects included) before failing. */
+  readonly timeoutMs: number;
+  readonly reconnect?: { baseMs: number; maxMs: number };
+  readonly startupRetries?: number;
+}
+
+/**
+ * Publishes with publisher confirms: `publish` resolves only once the broker has the message
+ * (persisted to its quorum queues). While the broker is away, publishes wait for the connection
+ * to come back and are sent again, up to `timeoutMs`; a message whose confirm was lost in a
+ * dropped connection may so arrive twice, which consumers absorb by message id.
+ */
+export class Publisher {
+  private channel: ConfirmChannel | undefined;
+  private waiters: Array<() => void> = [];
+  private closed = false;
+
+  private constructor(
+    private readonly options: PublisherOptions,
+    private connection?: RecoveringChannelModel,
+  ) {}
+
+  static async open(options: PublisherOptions): Promise<Publisher> {
+    const publisher = new Publisher(options);
+    publisher.connection = await openBrokerConnection({
+      url: options.url,
+      name: options.connectionName,
+      logger: options.logger,
+      reconnect: options.reconnect,
+      initialRetries: options.startupRetries,
+      setup: (model) => publisher.setUp(model),
+    });
+    return publisher;
+  }
+
+  private async setUp(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    await declareExchanges(channel, this.options.names);
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
+    });
+    // A channel error closes the channel; the connection recovers it with a fresh one.
+    channel.on('error', (error: Error) => {
+      this.options.logger.warn(
+        { err: error.message },
+        'publish channel error; reopening connection',
+      );
+      model.close().catch(() => undefined);
+    });
+    this.channel = channel;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  get connected(): boolean {
+    return this.channel !== undefined;
+  }
+
+  /** Validates the message against its contract, then publishes it to its exchange. */
+  async publish<C extends AnyContract>(contract: C, message: MessageOf<C>): Promise<void> {
+    const checked = parseMessage(contract, message);
+    if (!checked.ok) throw checked.error;
+    const headers = injectTraceContext({});
+    await this.send(
+      this.options.names.exchangeFor(contract.kind),
+      contract.type,
+      Buffer.from(JSON.stringify(message)),
+      {
+        messageId: message.id,
+        correlationId: message.correlationId,
+        type: contract.type,
+        headers,
+      },
+    );
+  }
+
+  /**
+   * Sends raw bytes with confirms: for the bus's own retry and dead-letter copies, which must
+   * keep the original body and properties untouched.
+   */
+  async send(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    properties: Options.Publish,
+  ): Promise<void> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      if (this.closed) throw new BusClosedError();
+      const channel = this.channel ?? (await this.waitForChannel(deadline, lastError));
+      try {
+        await publishConfirmed(channel, exchange, routingKey, content, {
+          persistent: true,
+          contentType: 'application/json',
+          timestamp: Math.floor(Date.now() / 1000),
+          ...properties,
+        });
+        return;
+      } catch (error) {
+        if (error instanceof PublishRejectedError) throw error;
+        // The channel died under us; the confirm may or may not have been lost. Send again
+        // once recovered: at-least-once, and consumers de-duplicate by message id.
+        lastError = error;
+        if (this.channel === channel) this.channel = undefined;
+      }
+    }
+  }
+
+  private waitForChannel(deadline: number, lastError: unknown): Promise<ConfirmChannel> {
+    return new Promise((resolve, reject) => {
+      const remaining = deadline - Date.now();
+      const fail = () =>
+        reject(
+          new BusUnavailableError(`no broker connection within ${this.options.timeoutMs} ms`, {
+            cause: lastError,
+          }),
+        );
+      if (remaining <= 0) return fail();
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        fail();
+      }, remaining);
+      const wake = () => {
+        clearTimeout(timer);
+        if (this.closed) reject(new BusClosedError());
+        else if (this.channel) resolve(this.channel);
+        else this.waiters.push(wake);
+      };
+      this.waiters.push(wake);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const wake of this.waiters.splice(0)) wake();
+    await this.connection?.close().catch(() => undefined);
+  }
+}
+
+function publishConfirmed(
+  channel: ConfirmChannel,
+  exchange: string,
+  routingKey: string,
+  content: Buffer,
+  properties: Options.Publish,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    try {
+      channel.publish(exchange, routingKey, content, properties, (error) => {
+        if (!error) return resolve();
+        // A nack is the broker's answer; anything else is the channel closing before one came.
+        reject(
+          /nack/i.test(String(error?.message ?? error))
+            ? new PublishRejectedError(String(error))
+            : error,
+        );
+      });
+    } catch (error) {
+      reject(error);
+    }
+  });
+}

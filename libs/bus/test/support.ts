@@ -1,0 +1,60 @@
+import { createLogger } from '@mbs/telemetry';
+import amqp, { type GetMessage } from 'amqplib';
+
+export const quietLogger = () =>
+  createLogger({
+    service: 'bus-test',
+    level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent',
+  });
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `predicate` holds, or fails with `what` after `timeoutMs`. */
+export async function eventually(
+  predicate: () => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** A plain amqplib connection for looking at queues and publishing raw bytes, as a foreign client would. */
+export async function openProbe(url: string) {
+  const connection = await amqp.connect(url, {
+    clientProperties: { connection_name: 'bus-test-probe' },
+  });
+  const channel = await connection.createConfirmChannel();
+  return {
+    channel,
+    async publishRaw(
+      exchange: string,
+      routingKey: string,
+      content: Buffer | string,
+      headers: Record<string, unknown> = {},
+    ) {
+      channel.publish(exchange, routingKey, Buffer.from(content), { persistent: true, headers });
+      await channel.waitForConfirms();
+    },
+    /** Takes up to `count` messages from a queue, waiting for them to arrive. */
+    async take(queue: string, count: number, timeoutMs = 15_000): Promise<GetMessage[]> {
+      const taken: GetMessage[] = [];
+      const deadline = Date.now() + timeoutMs;
+      while (taken.length < count) {
+        const message = await channel.get(queue, { noAck: true });
+        if (message) taken.push(message);
+        else if (Date.now() > deadline)
+          throw new Error(`only ${taken.length} of ${count} messages in ${queue}`);
+        else await sleep(25);
+      }
+      return taken;
+    },
+    async depth(queue: string): Promise<number> {
+      return (await channel.checkQueue(queue)).messageCount;
+    },
+    close: () => connection.close(),
+  };
+}
