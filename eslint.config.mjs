@@ -6,14 +6,25 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'error',
       eqeqeq: ['error', 'always'],
     },
   },
   {
-    files: ['scripts/**', '**/bench/**', '**/*.mjs', '**/*.cjs', '**/jest.*.js', 'jest.preset.js'],
+    files: [
+      'scripts/**',
+      '.ci/**',
+      '**/bench/**',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/jest.*.js',
+      'jest.preset.js',
+    ],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

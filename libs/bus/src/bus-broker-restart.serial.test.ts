@@ -1,5 +1,5 @@
 import { SendToModality, createMessage } from '@mbs/contracts';
-import { restartBroker, uniqueName, useRabbitMq } from '@mbs/testing';
+import { deleteNamespace, restartBroker, uniqueName, useRabbitMq } from '@mbs/testing';
 import { eventually, quietLogger, sleep } from '../test/support';
 import { Bus, on } from './index';
 
@@ -57,6 +57,7 @@ describe('bus across a broker restart (real RabbitMQ, serial)', () => {
       await eventually(() => bus.health().ok, 'the bus to report healthy again');
     } finally {
       await bus.close(2_000);
+      await deleteNamespace(broker.current.url, namespace);
     }
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { SendToModality, createMessage } from '@mbs/contracts';
-import { closeConnectionsNamed, uniqueName, useRabbitMq } from '@mbs/testing';
+import { closeConnectionsNamed, deleteNamespace, uniqueName, useRabbitMq } from '@mbs/testing';
 import { eventually, openProbe, quietLogger, sleep } from '../test/support';
 import { Bus, on } from './index';
 
@@ -70,6 +70,7 @@ describe('bus when the broker drops its connections (real RabbitMQ)', () => {
       }
     } finally {
       await bus.close(2_000);
+      await deleteNamespace(broker.current.url, namespace);
     }
     expect(bus.health().ok).toBe(false);
   });

@@ -7,7 +7,7 @@ import {
 } from '@mbs/contracts';
 import { PermanentError, TransientError } from '@mbs/errors';
 import { currentTraceId, startInMemoryTracing, withSpan, SpanKind } from '@mbs/telemetry';
-import { uniqueName, useRabbitMq } from '@mbs/testing';
+import { deleteNamespace, uniqueName, useRabbitMq } from '@mbs/testing';
 import { eventually, openProbe, quietLogger, sleep } from '../test/support';
 import { Bus, BusUnavailableError, Header, on, type DeliveryContext } from './index';
 
@@ -28,6 +28,7 @@ describe('bus (real RabbitMQ)', () => {
   afterEach(async () => {
     await Promise.all(buses.splice(0).map((bus) => bus.close(2_000)));
     await Promise.all(probes.splice(0).map((probe) => probe.close()));
+    await deleteNamespace(broker.current.url, namespace);
   });
 
   async function connect(service = 'svc') {

@@ -4,7 +4,9 @@ describe('backoff', () => {
   const options = { baseMs: 100, maxMs: 1_000 };
 
   it('doubles the ceiling each attempt up to the maximum', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffCeiling(n, options))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffCeiling(n, options))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 
   it('puts the delay in the upper half of the step (equal jitter)', () => {

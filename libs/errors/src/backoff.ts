@@ -13,7 +13,10 @@ export interface BackoffOptions {
  * delays growing (so a retry storm thins out), the random half keeps many clients that failed
  * together from retrying together.
  */
-export function backoffDelay(attempt: number, { baseMs, maxMs, random = Math.random }: BackoffOptions): number {
+export function backoffDelay(
+  attempt: number,
+  { baseMs, maxMs, random = Math.random }: BackoffOptions,
+): number {
   const step = backoffCeiling(attempt, { baseMs, maxMs });
   return Math.round(step / 2 + random() * (step / 2));
 }

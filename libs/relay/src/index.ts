@@ -51,7 +51,6 @@ export {
   RelayUnavailableError,
   type RelayPhase,
 } from './relay-errors';
-export { backoffDelay, type BackoffOptions } from './backoff';
 export { CloseCode, describeCloseCode, isSendableCloseCode } from './close-codes';
 export { silentLogger, type RelayLogger } from './relay-logger';
 export { openRelaySocket, handshakeError, type OpenSocketOptions } from './open-socket';

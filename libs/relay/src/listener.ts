@@ -1,6 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import WebSocket from 'ws';
-import { backoffDelay, type BackoffOptions } from './backoff';
+import { backoffDelay, type BackoffOptions } from '@mbs/errors';
 import { CloseCode, describeCloseCode } from './close-codes';
 import {
   parseControlMessage,
@@ -76,7 +76,8 @@ export type ListenerOptions = RelayCredentials & {
   /** Give up a handshake after this long. Default 30 000 ms. */
   readonly handshakeTimeoutMs?: number;
   /** Reconnect delays. Defaults: 500 ms doubling up to 30 s, full jitter. */
-  readonly backoff?: BackoffOptions;
+  /** Reconnect delays (exponential with jitter). Default 500 ms doubling up to 30 s. */
+  readonly backoff?: Partial<BackoffOptions>;
   /** Renew the token when this fraction of its lifetime has passed. Default 0.8. */
   readonly renewAtFraction?: number;
 };
@@ -227,7 +228,7 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
   private scheduleReconnect(error: Error, attempt: number): void {
     this.clearTimers();
     if (this.stopped) return;
-    const delay = backoffDelay(attempt - 1, this.options.backoff);
+    const delay = backoffDelay(attempt, { baseMs: 500, maxMs: 30_000, ...this.options.backoff });
     this.setState('reconnecting', error, attempt);
     this.logger.info(
       { path: this.options.path, attempt, delayMs: delay },

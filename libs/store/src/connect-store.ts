@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TransientError, describeError } from '@mbs/errors';
 import { type Logger } from '@mbs/telemetry';
 import mongoose, { type Connection } from 'mongoose';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '@mbs/errors';
 import { redactCredentials, storeHost } from './store-host';
 
 export interface StoreRetryOptions {
@@ -67,6 +67,11 @@ export async function connectStore(options: ConnectStoreOptions): Promise<Store>
     const connection = mongoose.createConnection(url, {
       dbName,
       serverSelectionTimeoutMS: attemptTimeoutMs,
+      // Poll the server's state instead of streaming it: the streaming monitor holds an
+      // "exhaust" cursor that the MongoDB stand-in ends abruptly under load, and the driver then
+      // clears the whole pool, failing unrelated operations ("Server ended moreToCome
+      // unexpectedly", seen in CI). Polling costs one small command every 10 s on real MongoDB.
+      serverMonitoringMode: 'poll',
     });
     try {
       await connection.asPromise();
@@ -77,7 +82,7 @@ export async function connectStore(options: ConnectStoreOptions): Promise<Store>
       // A failed attempt still owns driver resources (monitors, timers): release them.
       await connection.close(true).catch(() => undefined);
       if (attempt === attempts) break;
-      const delayMs = backoffDelay(attempt, { initialDelayMs, maxDelayMs });
+      const delayMs = backoffDelay(attempt, { baseMs: initialDelayMs, maxMs: maxDelayMs });
       log.warn(
         { attempt, attempts, delayMs, error: redactCredentials(describeError(error)) },
         'MongoDB not reachable yet; retrying',

@@ -17,5 +17,4 @@ export {
 export { insertOnce, type InsertOnceResult } from './insert-once';
 export { isDuplicateIdError, isDuplicateKeyError } from './duplicate-key';
 export { keyToObjectId } from './key-to-object-id';
-export { backoffDelay, type BackoffOptions } from './backoff';
 export { redactCredentials, storeHost } from './store-host';

@@ -1,4 +1,3 @@
-import { backoffDelay } from './backoff';
 import { redactCredentials, storeHost } from './store-host';
 
 describe('naming the store in logs without its credentials', () => {
@@ -15,18 +14,5 @@ describe('naming the store in logs without its credentials', () => {
     expect(redactCredentials('failed for mongodb://u:secret@h:1/db and amqp://g:g@x')).toBe(
       'failed for mongodb://***@h:1/db and amqp://***@x',
     );
-  });
-});
-
-describe('backoff between connection attempts', () => {
-  const options = { initialDelayMs: 100, maxDelayMs: 1_000 };
-
-  it('grows exponentially up to the ceiling, with at most half of it random', () => {
-    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, options, () => 1))).toEqual([
-      100, 200, 400, 800, 1_000, 1_000,
-    ]);
-    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, options, () => 0))).toEqual([
-      50, 100, 200, 400, 500, 500,
-    ]);
   });
 });

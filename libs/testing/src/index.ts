@@ -27,3 +27,4 @@ export { uniqueDbName, uniqueName } from './unique-name';
 export { useMongoDb, useRabbitMq } from './jest-hooks';
 export { RabbitmqctlError, TestEnvironmentError } from './errors';
 export type { Environment, StartedService } from './started-service';
+export { deleteNamespace } from './broker-namespace';

@@ -38,7 +38,7 @@ describe('MongoDB stand-in (CongoDB in a child process)', () => {
     standIn = await startMongoStandIn();
     expect(standIn.url).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+$/);
     const connection = await mongoose
-      .createConnection(standIn.url, { dbName: 'roundtrip' })
+      .createConnection(standIn.url, { dbName: 'roundtrip', serverMonitoringMode: 'poll' })
       .asPromise();
     try {
       const Note = connection.model('Note', new mongoose.Schema({ text: String }));
@@ -109,7 +109,7 @@ describe('getMongoDb with MONGODB_URL (real server: the stand-in here)', () => {
     try {
       const mongo = await getMongoDb({ env: { MONGODB_URL: server.url }, dbPrefix: 'drop' });
       const connection = await mongoose
-        .createConnection(mongo.url, { dbName: mongo.dbName })
+        .createConnection(mongo.url, { dbName: mongo.dbName, serverMonitoringMode: 'poll' })
         .asPromise();
       try {
         await connection.collection('things').insertOne({ a: 1 });

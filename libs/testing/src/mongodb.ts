@@ -86,7 +86,11 @@ async function startMongoContainer(image: string): Promise<StartedService> {
 }
 
 async function dropDatabase(url: string, dbName: string): Promise<void> {
-  const connection = mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 3_000 });
+  const connection = mongoose.createConnection(url, {
+    dbName,
+    serverSelectionTimeoutMS: 3_000,
+    serverMonitoringMode: 'poll',
+  });
   try {
     await connection.asPromise();
     await connection.dropDatabase();

@@ -211,7 +211,7 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
     await emulator.close();
     const listener = startListener(
       { url: endpoint },
-      { backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, random: () => 0.99 } },
+      { backoff: { baseMs: 60_000, maxMs: 60_000, random: () => 0.99 } },
     );
     await eventually(() => listener.status.state === 'reconnecting', 'a failed attempt');
     await listener.stop();

@@ -33,7 +33,7 @@ export function startListener(
     endpoint: emulator.url,
     path: PATH,
     ...LISTEN_KEY,
-    backoff: { initialDelayMs: 20, maxDelayMs: 200 },
+    backoff: { baseMs: 20, maxMs: 200 },
     handshakeTimeoutMs: 5000,
     ...options,
   } as ListenerOptions);
