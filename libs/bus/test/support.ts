@@ -1,5 +1,7 @@
+import { SendToModality, createMessage } from '@mbs/contracts';
 import { createLogger } from '@mbs/telemetry';
 import amqp, { type GetMessage } from 'amqplib';
+import { on, type Bus } from '../src/index';
 
 export const quietLogger = () =>
   createLogger({
@@ -57,4 +59,39 @@ export async function openProbe(url: string) {
     },
     close: () => connection.close(),
   };
+}
+
+/**
+ * A handler whose effect is idempotent by message id, as every handler in the system is:
+ * `deliveries` counts every run (redeliveries included), `effects` only the first per id.
+ */
+export function idempotentRecorder(workMs: number) {
+  const deliveries = new Map<string, number>();
+  const effects = new Set<string>();
+  return {
+    deliveries,
+    effects,
+    handler: on(SendToModality, async (message) => {
+      deliveries.set(message.id, (deliveries.get(message.id) ?? 0) + 1);
+      await sleep(workMs);
+      effects.add(message.id);
+    }),
+  };
+}
+
+/** Publishes `total` commands one after another (each confirmed), pausing between them. */
+export function publishCommands(bus: Bus, total: number, pauseMs = 0) {
+  const sent: string[] = [];
+  const done = (async () => {
+    for (let i = 0; i < total; i++) {
+      const message = createMessage(SendToModality, {
+        appointmentId: `apt-${i}`,
+        requestedBy: { userId: 'u', name: 'n' },
+      });
+      await bus.publish(SendToModality, message);
+      sent.push(message.id);
+      if (pauseMs > 0) await sleep(pauseMs);
+    }
+  })();
+  return { sent, done };
 }
