@@ -1,0 +1,92 @@
+import {
+  AppointmentState,
+  AppointmentStateChanged,
+  CancelAppointment,
+  CheckIn,
+  MarkDidNotAttend,
+  allContracts,
+  createMessage,
+  parseMessage,
+} from './index';
+
+const by = { userId: 'u-1', name: 'Ada Radiographer' };
+
+describe('appointment staff commands and state changes', () => {
+  it.each([CheckIn, MarkDidNotAttend])(
+    '%s takes an appointment, who asked, and an optional reason',
+    (contract) => {
+      expect(createMessage(contract, { appointmentId: 'apt-1', requestedBy: by }).data).toEqual({
+        appointmentId: 'apt-1',
+        requestedBy: by,
+      });
+      expect(
+        createMessage(contract, { appointmentId: 'apt-1', requestedBy: by, reason: 'late' }).data
+          .reason,
+      ).toBe('late');
+      expect(() => createMessage(contract, { appointmentId: 'apt 1', requestedBy: by })).toThrow(
+        /data.appointmentId/,
+      );
+    },
+  );
+
+  it('needs a reason to cancel, and refuses a blank one', () => {
+    expect(() =>
+      createMessage(CancelAppointment, { appointmentId: 'apt-1', requestedBy: by } as never),
+    ).toThrow(/data.reason/);
+    expect(() =>
+      createMessage(CancelAppointment, { appointmentId: 'apt-1', requestedBy: by, reason: '  ' }),
+    ).toThrow(/data.reason/);
+    expect(
+      createMessage(CancelAppointment, {
+        appointmentId: 'apt-1',
+        requestedBy: by,
+        reason: 'Participant moved away',
+      }).data.reason,
+    ).toBe('Participant moved away');
+  });
+
+  it('describes a state change with known states only', () => {
+    const data = {
+      appointmentId: 'apt-1',
+      clinicId: 'clinic-1',
+      from: 'checked_in' as const,
+      to: 'sent_to_modality' as const,
+      by,
+      at: '2026-11-26T09:31:00.000Z',
+    };
+    expect(createMessage(AppointmentStateChanged, data, { id: 'state:cmd-1' }).id).toBe(
+      'state:cmd-1',
+    );
+    const bad = parseMessage(AppointmentStateChanged, {
+      ...createMessage(AppointmentStateChanged, data),
+      data: { ...data, to: 'teleported' },
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.violations.map((v) => v.path)).toEqual(['data.to']);
+  });
+
+  it('lists the appointment states web shows', () => {
+    expect(AppointmentState.options).toEqual([
+      'booked',
+      'checked_in',
+      'sent_to_modality',
+      'with_modality',
+      'screened',
+      'cancelled',
+      'did_not_attend',
+    ]);
+  });
+
+  it('registers the new contracts once each', () => {
+    const types = allContracts.map((c) => c.type);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'appointment.check-in',
+        'appointment.cancel',
+        'appointment.mark-did-not-attend',
+        'appointment.state-changed',
+      ]),
+    );
+    expect(new Set(types).size).toBe(types.length);
+  });
+});
