@@ -1,0 +1,2 @@
+export { validateFhirResource } from './validate-fhir-resource';
+export { requiredBindingProblems } from './required-bindings';
