@@ -1,0 +1,252 @@
+import { connectStore, type Store } from '@mbs/store';
+import { uniqueDbName, useMongoDb } from '@mbs/testing';
+import type { FastifyInstance } from 'fastify';
+import { quietLogger } from '../../test/support';
+import { createDestinationStore } from '../destinations/destination-store';
+import { buildHttpApi } from './http-api';
+
+const leeds = {
+  settingId: 'setting-leeds',
+  name: 'Leeds RIS',
+  gatewayId: 'gateway-leeds',
+  target: 'ris-fhir',
+};
+
+describe('destinations HTTP API (MongoDB)', () => {
+  const mongo = useMongoDb({ dbPrefix: 'fhir-builder' });
+  let store: Store;
+  let app: FastifyInstance;
+
+  beforeEach(async () => {
+    // A database per test: each starts with no destinations.
+    store = await connectStore({
+      url: mongo.current.url,
+      dbName: uniqueDbName('fhir-builder-api'),
+      logger: quietLogger(),
+    });
+    app = await buildHttpApi({
+      destinations: createDestinationStore(store.connection),
+      logger: quietLogger(),
+      health: {
+        bus: () => ({ ok: true, publisher: true, consumers: { 'fhir-builder': true } }),
+        store: () => store.health(),
+      },
+    });
+  });
+  afterEach(async () => {
+    await app.close();
+    await store.connection.dropDatabase().catch(() => undefined);
+    await store.close();
+  });
+
+  const post = (url: string, payload?: unknown) =>
+    app.inject({ method: 'POST', url, payload: payload as object });
+
+  it('creates a destination with FHIR R4 as the default type, then reads and lists it', async () => {
+    const created = await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.location).toBe('/destinations/dest-leeds');
+    expect(created.json()).toEqual({
+      ...leeds,
+      destinationId: 'dest-leeds',
+      messageType: 'fhir-r4',
+      enabled: true,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect((await app.inject('/destinations/dest-leeds')).json()).toEqual(created.json());
+    expect((await app.inject('/destinations')).json()).toEqual({ destinations: [created.json()] });
+  });
+
+  it('makes an id when none is given', async () => {
+    const created = await post('/destinations', leeds);
+    expect(created.statusCode).toBe(201);
+    expect(created.json().destinationId).toMatch(/^dest-[0-9a-f-]{36}$/);
+  });
+
+  it('filters the list by setting and by enabled', async () => {
+    await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+    await post('/destinations', { ...leeds, destinationId: 'dest-leeds-old', enabled: false });
+    await post('/destinations', {
+      ...leeds,
+      destinationId: 'dest-york',
+      settingId: 'setting-york',
+      messageType: 'worklist-json',
+    });
+    const ids = async (query: string) =>
+      (
+        (await app.inject(`/destinations${query}`)).json().destinations as Array<{
+          destinationId: string;
+        }>
+      ).map((d) => d.destinationId);
+    expect(await ids('')).toEqual(['dest-leeds', 'dest-leeds-old', 'dest-york']);
+    expect(await ids('?settingId=setting-leeds')).toEqual(['dest-leeds', 'dest-leeds-old']);
+    expect(await ids('?settingId=setting-leeds&enabled=true')).toEqual(['dest-leeds']);
+    expect(await ids('?enabled=false')).toEqual(['dest-leeds-old']);
+    const bad = await app.inject('/destinations?enabled=maybe&colour=red');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([
+      { field: 'enabled', problem: 'must be true or false' },
+      { field: 'colour', problem: expect.stringContaining('Unrecognized key') },
+    ]);
+  });
+
+  it('answers 400 naming every wrong field and why', async () => {
+    const response = await post('/destinations', {
+      settingId: 'has spaces',
+      name: '',
+      messageType: 'hl7v2',
+      target: 'ris fhir',
+      enabled: 'yes',
+      colour: 'blue',
+    });
+    expect(response.statusCode).toBe(400);
+    const fields = (response.json().errors as Array<{ field: string; problem: string }>).reduce<
+      Record<string, string>
+    >((all, { field, problem }) => ({ ...all, [field]: problem }), {});
+    expect(fields).toEqual({
+      settingId: 'may contain only letters, digits and . _ : -',
+      name: 'must not be empty',
+      messageType: 'must be one of the registered message types: fhir-r4, worklist-json',
+      gatewayId: expect.stringContaining('expected string'),
+      target: 'may contain only letters, digits and . _ -',
+      enabled: expect.stringContaining('expected boolean'),
+      colour: expect.stringContaining('Unrecognized key'),
+    });
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/destinations',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([{ field: '(body)', problem: expect.any(String) }]);
+  });
+
+  it('answers 404 for an unknown id, on every route that takes one', async () => {
+    for (const [method, url, payload] of [
+      ['GET', '/destinations/nope'],
+      ['PATCH', '/destinations/nope', { name: 'x' }],
+      ['POST', '/destinations/nope/disable'],
+      ['POST', '/destinations/nope/enable'],
+    ] as const) {
+      const response = await app.inject({ method, url, payload });
+      expect({ url, method, status: response.statusCode }).toEqual({ url, method, status: 404 });
+      expect(response.json()).toEqual({
+        error: 'destination_not_found',
+        message: 'No destination nope',
+      });
+    }
+  });
+
+  it('refuses a second enabled destination for a setting with 409, and allows it once the first is disabled', async () => {
+    await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+    const second = await post('/destinations', { ...leeds, destinationId: 'dest-leeds-2' });
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toEqual({
+      error: 'destination_conflict',
+      message:
+        'Setting setting-leeds already has an enabled destination (dest-leeds): disable it first, or change it instead',
+    });
+    // A disabled one may wait beside it, but not be enabled while the first is.
+    expect(
+      (await post('/destinations', { ...leeds, destinationId: 'dest-leeds-2', enabled: false }))
+        .statusCode,
+    ).toBe(201);
+    expect((await post('/destinations/dest-leeds-2/enable')).statusCode).toBe(409);
+
+    const disabled = await post('/destinations/dest-leeds/disable');
+    expect(disabled.statusCode).toBe(200);
+    expect(disabled.json().enabled).toBe(false);
+    const enabled = await post('/destinations/dest-leeds-2/enable');
+    expect(enabled.statusCode).toBe(200);
+    expect(enabled.json().enabled).toBe(true);
+  });
+
+  it('refuses moving an enabled destination to a setting that has one', async () => {
+    await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+    await post('/destinations', {
+      ...leeds,
+      destinationId: 'dest-york',
+      settingId: 'setting-york',
+    });
+    const moved = await app.inject({
+      method: 'PATCH',
+      url: '/destinations/dest-york',
+      payload: { settingId: 'setting-leeds' },
+    });
+    expect(moved.statusCode).toBe(409);
+  });
+
+  it('refuses a second destination with the same id with 409', async () => {
+    await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+    const again = await post('/destinations', {
+      ...leeds,
+      destinationId: 'dest-leeds',
+      settingId: 'setting-york',
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('destination_exists');
+  });
+
+  it('changes the fields given, keeps the others, and moves updatedAt', async () => {
+    const created = (await post('/destinations', { ...leeds, destinationId: 'dest-leeds' })).json();
+    const changed = await app.inject({
+      method: 'PATCH',
+      url: '/destinations/dest-leeds',
+      payload: { messageType: 'worklist-json', target: 'worklist-drop' },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toEqual({
+      ...created,
+      messageType: 'worklist-json',
+      target: 'worklist-drop',
+      updatedAt: expect.any(String),
+    });
+    expect(Date.parse(changed.json().updatedAt)).toBeGreaterThanOrEqual(
+      Date.parse(created.updatedAt),
+    );
+    expect((await app.inject('/destinations/dest-leeds')).json()).toEqual(changed.json());
+  });
+
+  it('refuses an empty change, a change of the id and an invalid value', async () => {
+    await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+    const patch = (payload: unknown) =>
+      app.inject({ method: 'PATCH', url: '/destinations/dest-leeds', payload: payload as object });
+    expect((await patch({})).json().errors).toEqual([
+      { field: '(body)', problem: 'must change at least one field' },
+    ]);
+    expect((await patch({ destinationId: 'other' })).json().errors).toEqual([
+      { field: 'destinationId', problem: expect.stringContaining('Unrecognized key') },
+    ]);
+    expect((await patch({ gatewayId: '' })).statusCode).toBe(400);
+  });
+
+  it('lists the registered message types', async () => {
+    expect((await app.inject('/message-types')).json()).toEqual({
+      messageTypes: [
+        {
+          type: 'fhir-r4',
+          description: expect.any(String),
+          contentType: 'application/fhir+json',
+          default: true,
+        },
+        {
+          type: 'worklist-json',
+          description: expect.any(String),
+          contentType: 'application/json',
+          default: false,
+        },
+      ],
+    });
+  });
+
+  it('reports health from the bus and a real database round trip', async () => {
+    const response = await app.inject('/health');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ ok: true, store: { ok: true } });
+  });
+});
