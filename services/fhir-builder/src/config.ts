@@ -1,0 +1,13 @@
+import { brokerVariables, httpVariables, logVariables, string, storeVariables } from '@mbs/config';
+
+/** fhir-builder's environment, parsed once by main.ts. */
+export const fhirBuilderVariables = {
+  ...brokerVariables,
+  ...storeVariables,
+  ...logVariables,
+  ...httpVariables(3003),
+  FHIR_BUILDER_DB_NAME: string({
+    description: "Name of fhir-builder's own MongoDB database",
+    default: 'fhir-builder',
+  }),
+};

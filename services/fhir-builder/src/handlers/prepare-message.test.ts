@@ -1,0 +1,100 @@
+import { MessageReady, MessageFailed, createMessage } from '@mbs/contracts';
+import { fixedEvent } from '../../test/fixtures';
+import type { Destination } from '../destinations/destination';
+import { derivedEventId } from './derived-ids';
+import { prepareMessage } from './prepare-message';
+
+const leeds: Destination = {
+  destinationId: 'dest-leeds-ris',
+  settingId: 'setting-leeds',
+  name: 'Leeds RIS (FHIR R4)',
+  messageType: 'fhir-r4',
+  gatewayId: 'gateway-local',
+  target: 'ris-fhir',
+  enabled: true,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('preparing a message from an event and the destination', () => {
+  it('builds a ready message that passes the MessageReady contract', () => {
+    const prepared = prepareMessage(fixedEvent(), [leeds]);
+    expect(prepared.outcome).toBe('ready');
+    if (prepared.outcome !== 'ready') return;
+    expect(prepared.data).toMatchObject({
+      appointmentId: 'apt-0001',
+      accessionNumber: 'ACC20260615A1B2',
+      destinationId: 'dest-leeds-ris',
+      gatewayId: 'gateway-local',
+      messageType: 'fhir-r4',
+      target: 'ris-fhir',
+      contentType: 'application/fhir+json',
+    });
+    expect(prepared.data.messageId).toMatch(/^msg-[0-9a-f]{32}$/);
+    expect(() => createMessage(MessageReady, prepared.data)).not.toThrow();
+  });
+
+  it('derives the same message id from the same event, and another when anything sent changes', () => {
+    const id = (event = fixedEvent(), destination = leeds) => {
+      const prepared = prepareMessage(event, [destination]);
+      return prepared.outcome === 'ready' ? prepared.data.messageId : prepared.outcome;
+    };
+    expect(id()).toBe(id());
+    expect(id(fixedEvent({ id: 'evt-0002' }))).not.toBe(id());
+    expect(id(fixedEvent(), { ...leeds, gatewayId: 'gateway-2' })).not.toBe(id());
+    expect(id(fixedEvent(), { ...leeds, target: 'ris-2' })).not.toBe(id());
+    expect(id(fixedEvent(), { ...leeds, messageType: 'worklist-json' })).not.toBe(id());
+  });
+
+  it('fails with destination_lookup when the setting has no enabled destination', () => {
+    const prepared = prepareMessage(fixedEvent({ settingId: 'setting-harrogate' }), []);
+    expect(prepared).toEqual({
+      outcome: 'failed',
+      data: {
+        appointmentId: 'apt-0001',
+        phase: 'destination_lookup',
+        reason: 'No enabled destination for setting setting-harrogate: configure one in the admin',
+        attempts: 0,
+      },
+    });
+    if (prepared.outcome === 'failed') {
+      expect(() => createMessage(MessageFailed, prepared.data)).not.toThrow();
+    }
+  });
+
+  it('refuses to choose between two enabled destinations', () => {
+    const prepared = prepareMessage(fixedEvent(), [leeds, { ...leeds, destinationId: 'dest-2' }]);
+    expect(prepared.outcome).toBe('failed');
+    expect(prepared.data).toMatchObject({
+      phase: 'destination_lookup',
+      reason: expect.stringContaining('2 enabled destinations (dest-leeds-ris, dest-2)'),
+    });
+  });
+
+  it('fails with build when the destination names a type this service cannot build', () => {
+    const prepared = prepareMessage(fixedEvent(), [{ ...leeds, messageType: 'hl7v2' as never }]);
+    expect(prepared.data).toMatchObject({ phase: 'build', gatewayId: 'gateway-local' });
+  });
+
+  it('fails with validate, carrying the validator message, when the payload breaks its schema', () => {
+    // A family name too long for a DICOM PN passes the event contract but not the worklist schema.
+    const event = fixedEvent();
+    event.data.participant.familyName = 'X'.repeat(90);
+    const prepared = prepareMessage(event, [{ ...leeds, messageType: 'worklist-json' }]);
+    expect(prepared.data).toMatchObject({
+      phase: 'validate',
+      reason: expect.stringContaining(
+        'worklist-json payload is invalid: parameters.worklist_item.participant.name',
+      ),
+    });
+  });
+});
+
+describe('derived event ids', () => {
+  it('prefix the event id, or hash it when it would not fit an Id', () => {
+    expect(derivedEventId('failed', 'evt-1')).toBe('failed:evt-1');
+    const long = derivedEventId('failed', 'e'.repeat(128));
+    expect(long).toMatch(/^failed:[0-9a-f]{32}$/);
+    expect(derivedEventId('failed', 'e'.repeat(128))).toBe(long);
+  });
+});

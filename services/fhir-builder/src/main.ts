@@ -1,0 +1,61 @@
+import { startTelemetry, createLogger } from '@mbs/telemetry';
+// Telemetry first: it must be in place before fastify, amqplib and mongoose are used.
+const telemetry = startTelemetry({ serviceName: 'fhir-builder' });
+
+import { Bus } from '@mbs/bus';
+import { loadConfig } from '@mbs/config';
+import { describeError } from '@mbs/errors';
+import { connectStore } from '@mbs/store';
+import { fhirBuilderVariables } from './config';
+import { seedDemoDestinations } from './demo/demo-destinations';
+import { createDestinationStore } from './destinations/destination-store';
+import { startFhirBuilder } from './service';
+
+async function main(): Promise<void> {
+  const config = loadConfig(fhirBuilderVariables);
+  const logger = createLogger({ service: 'fhir-builder', level: config.LOG_LEVEL });
+  const store = await connectStore({
+    url: config.MONGODB_URL,
+    dbName: config.FHIR_BUILDER_DB_NAME,
+    logger,
+  });
+  // Seed before consuming, so the first events already find the demo destinations.
+  await seedDemoDestinations(createDestinationStore(store.connection), logger);
+  const bus = await Bus.connect({ url: config.AMQP_URL, service: 'fhir-builder', logger });
+  const { app } = await startFhirBuilder({ bus, store, logger });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info({ host: config.HOST, port: config.PORT }, 'fhir-builder listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'fhir-builder stopping');
+    // HTTP first (no new changes), then the bus (finish messages in hand), then the database.
+    app
+      .close()
+      .then(() => bus.close())
+      .then(() => store.close())
+      .then(() => telemetry.shutdown())
+      .then(
+        () => {
+          logger.info('fhir-builder stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: describeError(error) }, 'fhir-builder did not stop cleanly');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  createLogger({ service: 'fhir-builder' }).fatal(
+    { err: describeError(error) },
+    'fhir-builder failed to start',
+  );
+  process.exit(1);
+});

@@ -1,0 +1,213 @@
+import { Bus, Header, on } from '@mbs/bus';
+import {
+  AppointmentSentToModality,
+  MessageFailed,
+  MessageReady,
+  type MessageOf,
+} from '@mbs/contracts';
+import { connectStore, type Store } from '@mbs/store';
+import { deleteNamespace, uniqueDbName, uniqueName, useMongoDb, useRabbitMq } from '@mbs/testing';
+import amqp from 'amqplib';
+import { fixedEvent } from '../test/fixtures';
+import { eventually, quietLogger, sleep } from '../test/support';
+import { fhirR4Bundle } from './builders/fhir-r4-bundle';
+import { worklistJson } from './builders/worklist-json';
+import { seedDemoDestinations } from './demo/demo-destinations';
+import { CONSUMER, startFhirBuilder, type FhirBuilder } from './service';
+
+type Ready = MessageOf<typeof MessageReady>;
+type Failed = MessageOf<typeof MessageFailed>;
+
+describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
+  const broker = useRabbitMq();
+  const mongo = useMongoDb({ dbPrefix: 'fhir-builder' });
+  let namespace: string;
+  let store: Store;
+  let service: Bus;
+  let observer: Bus;
+  let builder: FhirBuilder;
+  let ready: Ready[];
+  let failed: Failed[];
+
+  beforeEach(async () => {
+    namespace = uniqueName('fhir-builder');
+    const logger = quietLogger();
+    store = await connectStore({
+      url: mongo.current.url,
+      dbName: uniqueDbName('fhir-builder'),
+      logger,
+    });
+    service = await Bus.connect({
+      url: broker.current.url,
+      service: 'fhir-builder',
+      namespace,
+      logger,
+    });
+    // Exactly what main.ts runs, with short retries so a test never waits minutes.
+    builder = await startFhirBuilder({
+      bus: service,
+      store,
+      logger,
+      retry: { baseDelayMs: 50, maxDelayMs: 100 },
+    });
+    await seedDemoDestinations(builder.destinations, logger);
+
+    // Another service in the same namespace: it publishes the events and records what comes out.
+    ready = [];
+    failed = [];
+    observer = await Bus.connect({
+      url: broker.current.url,
+      service: 'observer',
+      namespace,
+      logger,
+    });
+    await observer.subscribe('observer', [
+      on(MessageReady, async (message) => void ready.push(message)),
+      on(MessageFailed, async (message) => void failed.push(message)),
+    ]);
+  });
+
+  afterEach(async () => {
+    await observer.close(2_000);
+    await builder.app.close();
+    await service.close(2_000);
+    await store.connection.dropDatabase().catch(() => undefined);
+    await store.close();
+    await deleteNamespace(broker.current.url, namespace);
+  });
+
+  const send = (event: MessageOf<typeof AppointmentSentToModality>) =>
+    observer.publish(AppointmentSentToModality, event);
+
+  it('turns an event for a FHIR destination into message ready with a valid Bundle', async () => {
+    const event = fixedEvent({ id: uniqueName('evt') });
+    await send(event);
+    await eventually(() => ready.length === 1, 'message ready');
+
+    const [message] = ready;
+    expect(message!.data).toMatchObject({
+      appointmentId: event.data.appointmentId,
+      accessionNumber: event.data.appointment.accessionNumber,
+      destinationId: 'dest-leeds-ris',
+      gatewayId: 'gateway-local',
+      messageType: 'fhir-r4',
+      target: 'ris-fhir',
+      contentType: 'application/fhir+json',
+    });
+    expect(message!.id).toBe(message!.data.messageId);
+    expect(message!.causationId).toBe(event.id);
+    expect(message!.correlationId).toBe(event.correlationId);
+    expect(() => fhirR4Bundle.validate(message!.data.payload)).not.toThrow();
+    expect(JSON.parse(message!.data.payload).entry[0].resource.identifier).toEqual([
+      { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765919' },
+    ]);
+    expect(failed).toEqual([]);
+  });
+
+  it('builds NHS worklist JSON for a worklist destination', async () => {
+    await send(fixedEvent({ id: uniqueName('evt'), settingId: 'setting-york' }));
+    await eventually(() => ready.length === 1, 'message ready');
+    expect(ready[0]!.data).toMatchObject({
+      destinationId: 'dest-york-worklist',
+      messageType: 'worklist-json',
+      target: 'worklist-drop',
+      contentType: 'application/json',
+    });
+    expect(() => worklistJson.validate(ready[0]!.data.payload)).not.toThrow();
+  });
+
+  it('answers a duplicate event with the identical message (same id, same payload)', async () => {
+    const event = fixedEvent({ id: uniqueName('evt') });
+    await send(event);
+    await send(event);
+    await eventually(() => ready.length === 2, 'two message ready events');
+    expect(ready[1]).toEqual(ready[0]);
+    expect(ready[0]!.data.messageId).toMatch(/^msg-[0-9a-f]{32}$/);
+  });
+
+  it('publishes message failed (destination_lookup) for a setting without a destination', async () => {
+    const event = fixedEvent({ id: uniqueName('evt'), settingId: 'setting-harrogate' });
+    await send(event);
+    await eventually(() => failed.length === 1, 'message failed');
+    expect(failed[0]).toMatchObject({
+      id: `failed:${event.id}`,
+      causationId: event.id,
+      data: {
+        appointmentId: event.data.appointmentId,
+        phase: 'destination_lookup',
+        reason: 'No enabled destination for setting setting-harrogate: configure one in the admin',
+        attempts: 0,
+      },
+    });
+    expect(ready).toEqual([]);
+  });
+
+  it('publishes message failed for a setting whose destination is disabled, and ready once enabled again', async () => {
+    await builder.destinations.setEnabled('dest-leeds-ris', false);
+    await send(fixedEvent({ id: uniqueName('evt') }));
+    await eventually(() => failed.length === 1, 'message failed');
+    expect(failed[0]!.data).toMatchObject({
+      phase: 'destination_lookup',
+      reason: 'No enabled destination for setting setting-leeds: configure one in the admin',
+    });
+
+    await builder.destinations.setEnabled('dest-leeds-ris', true);
+    await send(fixedEvent({ id: uniqueName('evt') }));
+    await eventually(() => ready.length === 1, 'message ready after enabling');
+  });
+
+  it('dead-letters a malformed event with the reason and keeps consuming', async () => {
+    const connection = await amqp.connect(broker.current.url, {
+      clientProperties: { connection_name: `${namespace}:probe` },
+    });
+    try {
+      const channel = await connection.createConfirmChannel();
+      const exchange = service.names.exchangeFor('event');
+      const broken = fixedEvent({ id: uniqueName('evt') }) as unknown as {
+        data: { participant: { nhsNumber: string } };
+      };
+      broken.data.participant.nhsNumber = '9434765918'; // wrong check digit
+      channel.publish(
+        exchange,
+        AppointmentSentToModality.type,
+        Buffer.from(JSON.stringify(broken)),
+        {
+          persistent: true,
+        },
+      );
+      channel.publish(exchange, AppointmentSentToModality.type, Buffer.from('{not json'), {
+        persistent: true,
+      });
+      await channel.waitForConfirms();
+      await send(fixedEvent({ id: uniqueName('evt') }));
+      await eventually(() => ready.length === 1, 'the good event after the bad ones');
+
+      const dead: amqp.GetMessage[] = [];
+      const queue = service.names.deadLetterQueue(CONSUMER);
+      const deadline = Date.now() + 10_000;
+      while (dead.length < 2 && Date.now() < deadline) {
+        const message = await channel.get(queue, { noAck: true });
+        if (message) dead.push(message);
+        else await sleep(25);
+      }
+      expect(
+        dead.map((m) => ({
+          code: m.properties.headers?.[Header.failureCode],
+          reason: String(m.properties.headers?.[Header.failureReason]),
+          consumer: m.properties.headers?.[Header.failedConsumer],
+        })),
+      ).toEqual([
+        {
+          code: 'contract_violation',
+          reason: expect.stringContaining('data.participant.nhsNumber: is not a valid NHS number'),
+          consumer: CONSUMER,
+        },
+        { code: 'malformed_json', reason: expect.stringContaining('not JSON'), consumer: CONSUMER },
+      ]);
+      expect(ready).toHaveLength(1);
+      expect(failed).toEqual([]);
+    } finally {
+      await connection.close();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { type Bus, defaultRetryPolicy, type RetryPolicy } from '@mbs/bus';
+import type { Store } from '@mbs/store';
+import type { Logger } from '@mbs/telemetry';
+import type { FastifyInstance } from 'fastify';
+import { createDestinationStore, type DestinationStore } from './destinations/destination-store';
+import { appointmentSentToModality } from './handlers/appointment-sent-to-modality';
+import { buildHttpApi } from './routes/http-api';
+
+/** The consumer (queue `<namespace>.fhir-builder`) that takes appointment sent to modality. */
+export const CONSUMER = 'fhir-builder';
+
+export interface FhirBuilderOptions {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export interface FhirBuilder {
+  readonly app: FastifyInstance;
+  readonly destinations: DestinationStore;
+}
+
+/**
+ * Everything main.ts runs, minus the process concerns (configuration, signals, listening), so the
+ * integration tests run exactly this. The caller owns bus and store and closes them.
+ */
+export async function startFhirBuilder({
+  bus,
+  store,
+  logger,
+  retry,
+}: FhirBuilderOptions): Promise<FhirBuilder> {
+  const destinations = createDestinationStore(store.connection);
+  const policy = { ...defaultRetryPolicy, ...retry };
+  await bus.subscribe(
+    CONSUMER,
+    [appointmentSentToModality({ bus, destinations, attempts: policy.attempts })],
+    {
+      retry: policy,
+    },
+  );
+  const app = await buildHttpApi({
+    destinations,
+    logger,
+    health: { bus: () => bus.health(), store: () => store.health() },
+  });
+  return { app, destinations };
+}
