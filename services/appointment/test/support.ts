@@ -1,0 +1,111 @@
+import { createLogger } from '@mbs/telemetry';
+import amqp, { type GetMessage } from 'amqplib';
+import type { Types } from 'mongoose';
+import { accessionNumberFor } from '../src/domain/accession-number';
+import type { AppointmentState } from '../src/domain/appointment-state';
+import { idFor, type Models } from '../src/store/models';
+
+export const quietLogger = () =>
+  createLogger({
+    service: 'appointment-test',
+    level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent',
+  });
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` resolves truthy, or fails naming `what` after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<Exclude<T, false | null | undefined>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as Exclude<T, false | null | undefined>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+let sequence = 0;
+
+/**
+ * A participant and an appointment in the given state, with ids no other test uses. Returns the
+ * appointment's readable id and what the sent event's snapshot must carry.
+ */
+export async function givenAppointment(models: Models, state: AppointmentState) {
+  sequence += 1;
+  const suffix = `${process.pid}-${Date.now().toString(36)}-${sequence}`;
+  const appointmentId = `apt-test-${suffix}`;
+  const participantId = `participant-test-${suffix}`;
+  const participant = {
+    _id: idFor(participantId),
+    participantId,
+    nhsNumber: '9434765919',
+    givenName: 'Jane',
+    familyName: 'Smith',
+    dateOfBirth: '1970-01-31',
+    sex: 'female' as const,
+  };
+  await models.Participant.create(participant);
+  const appointment = {
+    _id: idFor(appointmentId),
+    appointmentId,
+    clinicId: 'clinic-test',
+    settingId: 'setting-leeds',
+    participantId,
+    startsAt: new Date('2026-11-26T09:30:00.000Z'),
+    accessionNumber: accessionNumberFor(appointmentId),
+    state,
+    history: [],
+    appliedKeys: [],
+  };
+  await models.Appointment.create(appointment);
+  return { appointmentId, participant, appointment };
+}
+
+export async function stateOf(models: Models, appointmentId: string) {
+  const found = await models.Appointment.findById(idFor(appointmentId)).lean();
+  return found as {
+    _id: Types.ObjectId;
+    state: AppointmentState;
+    history: Array<Record<string, unknown>>;
+    appliedKeys: string[];
+  } | null;
+}
+
+/**
+ * A plain amqplib connection to publish raw bytes, as a foreign or broken client would, and to
+ * read dead letters. Messages taken from a queue are kept by message id, so tests sharing one
+ * dead-letter queue each find their own.
+ */
+export async function openProbe(url: string) {
+  const connection = await amqp.connect(url, {
+    clientProperties: { connection_name: 'appointment-test-probe' },
+  });
+  const channel = await connection.createConfirmChannel();
+  const seen = new Map<string, GetMessage>();
+  return {
+    async publishRaw(exchange: string, routingKey: string, content: string, messageId: string) {
+      channel.publish(exchange, routingKey, Buffer.from(content), {
+        persistent: true,
+        messageId,
+      });
+      await channel.waitForConfirms();
+    },
+    /** Waits for the message with this id to arrive in `queue` and returns it. */
+    async find(queue: string, messageId: string, timeoutMs = 15_000): Promise<GetMessage> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = seen.get(messageId);
+        if (found) return found;
+        const message = await channel.get(queue, { noAck: true });
+        if (message) seen.set(String(message.properties.messageId), message);
+        else if (Date.now() > deadline) throw new Error(`${messageId} never reached ${queue}`);
+        else await sleep(25);
+      }
+    },
+    close: () => connection.close(),
+  };
+}
