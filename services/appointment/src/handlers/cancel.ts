@@ -1,0 +1,17 @@
+import { on } from '@mbs/bus';
+import { CancelAppointment } from '@mbs/contracts';
+import { applyTransition } from './apply-transition';
+import type { HandlerDeps } from './handler-deps';
+
+/** booked or checked_in -> cancelled, with the reason staff gave, once per command id. */
+export const cancelHandler = (deps: HandlerDeps) =>
+  on(CancelAppointment, async (command) => {
+    const { appointmentId, requestedBy, reason } = command.data;
+    await applyTransition(deps, {
+      appointmentId,
+      action: 'cancel',
+      cause: command,
+      by: requestedBy,
+      reason,
+    });
+  });

@@ -1,0 +1,29 @@
+import type { AnyContract } from '@mbs/contracts';
+import type { MessageHandler } from '@mbs/bus';
+import { cancelHandler } from './cancel';
+import { checkInHandler } from './check-in';
+import type { HandlerDeps } from './handler-deps';
+import { markDidNotAttendHandler } from './mark-did-not-attend';
+import { messageConfirmedHandler } from './message-confirmed';
+import { messageDeliveredHandler } from './message-delivered';
+import { messageFailedHandler } from './message-failed';
+import { modalityEventReportedHandler } from './modality-event-reported';
+import { sendToModalityHandler } from './send-to-modality';
+
+export type { HandlerDeps } from './handler-deps';
+export { sentEventId } from './send-to-modality';
+export { stateChangedId } from './apply-transition';
+
+/** Every command and event appointment handles, one handler each. */
+export function appointmentHandlers(deps: HandlerDeps): MessageHandler<AnyContract>[] {
+  return [
+    sendToModalityHandler(deps),
+    checkInHandler(deps),
+    cancelHandler(deps),
+    markDidNotAttendHandler(deps),
+    messageDeliveredHandler(deps),
+    messageConfirmedHandler(deps),
+    messageFailedHandler(deps),
+    modalityEventReportedHandler(deps),
+  ];
+}

@@ -1,0 +1,17 @@
+import { on } from '@mbs/bus';
+import { MarkDidNotAttend } from '@mbs/contracts';
+import { applyTransition } from './apply-transition';
+import type { HandlerDeps } from './handler-deps';
+
+/** booked -> did_not_attend, once per command id. */
+export const markDidNotAttendHandler = (deps: HandlerDeps) =>
+  on(MarkDidNotAttend, async (command) => {
+    const { appointmentId, requestedBy, reason } = command.data;
+    await applyTransition(deps, {
+      appointmentId,
+      action: 'mark_did_not_attend',
+      cause: command,
+      by: requestedBy,
+      ...(reason && { reason }),
+    });
+  });

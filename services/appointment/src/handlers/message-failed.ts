@@ -1,0 +1,31 @@
+import { on } from '@mbs/bus';
+import { MessageFailed } from '@mbs/contracts';
+import { applyTransition } from './apply-transition';
+import type { HandlerDeps } from './handler-deps';
+
+const phaseWords: Record<string, string> = {
+  destination_lookup: 'no destination is configured for the hospital',
+  build: 'the order could not be built',
+  validate: 'the order was not valid',
+  connect: 'the hospital gateway could not be reached',
+  send: 'the order could not be sent to the gateway',
+  ack_timeout: 'the gateway did not acknowledge the order in time',
+  confirm_timeout: 'the hospital did not confirm the order in time',
+  destination_rejected: 'the hospital system rejected the order',
+  retry_limit: 'sending was retried until the limit',
+};
+
+/**
+ * The order will not reach the hospital: sent_to_modality -> checked_in, with the failure's
+ * phase and reason in the history, so staff see why and can send again. Once per event id.
+ */
+export const messageFailedHandler = (deps: HandlerDeps) =>
+  on(MessageFailed, async (event) => {
+    const { appointmentId, phase, reason, attempts } = event.data;
+    await applyTransition(deps, {
+      appointmentId,
+      action: 'message_failed',
+      cause: event,
+      reason: `Sending failed (${phase}: ${phaseWords[phase] ?? phase}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
+    });
+  });

@@ -1,0 +1,519 @@
+import { Bus, Header, on } from '@mbs/bus';
+import {
+  AppointmentSentToModality,
+  AppointmentStateChanged,
+  CancelAppointment,
+  CheckIn,
+  MarkDidNotAttend,
+  MessageConfirmed,
+  MessageDelivered,
+  MessageFailed,
+  ModalityEventReported,
+  SendToModality,
+  createMessage,
+  type MessageOf,
+} from '@mbs/contracts';
+import { connectStore, type Store } from '@mbs/store';
+import { deleteNamespace, uniqueName, useMongoDb, useRabbitMq } from '@mbs/testing';
+import {
+  eventually,
+  givenAppointment,
+  openProbe,
+  quietLogger,
+  sleep,
+  stateOf,
+} from '../test/support';
+import { sentEventId, stateChangedId } from './handlers';
+import { CONSUMER, startAppointmentService } from './service';
+import type { Models } from './store/models';
+
+type Sent = MessageOf<typeof AppointmentSentToModality>;
+type Changed = MessageOf<typeof AppointmentStateChanged>;
+
+const ada = { userId: 'u-ada', name: 'Ada Radiographer' };
+
+describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () => {
+  const broker = useRabbitMq();
+  const mongo = useMongoDb({ dbPrefix: 'appointment_service' });
+  const namespace = uniqueName('appointment');
+  let store: Store;
+  let bus: Bus;
+  let models: Models;
+  let probe: Awaited<ReturnType<typeof openProbe>>;
+  const sent: Sent[] = [];
+  const changed: Changed[] = [];
+
+  beforeAll(async () => {
+    const logger = quietLogger();
+    store = await connectStore({ url: mongo.current.url, dbName: mongo.current.dbName, logger });
+    bus = await Bus.connect({
+      url: broker.current.url,
+      service: 'appointment-test',
+      namespace,
+      logger,
+    });
+    ({ models } = await startAppointmentService({
+      bus,
+      store,
+      logger,
+      retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+    }));
+    // What the rest of the system sees: fhir-builder takes "sent", web takes "state changed".
+    await bus.subscribe('observer', [
+      on(AppointmentSentToModality, async (event) => void sent.push(event)),
+      on(AppointmentStateChanged, async (event) => void changed.push(event)),
+    ]);
+    probe = await openProbe(broker.current.url);
+  });
+
+  afterAll(async () => {
+    await bus?.close(2_000);
+    await probe?.close();
+    await store?.close();
+    await deleteNamespace(broker.current.url, namespace);
+  });
+
+  const sentFor = (appointmentId: string) =>
+    sent.filter((e) => e.data.appointmentId === appointmentId);
+  const changesFor = (appointmentId: string) =>
+    changed.filter((e) => e.data.appointmentId === appointmentId);
+  const deadLetters = () => bus.names.deadLetterQueue(CONSUMER);
+
+  const sendCommand = (appointmentId: string) =>
+    createMessage(SendToModality, { appointmentId, requestedBy: ada });
+
+  async function stateBecomes(appointmentId: string, state: string) {
+    return eventually(async () => {
+      const current = await stateOf(models, appointmentId);
+      return current?.state === state ? current : undefined;
+    }, `${appointmentId} to be ${state}`);
+  }
+
+  describe('send to modality', () => {
+    it('moves a checked-in appointment to sent_to_modality and publishes the snapshot', async () => {
+      const { appointmentId, participant, appointment } = await givenAppointment(
+        models,
+        'checked_in',
+      );
+      const command = sendCommand(appointmentId);
+      await bus.publish(SendToModality, command);
+
+      const stored = await stateBecomes(appointmentId, 'sent_to_modality');
+      expect(stored.history).toEqual([
+        expect.objectContaining({
+          from: 'checked_in',
+          to: 'sent_to_modality',
+          by: ada,
+          causedBy: command.id,
+          cause: 'appointment.send-to-modality',
+        }),
+      ]);
+      expect(stored.appliedKeys).toEqual([command.id]);
+
+      const [event] = await eventually(
+        () => sentFor(appointmentId).length === 1 && sentFor(appointmentId),
+        'the sent event',
+      );
+      expect(event).toEqual({
+        id: sentEventId(command.id),
+        type: 'appointment.sent-to-modality',
+        version: 1,
+        occurredAt: (stored.history[0]!.at as Date).toISOString(),
+        correlationId: command.id,
+        causationId: command.id,
+        data: {
+          appointmentId,
+          commandId: command.id,
+          sentBy: ada,
+          participant: {
+            participantId: participant.participantId,
+            nhsNumber: participant.nhsNumber,
+            givenName: 'Jane',
+            familyName: 'Smith',
+            dateOfBirth: '1970-01-31',
+            sex: 'female',
+          },
+          appointment: {
+            clinicId: 'clinic-test',
+            settingId: 'setting-leeds',
+            startsAt: '2026-11-26T09:30:00.000Z',
+            accessionNumber: appointment.accessionNumber,
+          },
+        },
+      });
+
+      const [change] = await eventually(
+        () => changesFor(appointmentId).length === 1 && changesFor(appointmentId),
+        'the state change',
+      );
+      expect(change!.id).toBe(stateChangedId(command.id));
+      expect(change!.causationId).toBe(command.id);
+      expect(change!.data).toEqual({
+        appointmentId,
+        clinicId: 'clinic-test',
+        from: 'checked_in',
+        to: 'sent_to_modality',
+        by: ada,
+        at: event!.occurredAt,
+      });
+    });
+
+    it('takes a repeated command once and publishes the same events again', async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      const command = sendCommand(appointmentId);
+      await bus.publish(SendToModality, command);
+      await eventually(() => sentFor(appointmentId).length === 1, 'the first sent event');
+      await bus.publish(SendToModality, command);
+
+      const events = await eventually(
+        () => sentFor(appointmentId).length === 2 && sentFor(appointmentId),
+        'the re-emitted sent event',
+      );
+      expect(events[1]).toEqual(events[0]);
+      const changes = await eventually(
+        () => changesFor(appointmentId).length === 2 && changesFor(appointmentId),
+        'the re-emitted state change',
+      );
+      expect(changes[1]).toEqual(changes[0]);
+
+      const stored = await stateOf(models, appointmentId);
+      expect(stored?.state).toBe('sent_to_modality');
+      expect(stored?.history).toHaveLength(1);
+      expect(stored?.appliedKeys).toEqual([command.id]);
+    });
+
+    it('refuses to send an appointment that is not checked in: dead-lettered with a reason staff can read', async () => {
+      const { appointmentId } = await givenAppointment(models, 'booked');
+      const command = sendCommand(appointmentId);
+      await bus.publish(SendToModality, command);
+
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('transition_refused');
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        'TransitionRefusedError: Cannot send to modality: the participant has not been checked in (appointment is booked)',
+      );
+      expect(dead.properties.headers?.[Header.attempt]).toBe(1);
+      const stored = await stateOf(models, appointmentId);
+      expect(stored?.state).toBe('booked');
+      expect(stored?.history).toEqual([]);
+      expect(sentFor(appointmentId)).toEqual([]);
+      expect(changesFor(appointmentId)).toEqual([]);
+    });
+
+    it('dead-letters a command for an unknown appointment with the reason', async () => {
+      const command = sendCommand('apt-that-does-not-exist');
+      await bus.publish(SendToModality, command);
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('unknown_appointment');
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        'UnknownAppointmentError: No appointment with id "apt-that-does-not-exist"',
+      );
+      expect(JSON.parse(dead.content.toString())).toEqual(command);
+      expect(sentFor('apt-that-does-not-exist')).toEqual([]);
+    });
+
+    it('dead-letters malformed messages with the reason and carries on with good ones', async () => {
+      const exchange = bus.names.exchangeFor('command');
+      await probe.publishRaw(
+        exchange,
+        SendToModality.type,
+        '{"type": "appointment.send',
+        'raw-not-json',
+      );
+      const broken = {
+        ...sendCommand('apt-1'),
+        id: 'raw-bad-data',
+        data: { appointmentId: 'has spaces' },
+      };
+      await probe.publishRaw(exchange, SendToModality.type, JSON.stringify(broken), broken.id);
+
+      const notJson = await probe.find(deadLetters(), 'raw-not-json');
+      expect(notJson.properties.headers?.[Header.failureCode]).toBe('malformed_json');
+      expect(String(notJson.properties.headers?.[Header.failureReason])).toMatch(
+        /^body is not JSON/,
+      );
+      const invalid = await probe.find(deadLetters(), 'raw-bad-data');
+      expect(invalid.properties.headers?.[Header.failureCode]).toBe('contract_violation');
+      expect(String(invalid.properties.headers?.[Header.failureReason])).toContain(
+        'data.appointmentId: may contain only letters, digits',
+      );
+      expect(String(invalid.properties.headers?.[Header.failureReason])).toContain(
+        'data.requestedBy',
+      );
+
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      await bus.publish(SendToModality, sendCommand(appointmentId));
+      await stateBecomes(appointmentId, 'sent_to_modality');
+    });
+  });
+
+  describe('outcomes from the hospital', () => {
+    async function sentAppointment() {
+      const given = await givenAppointment(models, 'checked_in');
+      const command = sendCommand(given.appointmentId);
+      await bus.publish(SendToModality, command);
+      await stateBecomes(given.appointmentId, 'sent_to_modality');
+      return { ...given, command };
+    }
+
+    const confirmed = (appointmentId: string) =>
+      createMessage(MessageConfirmed, {
+        messageId: `msg-${appointmentId}`,
+        appointmentId,
+        gatewayId: 'gateway-leeds',
+        confirmedAt: '2026-11-26T09:32:00.000Z',
+        alreadyHad: false,
+      });
+
+    it('moves to with_modality on confirmation, once for a duplicated event', async () => {
+      const { appointmentId } = await sentAppointment();
+      const event = confirmed(appointmentId);
+      await bus.publish(MessageConfirmed, event);
+      await stateBecomes(appointmentId, 'with_modality');
+      await bus.publish(MessageConfirmed, event);
+
+      const changes = await eventually(
+        () => changesFor(appointmentId).length === 3 && changesFor(appointmentId),
+        'sent, confirmed and the re-emitted confirmed change',
+      );
+      expect(changes.map((c) => [c.data.from, c.data.to])).toEqual([
+        ['checked_in', 'sent_to_modality'],
+        ['sent_to_modality', 'with_modality'],
+        ['sent_to_modality', 'with_modality'],
+      ]);
+      expect(changes[2]).toEqual(changes[1]);
+      expect(changes[1]!.id).toBe(stateChangedId(event.id));
+      expect(changes[1]!.data.by).toBeUndefined();
+      expect(changes[1]!.data.reason).toBe(
+        'The hospital accepted the order (gateway gateway-leeds)',
+      );
+
+      const stored = await stateOf(models, appointmentId);
+      expect(stored?.history.map((h) => h.to)).toEqual(['sent_to_modality', 'with_modality']);
+    });
+
+    it('returns a failed send to checked_in with the phase and reason, and a resend works', async () => {
+      const { appointmentId, command: first } = await sentAppointment();
+      const failure = createMessage(MessageFailed, {
+        messageId: `msg-${appointmentId}`,
+        appointmentId,
+        gatewayId: 'gateway-leeds',
+        phase: 'destination_rejected',
+        reason: 'RIS refused: unknown procedure code',
+        attempts: 1,
+      });
+      await bus.publish(MessageFailed, failure);
+      const failed = await stateBecomes(appointmentId, 'checked_in');
+      expect(failed.history.at(-1)).toEqual(
+        expect.objectContaining({
+          from: 'sent_to_modality',
+          to: 'checked_in',
+          causedBy: failure.id,
+          cause: 'message.failed',
+          reason:
+            'Sending failed (destination_rejected: the hospital system rejected the order) after 1 attempt: RIS refused: unknown procedure code',
+        }),
+      );
+
+      const resend = sendCommand(appointmentId);
+      await bus.publish(SendToModality, resend);
+      await stateBecomes(appointmentId, 'sent_to_modality');
+      const events = await eventually(
+        () => sentFor(appointmentId).length === 2 && sentFor(appointmentId),
+        'the resend event',
+      );
+      expect(events.map((e) => e.id)).toEqual([sentEventId(first.id), sentEventId(resend.id)]);
+      expect(events[1]!.data.appointment.accessionNumber).toBe(
+        events[0]!.data.appointment.accessionNumber,
+      );
+    });
+
+    it('records a delivery in the history without changing state or publishing a change', async () => {
+      const { appointmentId } = await sentAppointment();
+      const delivered = createMessage(MessageDelivered, {
+        messageId: `msg-${appointmentId}`,
+        appointmentId,
+        gatewayId: 'gateway-leeds',
+        deliveredAt: '2026-11-26T09:31:00.000Z',
+        attempt: 1,
+      });
+      await bus.publish(MessageDelivered, delivered);
+      const stored = await eventually(async () => {
+        const current = await stateOf(models, appointmentId);
+        return current?.history.length === 2 ? current : undefined;
+      }, 'the delivery in the history');
+      expect(stored.state).toBe('sent_to_modality');
+      expect(stored.history[1]).toEqual(
+        expect.objectContaining({
+          from: 'sent_to_modality',
+          to: 'sent_to_modality',
+          cause: 'message.delivered',
+          reason: 'Delivered to gateway gateway-leeds (attempt 1)',
+        }),
+      );
+      await sleep(200);
+      expect(changesFor(appointmentId)).toHaveLength(1);
+    });
+
+    it('follows the modality: started (found by accession number) then completed -> screened', async () => {
+      const { appointmentId, appointment } = await sentAppointment();
+      const report = (event: 'examination_started' | 'examination_completed', withId: boolean) =>
+        createMessage(ModalityEventReported, {
+          gatewayId: 'gateway-leeds',
+          accessionNumber: appointment.accessionNumber,
+          ...(withId && { appointmentId }),
+          event,
+          happenedAt: '2026-11-26T09:40:00.000Z',
+        });
+      await bus.publish(ModalityEventReported, report('examination_started', false));
+      await stateBecomes(appointmentId, 'with_modality');
+      // The hospital's confirmation arriving after the modality started changes nothing.
+      await bus.publish(MessageConfirmed, confirmed(appointmentId));
+      await eventually(
+        async () => (await stateOf(models, appointmentId))?.history.length === 3,
+        'the late confirmation',
+      );
+      expect((await stateOf(models, appointmentId))?.state).toBe('with_modality');
+
+      await bus.publish(ModalityEventReported, report('examination_completed', true));
+      const done = await stateBecomes(appointmentId, 'screened');
+      expect(done.history.map((h) => [h.from, h.to])).toEqual([
+        ['checked_in', 'sent_to_modality'],
+        ['sent_to_modality', 'with_modality'],
+        ['with_modality', 'with_modality'],
+        ['with_modality', 'screened'],
+      ]);
+      expect(done.history[3]!.reason).toBe(
+        'Examination completed at 2026-11-26T09:40:00.000Z (gateway gateway-leeds)',
+      );
+      const changes = await eventually(
+        () => changesFor(appointmentId).length === 3 && changesFor(appointmentId),
+        'three state changes',
+      );
+      expect(changes.map((c) => c.data.to)).toEqual([
+        'sent_to_modality',
+        'with_modality',
+        'screened',
+      ]);
+    });
+
+    it('returns a discontinued examination to checked_in with the detail', async () => {
+      const { appointmentId, appointment } = await sentAppointment();
+      await bus.publish(
+        ModalityEventReported,
+        createMessage(ModalityEventReported, {
+          gatewayId: 'gateway-leeds',
+          accessionNumber: appointment.accessionNumber,
+          appointmentId,
+          event: 'examination_discontinued',
+          happenedAt: '2026-11-26T09:41:00.000Z',
+          detail: 'Participant felt unwell',
+        }),
+      );
+      const stored = await stateBecomes(appointmentId, 'checked_in');
+      expect(stored.history.at(-1)?.reason).toBe(
+        'Examination discontinued at 2026-11-26T09:41:00.000Z (gateway gateway-leeds): Participant felt unwell',
+      );
+    });
+
+    it('dead-letters a modality event whose accession number matches no appointment', async () => {
+      const event = createMessage(ModalityEventReported, {
+        gatewayId: 'gateway-leeds',
+        accessionNumber: 'MBSNOSUCHORDER00',
+        event: 'examination_started',
+        happenedAt: '2026-11-26T09:40:00.000Z',
+      });
+      await bus.publish(ModalityEventReported, event);
+      const dead = await probe.find(deadLetters(), event.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('unknown_appointment');
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        'UnknownAppointmentError: No appointment with accession number "MBSNOSUCHORDER00"',
+      );
+    });
+
+    it('dead-letters a confirmation for an appointment that was never sent, leaving it alone', async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      const event = confirmed(appointmentId);
+      await bus.publish(MessageConfirmed, event);
+      const dead = await probe.find(deadLetters(), event.id);
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        'TransitionRefusedError: Cannot record the confirmation: the participant is checked in but has not been sent to the modality (appointment is checked_in)',
+      );
+      expect((await stateOf(models, appointmentId))?.state).toBe('checked_in');
+    });
+  });
+
+  describe('staff actions', () => {
+    it('checks in a booked participant, once per command', async () => {
+      const { appointmentId } = await givenAppointment(models, 'booked');
+      const command = createMessage(CheckIn, { appointmentId, requestedBy: ada });
+      await bus.publish(CheckIn, command);
+      await bus.publish(CheckIn, command);
+      await eventually(() => changesFor(appointmentId).length === 2, 'both state-changed events');
+      const stored = await stateOf(models, appointmentId);
+      expect(stored?.state).toBe('checked_in');
+      expect(stored?.history).toHaveLength(1);
+      expect(changesFor(appointmentId)[1]).toEqual(changesFor(appointmentId)[0]);
+    });
+
+    it('a second check-in (another click) is refused with a readable reason', async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      const command = createMessage(CheckIn, { appointmentId, requestedBy: ada });
+      await bus.publish(CheckIn, command);
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        'TransitionRefusedError: Cannot check in: the participant is already checked in (appointment is checked_in)',
+      );
+    });
+
+    it('cancels with the reason kept in the history and the event', async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      const command = createMessage(CancelAppointment, {
+        appointmentId,
+        requestedBy: ada,
+        reason: 'Participant asked to rebook',
+      });
+      await bus.publish(CancelAppointment, command);
+      const stored = await stateBecomes(appointmentId, 'cancelled');
+      expect(stored.history[0]).toEqual(
+        expect.objectContaining({ by: ada, reason: 'Participant asked to rebook' }),
+      );
+      const [change] = await eventually(
+        () => changesFor(appointmentId).length === 1 && changesFor(appointmentId),
+        'the change',
+      );
+      expect(change!.data).toEqual(
+        expect.objectContaining({
+          to: 'cancelled',
+          by: ada,
+          reason: 'Participant asked to rebook',
+        }),
+      );
+    });
+
+    it('refuses to cancel an appointment already sent to the modality', async () => {
+      const { appointmentId } = await givenAppointment(models, 'sent_to_modality');
+      const command = createMessage(CancelAppointment, {
+        appointmentId,
+        requestedBy: ada,
+        reason: 'Changed mind',
+      });
+      await bus.publish(CancelAppointment, command);
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('transition_refused');
+      expect(String(dead.properties.headers?.[Header.failureReason])).toMatch(
+        /^TransitionRefusedError: Cannot cancel: the appointment has been sent to the modality/,
+      );
+      expect((await stateOf(models, appointmentId))?.state).toBe('sent_to_modality');
+    });
+
+    it('marks a booked participant as did not attend', async () => {
+      const { appointmentId } = await givenAppointment(models, 'booked');
+      await bus.publish(
+        MarkDidNotAttend,
+        createMessage(MarkDidNotAttend, { appointmentId, requestedBy: ada }),
+      );
+      await stateBecomes(appointmentId, 'did_not_attend');
+    });
+  });
+});
