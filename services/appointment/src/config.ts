@@ -1,0 +1,29 @@
+import {
+  boolean,
+  brokerVariables,
+  httpVariables,
+  logVariables,
+  storeVariables,
+  string,
+} from '@mbs/config';
+
+/** The database on MONGODB_URL and whether to seed it: what main.ts and the seed command share. */
+export const storeSpec = {
+  ...storeVariables,
+  ...logVariables,
+  APPOINTMENT_DB_NAME: string({
+    description: "The appointment service's own database on MONGODB_URL",
+    default: 'appointment',
+  }),
+};
+
+/** Every variable the service reads, parsed once in main.ts. */
+export const appointmentVariables = {
+  ...brokerVariables,
+  ...storeSpec,
+  ...httpVariables(3002),
+  SEED_DEMO_DATA: boolean({
+    description: 'Load the demo settings, clinics and appointments when the database is empty',
+    default: 'true',
+  }),
+};

@@ -1,0 +1,65 @@
+import { telemetry } from './telemetry'; // first: tracing must load before http, amqplib, mongoose
+import { Bus } from '@mbs/bus';
+import { loadConfig } from '@mbs/config';
+import { connectStore } from '@mbs/store';
+import { createLogger } from '@mbs/telemetry';
+import { appointmentVariables } from './config';
+import { seedWhenEmpty } from './demo/seed-demo-data';
+import { londonDate } from './domain/london-time';
+import { buildHttpApi } from './routes/http-api';
+import { startAppointmentService } from './service';
+
+async function main(): Promise<void> {
+  const config = loadConfig(appointmentVariables);
+  const logger = createLogger({ service: 'appointment', level: config.LOG_LEVEL });
+  const store = await connectStore({
+    url: config.MONGODB_URL,
+    dbName: config.APPOINTMENT_DB_NAME,
+    logger,
+  });
+  const bus = await Bus.connect({ url: config.AMQP_URL, service: 'appointment', logger });
+  const { models } = await startAppointmentService({ bus, store, logger });
+  if (config.SEED_DEMO_DATA) await seedWhenEmpty(models, londonDate(new Date()), logger);
+
+  const app = await buildHttpApi({
+    models,
+    logger,
+    health: { store: () => store.health(), bus: () => bus.health() },
+  });
+  const address = await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info({ address }, 'appointment service listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'appointment service stopping');
+    // The HTTP server first (no new queries), then the bus (finish messages in hand), then the
+    // store those messages write to, then flush the spans.
+    (async () => {
+      await app.close();
+      await bus.close();
+      await store.close();
+      await telemetry.shutdown();
+    })().then(
+      () => {
+        logger.info('appointment service stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: String(error) }, 'appointment service did not stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  createLogger({ service: 'appointment' }).fatal(
+    { err: String(error) },
+    'appointment service failed to start',
+  );
+  process.exit(1);
+});

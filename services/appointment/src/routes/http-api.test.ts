@@ -1,0 +1,250 @@
+import { isValidNhsNumber } from '@mbs/contracts';
+import { connectStore, type Store } from '@mbs/store';
+import { useMongoDb } from '@mbs/testing';
+import type { FastifyInstance } from 'fastify';
+import { quietLogger } from '../../test/support';
+import { seedDemoData } from '../demo/seed-demo-data';
+import { createModels } from '../store/models';
+import { buildHttpApi } from './http-api';
+
+const today = '2026-11-26';
+const now = () => new Date('2026-11-26T10:15:00Z');
+
+describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
+  const mongo = useMongoDb({ dbPrefix: 'appointment_http' });
+  let store: Store;
+  let app: FastifyInstance;
+  const health = {
+    store: { ok: true, latencyMs: 0.5 } as { ok: boolean; latencyMs: number; error?: string },
+    bus: { ok: true, publisher: true, consumers: { appointment: true } },
+  };
+
+  beforeAll(async () => {
+    const logger = quietLogger();
+    store = await connectStore({ url: mongo.current.url, dbName: mongo.current.dbName, logger });
+    const models = createModels(store.connection);
+    await seedDemoData(models, today);
+    app = await buildHttpApi({
+      models,
+      logger,
+      now,
+      health: { store: async () => health.store, bus: () => health.bus },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+
+  const get = async (url: string) => {
+    const response = await app.inject({ method: 'GET', url });
+    return { status: response.statusCode, body: response.json() };
+  };
+
+  describe('GET /settings', () => {
+    it('lists the hospital sites by name, with the ids fhir-builder knows', async () => {
+      const { status, body } = await get('/settings');
+      expect(status).toBe(200);
+      expect(
+        body.settings.map((s: { settingId: string; name: string }) => [s.settingId, s.name]),
+      ).toEqual([
+        ['setting-harrogate', 'Harrogate Mobile Unit'],
+        ['setting-leeds', "Leeds St James's Breast Screening Unit"],
+        ['setting-york', 'York Breast Screening Unit'],
+      ]);
+      expect(body.settings[0]).not.toHaveProperty('_id');
+    });
+  });
+
+  describe('GET /clinics', () => {
+    it("gives one day's clinics with their appointments counted by state", async () => {
+      const { status, body } = await get(`/clinics?from=${today}&to=${today}`);
+      expect(status).toBe(200);
+      expect(body.from).toBe(today);
+      expect(body.to).toBe(today);
+      expect(body.clinics).toHaveLength(6);
+      const leedsMorning = body.clinics.find(
+        (c: { clinicId: string }) => c.clinicId === 'clinic-leeds-2026-11-26-am',
+      );
+      expect(leedsMorning).toEqual({
+        clinicId: 'clinic-leeds-2026-11-26-am',
+        settingId: 'setting-leeds',
+        date: today,
+        session: 'morning',
+        type: 'screening',
+        status: 'in_progress',
+        startsAt: '2026-11-26T09:00:00.000Z',
+        endsAt: '2026-11-26T12:00:00.000Z',
+        appointments: {
+          total: 8,
+          byState: {
+            booked: 4,
+            checked_in: 2,
+            sent_to_modality: 0,
+            with_modality: 0,
+            screened: 1,
+            cancelled: 1,
+            did_not_attend: 0,
+          },
+        },
+      });
+      // In time order.
+      const starts = body.clinics.map((c: { startsAt: string }) => c.startsAt);
+      expect([...starts].sort()).toEqual(starts);
+    });
+
+    it('defaults to a week from today (London time)', async () => {
+      const { status, body } = await get('/clinics');
+      expect(status).toBe(200);
+      expect([body.from, body.to]).toEqual(['2026-11-26', '2026-12-02']);
+      expect(body.clinics).toHaveLength(24);
+    });
+
+    it('filters by status and by setting', async () => {
+      const scheduled = await get(`/clinics?from=${today}&to=2026-11-29&status=scheduled`);
+      expect(scheduled.body.clinics).toHaveLength(18);
+      expect(scheduled.body.clinics.every((c: { date: string }) => c.date > today)).toBe(true);
+      const york = await get(`/clinics?from=${today}&to=2026-11-29&settingId=setting-york`);
+      expect(york.body.clinics).toHaveLength(8);
+      const none = await get('/clinics?from=2027-01-01&to=2027-01-02');
+      expect(none).toEqual({
+        status: 200,
+        body: { from: '2027-01-01', to: '2027-01-02', clinics: [] },
+      });
+    });
+
+    it.each([
+      ['/clinics?from=2026-13-01', [{ field: 'from', problem: 'Invalid ISO date' }]],
+      ['/clinics?from=26/11/2026', [{ field: 'from', problem: 'Invalid ISO date' }]],
+      [
+        '/clinics?status=open',
+        [{ field: 'status', problem: expect.stringContaining('scheduled') }],
+      ],
+      [
+        '/clinics?from=2026-11-26&to=2026-11-25',
+        [{ field: 'to', problem: 'must not be before from' }],
+      ],
+      [
+        '/clinics?from=2026-01-01&to=2026-12-31',
+        [{ field: 'to', problem: 'must be at most 92 days after from' }],
+      ],
+      [
+        '/clinics?colour=blue',
+        [{ field: '(request)', problem: expect.stringContaining('colour') }],
+      ],
+      [
+        '/clinics?from=x&status=y',
+        [
+          { field: 'from', problem: 'Invalid ISO date' },
+          { field: 'status', problem: expect.any(String) },
+        ],
+      ],
+    ])('answers 400 naming each wrong field: %s', async (url, problems) => {
+      const { status, body } = await get(url);
+      expect(status).toBe(400);
+      expect(body.error).toBe('invalid_request');
+      expect(body.message).toMatch(/^The request is not valid: /);
+      expect(body.problems).toEqual(problems);
+    });
+  });
+
+  describe('GET /clinics/:clinicId/appointments', () => {
+    it('lists the appointments in time order with who each participant is', async () => {
+      const { status, body } = await get('/clinics/clinic-york-2026-11-26-pm/appointments');
+      expect(status).toBe(200);
+      expect(body.clinic.clinicId).toBe('clinic-york-2026-11-26-pm');
+      expect(body.appointments).toHaveLength(8);
+      expect(body.appointments[0]).toEqual({
+        appointmentId: 'apt-york-2026-11-26-pm-01',
+        startsAt: '2026-11-26T13:30:00.000Z',
+        state: 'screened',
+        accessionNumber: expect.stringMatching(/^MBS[A-Z2-7]{13}$/),
+        participant: {
+          participantId: expect.stringMatching(/^participant-999\d{7}$/),
+          nhsNumber: expect.stringMatching(/^999\d{7}$/),
+          givenName: expect.any(String),
+          familyName: expect.any(String),
+          dateOfBirth: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          sex: 'female',
+        },
+      });
+      for (const a of body.appointments)
+        expect(isValidNhsNumber(a.participant.nhsNumber)).toBe(true);
+      const starts = body.appointments.map((a: { startsAt: string }) => a.startsAt);
+      expect([...starts].sort()).toEqual(starts);
+    });
+
+    it('answers 404 for an unknown clinic, and 400 for an id that cannot be one', async () => {
+      expect(await get('/clinics/clinic-nowhere/appointments')).toEqual({
+        status: 404,
+        body: { error: 'not_found', message: 'No clinic with id "clinic-nowhere"' },
+      });
+      const bad = await get('/clinics/has%20space/appointments');
+      expect(bad.status).toBe(400);
+      expect(bad.body.problems).toEqual([
+        { field: 'clinicId', problem: expect.stringContaining('may contain only') },
+      ]);
+    });
+  });
+
+  describe('GET /appointments/:appointmentId', () => {
+    it('gives the appointment, its participant, clinic, setting and history (who, when, why)', async () => {
+      const { status, body } = await get('/appointments/apt-leeds-2026-11-26-am-07');
+      expect(status).toBe(200);
+      expect(body).toEqual(
+        expect.objectContaining({
+          appointmentId: 'apt-leeds-2026-11-26-am-07',
+          clinicId: 'clinic-leeds-2026-11-26-am',
+          settingId: 'setting-leeds',
+          state: 'cancelled',
+          setting: expect.objectContaining({ name: "Leeds St James's Breast Screening Unit" }),
+          clinic: expect.objectContaining({ session: 'morning' }),
+          participant: expect.objectContaining({ nhsNumber: expect.stringMatching(/^999/) }),
+        }),
+      );
+      expect(body.history).toEqual([
+        {
+          from: 'booked',
+          to: 'cancelled',
+          at: expect.any(String),
+          by: { userId: 'demo-seed', name: 'Demo data' },
+          reason: 'Participant asked to rebook',
+          causedBy: 'demo-seed:apt-leeds-2026-11-26-am-07:1',
+          cause: 'demo.seed',
+        },
+      ]);
+    });
+
+    it('answers 404 with a clear message for an unknown appointment', async () => {
+      expect(await get('/appointments/apt-unknown')).toEqual({
+        status: 404,
+        body: { error: 'not_found', message: 'No appointment with id "apt-unknown"' },
+      });
+    });
+  });
+
+  describe('GET /health and unknown routes', () => {
+    it('is 200 when the store and the bus are up, 503 naming what is down otherwise', async () => {
+      expect(await get('/health')).toEqual({
+        status: 200,
+        body: { ok: true, store: health.store, bus: health.bus },
+      });
+      health.store = { ok: false, latencyMs: 2000, error: 'ping took longer than 2000 ms' };
+      try {
+        const down = await get('/health');
+        expect(down.status).toBe(503);
+        expect(down.body.ok).toBe(false);
+        expect(down.body.store.error).toBe('ping took longer than 2000 ms');
+      } finally {
+        health.store = { ok: true, latencyMs: 0.5 };
+      }
+    });
+
+    it('answers 404 in JSON for a route that does not exist', async () => {
+      expect(await get('/patients')).toEqual({
+        status: 404,
+        body: { error: 'not_found', message: 'No route GET /patients' },
+      });
+    });
+  });
+});

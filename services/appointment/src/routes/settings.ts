@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { Models } from '../store/models';
+import { listSettings } from '../store/queries';
+
+/** GET /settings: every hospital site, by name. */
+export function settingsRoute(app: FastifyInstance, models: Models): void {
+  app.get('/settings', async () => ({ settings: await listSettings(models) }));
+}
