@@ -35,3 +35,11 @@ export {
   MessageFailed,
 } from './events/message-outcomes';
 export { ModalityEventKind, ModalityEventReported } from './events/modality-event-reported';
+export {
+  DeliverBody,
+  DeliveryOutcome,
+  ModalityEvent,
+  Receipt,
+  UpstreamAck,
+  UpstreamEvent,
+} from './gateway-protocol';

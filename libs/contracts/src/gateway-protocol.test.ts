@@ -1,0 +1,49 @@
+import { DeliverBody, MAX_PAYLOAD_BYTES, Receipt, UpstreamEvent } from './index';
+
+const deliver = {
+  messageId: 'msg-1',
+  appointmentId: 'apt-1',
+  accessionNumber: 'MBS-1',
+  messageType: 'fhir-r4',
+  target: 'ris-fhir',
+  contentType: 'application/fhir+json',
+  payload: '{"resourceType":"Bundle"}',
+  attempt: 1,
+};
+
+describe('gateway protocol bodies', () => {
+  it('accepts a deliver body and bounds its payload', () => {
+    expect(DeliverBody.parse(deliver)).toEqual(deliver);
+    const huge = DeliverBody.safeParse({ ...deliver, payload: 'x'.repeat(MAX_PAYLOAD_BYTES + 1) });
+    expect(huge.success).toBe(false);
+    expect(DeliverBody.safeParse({ ...deliver, attempt: 0 }).success).toBe(false);
+  });
+
+  it('knows only the documented receipt statuses', () => {
+    expect(
+      Receipt.safeParse({ messageId: 'm', status: 'already_have', outcome: 'confirmed' }).success,
+    ).toBe(true);
+    expect(Receipt.safeParse({ messageId: 'm', status: 'processed' }).success).toBe(false);
+  });
+
+  it('tells upstream events apart by type and refuses unknown ones', () => {
+    const outcome = UpstreamEvent.parse({
+      type: 'delivery-outcome',
+      eventId: 'out-1',
+      messageId: 'msg-1',
+      outcome: 'rejected',
+      reason: 'HTTP 422 from the RIS',
+      at: '2026-11-26T09:00:00.000Z',
+    });
+    expect(outcome.type).toBe('delivery-outcome');
+    const modality = UpstreamEvent.parse({
+      type: 'modality-event',
+      eventId: 'mpps-1',
+      accessionNumber: 'MBS-1',
+      event: 'examination_started',
+      happenedAt: '2026-11-26T09:05:00.000Z',
+    });
+    expect(modality.type).toBe('modality-event');
+    expect(UpstreamEvent.safeParse({ type: 'gossip', eventId: 'x' }).success).toBe(false);
+  });
+});
