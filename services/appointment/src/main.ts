@@ -8,6 +8,7 @@ import { seedWhenEmpty } from './demo/seed-demo-data';
 import { londonDate } from './domain/london-time';
 import { buildHttpApi } from './routes/http-api';
 import { startAppointmentService } from './service';
+import { createModels } from './store/models';
 
 async function main(): Promise<void> {
   const config = loadConfig(appointmentVariables);
@@ -18,8 +19,10 @@ async function main(): Promise<void> {
     logger,
   });
   const bus = await Bus.connect({ url: config.AMQP_URL, service: 'appointment', logger });
-  const { models } = await startAppointmentService({ bus, store, logger });
+  // Seed before consuming, so a command for a demo appointment never finds it missing.
+  const models = createModels(store.connection);
   if (config.SEED_DEMO_DATA) await seedWhenEmpty(models, londonDate(new Date()), logger);
+  await startAppointmentService({ bus, store, logger });
 
   const app = await buildHttpApi({
     models,

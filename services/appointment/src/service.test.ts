@@ -182,6 +182,33 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       expect(stored?.appliedKeys).toEqual([command.id]);
     });
 
+    it('sends once when several different commands race for one appointment (two clicks, two users)', async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      const commands = Array.from({ length: 5 }, () => sendCommand(appointmentId));
+      await Promise.all(commands.map((command) => bus.publish(SendToModality, command)));
+
+      // Exactly one wins; the others are refused (at once, or after a retry that re-reads the
+      // state when they lost the race on the conditional update) and dead-lettered.
+      const [event] = await eventually(
+        () => sentFor(appointmentId).length === 1 && sentFor(appointmentId),
+        'the one sent event',
+      );
+      const winner = commands.find((c) => sentEventId(c.id) === event!.id)!;
+      const losers = commands.filter((c) => c !== winner);
+      expect(losers).toHaveLength(4);
+      for (const loser of losers) {
+        const dead = await probe.find(deadLetters(), loser.id);
+        expect(dead.properties.headers?.[Header.failureReason]).toBe(
+          'TransitionRefusedError: Cannot send to modality: the appointment has already been sent to the modality (appointment is sent_to_modality)',
+        );
+      }
+      const stored = await stateOf(models, appointmentId);
+      expect(stored?.state).toBe('sent_to_modality');
+      expect(stored?.history).toHaveLength(1);
+      expect(stored?.history[0]?.causedBy).toBe(winner.id);
+      expect(sentFor(appointmentId)).toHaveLength(1);
+    });
+
     it('refuses to send an appointment that is not checked in: dead-lettered with a reason staff can read', async () => {
       const { appointmentId } = await givenAppointment(models, 'booked');
       const command = sendCommand(appointmentId);

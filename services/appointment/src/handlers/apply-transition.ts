@@ -1,5 +1,6 @@
 import { AppointmentStateChanged, createMessage, type Actor } from '@mbs/contracts';
 import { applyOnce } from '@mbs/store';
+import type { Logger } from '@mbs/telemetry';
 import { transition, type AppointmentAction } from '../domain/appointment-state';
 import { derivedId } from './derived-id';
 import type { AppointmentRecord, HistoryEntry } from '../store/appointment-model';
@@ -51,6 +52,7 @@ const MAX_REASON = 2000;
 export async function applyTransition(
   deps: HandlerDeps,
   request: TransitionRequest,
+  logger?: Logger,
 ): Promise<TransitionDone> {
   const { Appointment } = deps.models;
   const { appointmentId, action, cause } = request;
@@ -60,6 +62,10 @@ export async function applyTransition(
   if (!current) throw new UnknownAppointmentError(`id "${appointmentId}"`);
   const earlier = current.history.find((entry) => entry.causedBy === cause.id);
   if (earlier) {
+    logger?.info(
+      { appointmentId, from: earlier.from, to: earlier.to },
+      'already applied; events re-emitted, nothing changed',
+    );
     await publishStateChanged(deps, current, earlier, cause);
     return { appointment: current, entry: earlier, fresh: false };
   }
@@ -91,6 +97,10 @@ export async function applyTransition(
     case 'applied': {
       const appointment = result.document.toObject() as AppointmentRecord;
       const stored = appointment.history.find((e) => e.causedBy === cause.id) ?? entry;
+      logger?.info(
+        { appointmentId, from: stored.from, to: stored.to, outcome: result.outcome },
+        stored.from === stored.to ? 'recorded without a state change' : 'appointment state changed',
+      );
       await publishStateChanged(deps, appointment, stored, cause);
       return { appointment, entry: stored, fresh: result.outcome === 'applied' };
     }

@@ -5,13 +5,17 @@ import type { HandlerDeps } from './handler-deps';
 
 /** booked or checked_in -> cancelled, with the reason staff gave, once per command id. */
 export const cancelHandler = (deps: HandlerDeps) =>
-  on(CancelAppointment, async (command) => {
+  on(CancelAppointment, async (command, { logger }) => {
     const { appointmentId, requestedBy, reason } = command.data;
-    await applyTransition(deps, {
-      appointmentId,
-      action: 'cancel',
-      cause: command,
-      by: requestedBy,
-      reason,
-    });
+    await applyTransition(
+      deps,
+      {
+        appointmentId,
+        action: 'cancel',
+        cause: command,
+        by: requestedBy,
+        reason,
+      },
+      logger,
+    );
   });

@@ -5,13 +5,17 @@ import type { HandlerDeps } from './handler-deps';
 
 /** booked -> checked_in, once per command id. */
 export const checkInHandler = (deps: HandlerDeps) =>
-  on(CheckIn, async (command) => {
+  on(CheckIn, async (command, { logger }) => {
     const { appointmentId, requestedBy, reason } = command.data;
-    await applyTransition(deps, {
-      appointmentId,
-      action: 'check_in',
-      cause: command,
-      by: requestedBy,
-      ...(reason && { reason }),
-    });
+    await applyTransition(
+      deps,
+      {
+        appointmentId,
+        action: 'check_in',
+        cause: command,
+        by: requestedBy,
+        ...(reason && { reason }),
+      },
+      logger,
+    );
   });

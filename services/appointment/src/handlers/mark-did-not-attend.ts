@@ -5,13 +5,17 @@ import type { HandlerDeps } from './handler-deps';
 
 /** booked -> did_not_attend, once per command id. */
 export const markDidNotAttendHandler = (deps: HandlerDeps) =>
-  on(MarkDidNotAttend, async (command) => {
+  on(MarkDidNotAttend, async (command, { logger }) => {
     const { appointmentId, requestedBy, reason } = command.data;
-    await applyTransition(deps, {
-      appointmentId,
-      action: 'mark_did_not_attend',
-      cause: command,
-      by: requestedBy,
-      ...(reason && { reason }),
-    });
+    await applyTransition(
+      deps,
+      {
+        appointmentId,
+        action: 'mark_did_not_attend',
+        cause: command,
+        by: requestedBy,
+        ...(reason && { reason }),
+      },
+      logger,
+    );
   });

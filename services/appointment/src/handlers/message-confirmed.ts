@@ -5,14 +5,18 @@ import type { HandlerDeps } from './handler-deps';
 
 /** The hospital accepted the order: sent_to_modality -> with_modality, once per event id. */
 export const messageConfirmedHandler = (deps: HandlerDeps) =>
-  on(MessageConfirmed, async (event) => {
+  on(MessageConfirmed, async (event, { logger }) => {
     const { appointmentId, gatewayId, alreadyHad } = event.data;
-    await applyTransition(deps, {
-      appointmentId,
-      action: 'message_confirmed',
-      cause: event,
-      reason: alreadyHad
-        ? `The hospital already had the order (gateway ${gatewayId})`
-        : `The hospital accepted the order (gateway ${gatewayId})`,
-    });
+    await applyTransition(
+      deps,
+      {
+        appointmentId,
+        action: 'message_confirmed',
+        cause: event,
+        reason: alreadyHad
+          ? `The hospital already had the order (gateway ${gatewayId})`
+          : `The hospital accepted the order (gateway ${gatewayId})`,
+      },
+      logger,
+    );
   });

@@ -20,12 +20,16 @@ const phaseWords: Record<string, string> = {
  * phase and reason in the history, so staff see why and can send again. Once per event id.
  */
 export const messageFailedHandler = (deps: HandlerDeps) =>
-  on(MessageFailed, async (event) => {
+  on(MessageFailed, async (event, { logger }) => {
     const { appointmentId, phase, reason, attempts } = event.data;
-    await applyTransition(deps, {
-      appointmentId,
-      action: 'message_failed',
-      cause: event,
-      reason: `Sending failed (${phase}: ${phaseWords[phase] ?? phase}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
-    });
+    await applyTransition(
+      deps,
+      {
+        appointmentId,
+        action: 'message_failed',
+        cause: event,
+        reason: `Sending failed (${phase}: ${phaseWords[phase] ?? phase}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
+      },
+      logger,
+    );
   });

@@ -25,7 +25,7 @@ const words: Record<ModalityEventKind, string> = {
  * per event id (the gateway's own).
  */
 export const modalityEventReportedHandler = (deps: HandlerDeps) =>
-  on(ModalityEventReported, async (event) => {
+  on(ModalityEventReported, async (event, { logger }) => {
     const { accessionNumber, gatewayId, happenedAt, detail } = event.data;
     let appointmentId = event.data.appointmentId;
     if (!appointmentId) {
@@ -36,10 +36,14 @@ export const modalityEventReportedHandler = (deps: HandlerDeps) =>
       if (!found) throw new UnknownAppointmentError(`accession number "${accessionNumber}"`);
       appointmentId = found.appointmentId;
     }
-    await applyTransition(deps, {
-      appointmentId,
-      action: actions[event.data.event],
-      cause: event,
-      reason: `${words[event.data.event]} at ${happenedAt} (gateway ${gatewayId})${detail ? `: ${detail}` : ''}`,
-    });
+    await applyTransition(
+      deps,
+      {
+        appointmentId,
+        action: actions[event.data.event],
+        cause: event,
+        reason: `${words[event.data.event]} at ${happenedAt} (gateway ${gatewayId})${detail ? `: ${detail}` : ''}`,
+      },
+      logger,
+    );
   });

@@ -17,13 +17,17 @@ export const sentEventId = (commandId: string) => derivedId('sent', commandId);
  * the state change is made good by the redelivery.
  */
 export const sendToModalityHandler = (deps: HandlerDeps) =>
-  on(SendToModality, async (command) => {
-    const { appointment, entry } = await applyTransition(deps, {
-      appointmentId: command.data.appointmentId,
-      action: 'send_to_modality',
-      cause: command,
-      by: command.data.requestedBy,
-    });
+  on(SendToModality, async (command, { logger }) => {
+    const { appointment, entry } = await applyTransition(
+      deps,
+      {
+        appointmentId: command.data.appointmentId,
+        action: 'send_to_modality',
+        cause: command,
+        by: command.data.requestedBy,
+      },
+      logger,
+    );
     const participant = await deps.models.Participant.findById(
       idFor(appointment.participantId),
     ).lean<ParticipantRecord>();

@@ -128,10 +128,7 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
         '/clinics?from=2026-01-01&to=2026-12-31',
         [{ field: 'to', problem: 'must be at most 92 days after from' }],
       ],
-      [
-        '/clinics?colour=blue',
-        [{ field: '(request)', problem: expect.stringContaining('colour') }],
-      ],
+      ['/clinics?colour=blue', [{ field: 'colour', problem: 'is not a known parameter' }]],
       [
         '/clinics?from=x&status=y',
         [

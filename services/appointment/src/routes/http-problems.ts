@@ -15,10 +15,17 @@ export function parseOr400<T>(
 ): T | undefined {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems: FieldProblem[] = result.error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : '(request)',
-    problem: issue.message,
-  }));
+  const problems: FieldProblem[] = result.error.issues.flatMap((issue) =>
+    // An unknown parameter is named as its own field rather than as "the request".
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: key, problem: 'is not a known parameter' }))
+      : [
+          {
+            field: issue.path.length > 0 ? issue.path.join('.') : '(request)',
+            problem: issue.message,
+          },
+        ],
+  );
   void reply.code(400).send({
     error: 'invalid_request',
     message: `The request is not valid: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`,
