@@ -355,6 +355,51 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       );
     });
 
+    it('ignores a late failure of an earlier send once staff have sent again', async () => {
+      const { appointmentId, command: first } = await sentAppointment();
+      const failureOf = (command: { id: string }, n: number) =>
+        createMessage(
+          MessageFailed,
+          {
+            messageId: `msg-${n}-${appointmentId}`,
+            appointmentId,
+            phase: 'confirm_timeout',
+            reason: 'no confirmation within 60 s',
+            attempts: 3,
+          },
+          // The dispatcher's event continues the flow the send command started.
+          { causedBy: { id: `ready-${n}-${appointmentId}`, correlationId: command.id } },
+        );
+      await bus.publish(MessageFailed, failureOf(first, 1));
+      await stateBecomes(appointmentId, 'checked_in');
+      const second = sendCommand(appointmentId);
+      await bus.publish(SendToModality, second);
+      await stateBecomes(appointmentId, 'sent_to_modality');
+
+      // The first order's failure is reported again by another event (a late duplicate report).
+      const late = failureOf(first, 2);
+      await bus.publish(MessageFailed, late);
+      const stored = await eventually(async () => {
+        const current = await stateOf(models, appointmentId);
+        return current?.history.length === 4 ? current : undefined;
+      }, 'the late failure in the history');
+      expect(stored.state).toBe('sent_to_modality');
+      expect(stored.history[3]).toEqual(
+        expect.objectContaining({
+          from: 'sent_to_modality',
+          to: 'sent_to_modality',
+          causedBy: late.id,
+          reason: expect.stringMatching(
+            new RegExp(`^An earlier send \\(command ${first.id}\\) failed; it has been sent again`),
+          ),
+        }),
+      );
+
+      // The second order's failure still brings it back.
+      await bus.publish(MessageFailed, failureOf(second, 3));
+      await stateBecomes(appointmentId, 'checked_in');
+    });
+
     it('records a delivery in the history without changing state or publishing a change', async () => {
       const { appointmentId } = await sentAppointment();
       const delivered = createMessage(MessageDelivered, {

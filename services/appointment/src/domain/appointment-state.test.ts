@@ -59,6 +59,15 @@ const expected: Record<AppointmentAction, Record<AppointmentState, Expected>> = 
     cancelled: /^Cannot record the failed send: the appointment was cancelled/,
     did_not_attend: /^Cannot record the failed send: .*did not attend/,
   },
+  earlier_send_failed: {
+    booked: 'same',
+    checked_in: 'same',
+    sent_to_modality: 'same',
+    with_modality: 'same',
+    screened: 'same',
+    cancelled: 'same',
+    did_not_attend: 'same',
+  },
   examination_started: {
     booked: /^Cannot start the examination: the participant has not been checked in/,
     checked_in: /^Cannot start the examination: .*\(appointment is checked_in\)$/,

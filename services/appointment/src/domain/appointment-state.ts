@@ -9,6 +9,7 @@ export const appointmentActions = [
   'message_delivered',
   'message_confirmed',
   'message_failed',
+  'earlier_send_failed',
   'examination_started',
   'examination_completed',
   'examination_discontinued',
@@ -33,7 +34,8 @@ interface Rule {
 
 /**
  * The transition table. Decisions worth knowing:
- * - a failed send returns the appointment to `checked_in`, so staff can send it again;
+ * - a failed send returns the appointment to `checked_in`, so staff can send it again; the
+ *   failure of an earlier send, arriving after staff sent again, changes nothing;
  * - an examination discontinued at the modality also returns it to `checked_in`: the participant
  *   is still in the clinic, and staff decide to resend, cancel or mark did not attend;
  * - the modality may report before the hospital's confirmation arrives (they travel separately),
@@ -57,6 +59,12 @@ export const transitionTable: Readonly<Record<AppointmentAction, Rule>> = {
   message_failed: {
     label: 'record the failed send',
     moves: { sent_to_modality: 'checked_in' },
+  },
+  // A failure of an order that staff have since sent again: kept in the history, changes nothing.
+  earlier_send_failed: {
+    label: 'record the failure of an earlier send',
+    moves: {},
+    keeps: [...AppointmentState.options],
   },
   examination_started: {
     label: 'start the examination',

@@ -1,6 +1,7 @@
 import { on } from '@mbs/bus';
 import { MessageFailed } from '@mbs/contracts';
 import { applyTransition } from './apply-transition';
+import { isEarlierSend } from './earlier-send';
 import type { HandlerDeps } from './handler-deps';
 
 const phaseWords: Record<string, string> = {
@@ -18,17 +19,24 @@ const phaseWords: Record<string, string> = {
 /**
  * The order will not reach the hospital: sent_to_modality -> checked_in, with the failure's
  * phase and reason in the history, so staff see why and can send again. Once per event id.
+ *
+ * A failure of an earlier send (its flow, the `correlationId`, is a send command that staff have
+ * since repeated) is recorded in the history and changes nothing.
  */
 export const messageFailedHandler = (deps: HandlerDeps) =>
   on(MessageFailed, async (event, { logger }) => {
     const { appointmentId, phase, reason, attempts } = event.data;
+    const failure = `(${phase}: ${phaseWords[phase] ?? phase}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`;
+    const earlier = await isEarlierSend(deps.models, appointmentId, event.correlationId);
     await applyTransition(
       deps,
       {
         appointmentId,
-        action: 'message_failed',
+        action: earlier ? 'earlier_send_failed' : 'message_failed',
         cause: event,
-        reason: `Sending failed (${phase}: ${phaseWords[phase] ?? phase}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
+        reason: earlier
+          ? `An earlier send (command ${event.correlationId}) failed; it has been sent again since, so nothing changes. The failure ${failure}`
+          : `Sending failed ${failure}`,
       },
       logger,
     );
