@@ -36,6 +36,21 @@ const parts = [
     ready: /relay emulator listening/,
     shows: `ws://127.0.0.1:${process.env.RELAY_EMULATOR_PORT ?? 9090} (Azure Relay Hybrid Connections emulator)`,
   },
+  {
+    name: 'appointment',
+    args: ['services/appointment/dist/main.js'],
+    env: { PORT: '3002' },
+    ready: /appointment service listening/,
+    shows:
+      'http://127.0.0.1:3002 (settings, clinics, appointments: GET /clinics, /appointments/:id)',
+  },
+  {
+    name: 'fhir-builder',
+    args: ['services/fhir-builder/dist/main.js'],
+    env: { PORT: '3003' },
+    ready: /fhir-builder listening/,
+    shows: 'http://127.0.0.1:3003 (destinations: GET /destinations, /message-types)',
+  },
 ];
 
 const colours = [36, 35, 33, 32, 34, 31];
