@@ -1,0 +1,84 @@
+import {
+  brokerVariables,
+  httpVariables,
+  integer,
+  logVariables,
+  string,
+  storeVariables,
+} from '@mbs/config';
+
+/** relay-dispatcher's environment, parsed once by main.ts. Keys are read by `SecretSource`. */
+export const dispatcherVariables = {
+  ...brokerVariables,
+  ...storeVariables,
+  ...logVariables,
+  ...httpVariables(3004),
+  DISPATCHER_DB_NAME: string({
+    description: "Name of relay-dispatcher's own MongoDB database",
+    default: 'relay-dispatcher',
+  }),
+  DISPATCHER_RETRY_LIMIT: integer({
+    description: 'Sends (or connect attempts) per message before it is failed and visible',
+    default: '10',
+    min: 1,
+    max: 1000,
+  }),
+  DISPATCHER_RETRY_BASE_MS: integer({
+    description: 'First retry delay; doubles each attempt (with jitter)',
+    default: '1000',
+    min: 1,
+  }),
+  DISPATCHER_RETRY_MAX_MS: integer({
+    description: 'Longest delay between two attempts of one message',
+    default: '300000',
+    min: 1,
+  }),
+  DISPATCHER_ACK_TIMEOUT_MS: integer({
+    description: "How long a deliver waits for the gateway's receipt",
+    default: '10000',
+    min: 1,
+  }),
+  DISPATCHER_CONFIRM_TIMEOUT_MS: integer({
+    description: 'How long a delivered message waits for its outcome before it is sent again',
+    default: '120000',
+    min: 1,
+  }),
+  DISPATCHER_ECHO_INTERVAL_MS: integer({
+    description: 'How often each gateway is sent an echo (ping) to prove its health by traffic',
+    default: '15000',
+    min: 100,
+  }),
+};
+
+/** What the delivery loop, sessions and echo need: the parsed numbers, in one object. */
+export interface DispatcherOptions {
+  readonly retryLimit: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly ackTimeoutMs: number;
+  readonly confirmTimeoutMs: number;
+  readonly echoIntervalMs: number;
+  /** How often the delivery loop looks for due messages (besides being woken). */
+  readonly pollIntervalMs: number;
+  /** Reopening a gateway session: first delay and ceiling. */
+  readonly reconnectBaseMs: number;
+  readonly reconnectMaxMs: number;
+  /** How long opening a session may take (handshake and accept). */
+  readonly connectTimeoutMs: number;
+  /** Due messages taken per loop turn. */
+  readonly batchSize: number;
+}
+
+export const defaultDispatcherOptions: DispatcherOptions = {
+  retryLimit: 10,
+  retryBaseMs: 1000,
+  retryMaxMs: 300_000,
+  ackTimeoutMs: 10_000,
+  confirmTimeoutMs: 120_000,
+  echoIntervalMs: 15_000,
+  pollIntervalMs: 1000,
+  reconnectBaseMs: 500,
+  reconnectMaxMs: 30_000,
+  connectTimeoutMs: 30_000,
+  batchSize: 50,
+};

@@ -1,0 +1,37 @@
+import type { FailurePhase } from '@mbs/contracts';
+import type { Receipt } from '@mbs/contracts';
+
+export type ReceiptDecision =
+  /** The gateway has it; its outcome follows upstream. */
+  | { readonly kind: 'delivered' }
+  /** The gateway had it already and the hospital accepted it. */
+  | { readonly kind: 'confirmed'; readonly alreadyHad: true }
+  | { readonly kind: 'failed'; readonly phase: FailurePhase; readonly reason: string };
+
+/**
+ * The gateway's answer to `deliver`, as a next state. "Already have it" is never a failure (the
+ * NHS sender's mistake was to fail "exists"): it is confirmed when the earlier delivery was,
+ * failed when the hospital rejected it, and otherwise delivered with its outcome still to come.
+ */
+export function decideReceipt(receipt: Receipt): ReceiptDecision {
+  switch (receipt.status) {
+    case 'received':
+      return { kind: 'delivered' };
+    case 'already_have':
+      if (receipt.outcome === 'confirmed') return { kind: 'confirmed', alreadyHad: true };
+      if (receipt.outcome === 'rejected') {
+        return {
+          kind: 'failed',
+          phase: 'destination_rejected',
+          reason: receipt.reason ?? 'The hospital destination rejected the message',
+        };
+      }
+      return { kind: 'delivered' };
+    case 'refused':
+      return {
+        kind: 'failed',
+        phase: 'send',
+        reason: `The gateway refused the message: ${receipt.reason ?? 'no reason given'}`,
+      };
+  }
+}

@@ -1,0 +1,44 @@
+import type { FailurePhase } from '@mbs/contracts';
+import { backoffDelay } from '@mbs/errors';
+
+export interface RetrySchedule {
+  /** Attempts per message; the attempt that reaches it and fails fails the message. */
+  readonly limit: number;
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+export type RetryDecision =
+  | { readonly kind: 'retry'; readonly nextAttemptAt: Date }
+  | { readonly kind: 'fail'; readonly phase: FailurePhase; readonly reason: string };
+
+/**
+ * What follows a try that did not get the message to the gateway (offline, timeout, closed
+ * socket) or did not bring its outcome in time: another try after an exponential, jittered
+ * delay, or, once `attempts` (tries so far, this one included) reaches the limit, failure.
+ * A message the gateway already has fails as `confirm_timeout`, one it never got as
+ * `retry_limit`, so staff can tell the two apart.
+ */
+export function afterUnsuccessfulAttempt(input: {
+  readonly attempts: number;
+  readonly delivered: boolean;
+  readonly lastReason: string;
+  readonly schedule: RetrySchedule;
+  readonly now: Date;
+  readonly random?: () => number;
+}): RetryDecision {
+  const { attempts, delivered, lastReason, schedule, now, random } = input;
+  if (attempts >= schedule.limit) {
+    return {
+      kind: 'fail',
+      phase: delivered ? 'confirm_timeout' : 'retry_limit',
+      reason: `Gave up after ${attempts} attempts (the limit is ${schedule.limit}); last: ${lastReason}`,
+    };
+  }
+  const delay = backoffDelay(attempts, {
+    baseMs: schedule.baseMs,
+    maxMs: schedule.maxMs,
+    ...(random && { random }),
+  });
+  return { kind: 'retry', nextAttemptAt: new Date(now.getTime() + delay) };
+}
