@@ -24,7 +24,9 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       formatters: { level: (label) => ({ level: label }) },
       mixin() {
         const context = trace.getActiveSpan()?.spanContext();
-        return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
+        return context && trace.isSpanContextValid(context)
+          ? { trace_id: context.traceId, span_id: context.spanId }
+          : {};
       },
     },
     destination,

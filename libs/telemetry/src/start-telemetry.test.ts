@@ -78,14 +78,14 @@ describe('telemetrySettings', () => {
 });
 
 describe('startTelemetry', () => {
-  it('without an endpoint exports nothing but still carries an incoming trace through', async () => {
+  it('without an endpoint exports nothing but still carries traces through and starts new ones', async () => {
     const telemetry = startTelemetry({ serviceName: 'appointment', env: {} });
     try {
       expect(telemetry.enabled).toBe(false);
       expect(startTelemetry({ serviceName: 'appointment', env: {} })).toBe(telemetry);
 
-      // A message arrives with a traceparent; what the service sends on carries the same trace,
-      // also after an await (the AsyncLocalStorage context manager is registered).
+      // A message arrives with a traceparent; what the service sends on continues the same trace
+      // from its own span, also after an await (the AsyncLocalStorage context manager is registered).
       const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
       const outgoing = await withSpan(
         'consume',
@@ -95,8 +95,13 @@ describe('startTelemetry', () => {
           return injectTraceContext({});
         },
       );
-      expect(outgoing.traceparent).toBe(incoming);
+      expect(outgoing.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+      expect(outgoing.traceparent).not.toBe(incoming);
       expect(currentTraceparent()).toBeUndefined();
+
+      // Work that starts here (no incoming trace) gets a trace of its own: logs carry its id.
+      const started = await withSpan('click', {}, async () => currentTraceparent());
+      expect(started).toMatch(/^00-(?!0{32})[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     } finally {
       await telemetry.shutdown();
     }

@@ -6,6 +6,8 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { trace } from '@opentelemetry/api';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { fastifyOtelInstrumentation } from './fastify-otel';
 import {
@@ -67,8 +69,9 @@ let running: Telemetry | undefined;
  * `@mbs/telemetry/register` preload. Calling it again returns the running instance.
  *
  * Without an OTLP endpoint (or with OTEL_SDK_DISABLED=true) no SDK starts and nothing is
- * patched; only the AsyncLocalStorage context manager and the W3C propagator are registered, so
- * an incoming `traceparent` still flows through the service into what it sends on.
+ * patched; the AsyncLocalStorage context manager, the W3C propagator and a tracer provider that
+ * exports nothing are registered, so trace ids appear in logs and a `traceparent` still flows
+ * through the service into what it sends on.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (running) return running;
@@ -77,6 +80,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
   if (!settings.enabled) {
     registerPropagationGlobals();
+    // A provider with no processor: spans get real ids and are dropped when they end. So every
+    // log line still carries a trace id, and a flow started here (a click, a modality event)
+    // still sends a traceparent on, even where no collector is configured.
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
     fastify.enable();
     const telemetry: Telemetry = {
       enabled: false,
