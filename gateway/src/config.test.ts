@@ -1,0 +1,81 @@
+import { ConfigError, loadConfig } from '@mbs/config';
+import { gatewayVariables } from './config';
+
+describe('gateway configuration', () => {
+  it('runs on a laptop with no settings: the emulator, the dev Listen key and the dev targets', () => {
+    const config = loadConfig(gatewayVariables, {});
+    expect(config).toMatchObject({
+      GATEWAY_RELAY_ENDPOINT: 'ws://127.0.0.1:9090',
+      GATEWAY_HYBRID_CONNECTION: 'gateway-local',
+      GATEWAY_KEY_NAME: 'listen',
+      GATEWAY_KEY: 'dev-listen-key-not-secret',
+      GATEWAY_DATA_DIR: '.data/gateway',
+      PORT: 3005,
+      LOG_LEVEL: 'info',
+    });
+    expect(config.GATEWAY_TARGETS.map((t) => [t.name, t.kind])).toEqual([
+      ['ris-fhir', 'http'],
+      ['worklist-drop', 'file'],
+    ]);
+  });
+
+  it('fills target defaults (timeout, retries)', () => {
+    const config = loadConfig(gatewayVariables, {
+      GATEWAY_TARGETS: '[{"name":"ris","kind":"http","url":"https://ris.example.nhs.uk/fhir"}]',
+    });
+    expect(config.GATEWAY_TARGETS).toEqual([
+      {
+        name: 'ris',
+        kind: 'http',
+        url: 'https://ris.example.nhs.uk/fhir',
+        timeoutMs: 5000,
+        retries: 3,
+      },
+    ]);
+  });
+
+  it('names GATEWAY_TARGETS and the target field that is wrong', () => {
+    const load = () =>
+      loadConfig(gatewayVariables, {
+        GATEWAY_TARGETS: JSON.stringify([
+          { name: 'ris', kind: 'http', url: 'ftp://x', retries: -1 },
+          { name: 'ris', kind: 'file' },
+        ]),
+      });
+    expect(load).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        load();
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('GATEWAY_TARGETS: [0].url: must use http:// or https://');
+    expect(message).toContain('[0].retries');
+    expect(message).toContain('[1].directory');
+  });
+
+  it('refuses targets that are not JSON, or with duplicate names', () => {
+    expect(() => loadConfig(gatewayVariables, { GATEWAY_TARGETS: '[{' })).toThrow(
+      /GATEWAY_TARGETS: is not JSON/,
+    );
+    expect(() =>
+      loadConfig(gatewayVariables, {
+        GATEWAY_TARGETS: JSON.stringify([
+          { name: 'a', kind: 'file', directory: '/x' },
+          { name: 'a', kind: 'file', directory: '/y' },
+        ]),
+      }),
+    ).toThrow(/target names must be unique/);
+  });
+
+  it('uses no development defaults in production, and never echoes the key', () => {
+    expect(() => loadConfig(gatewayVariables, { NODE_ENV: 'production' })).toThrow(
+      /GATEWAY_RELAY_ENDPOINT[\s\S]*GATEWAY_KEY:[\s\S]*GATEWAY_TARGETS/,
+    );
+    expect(() =>
+      loadConfig(gatewayVariables, { GATEWAY_KEY: '', GATEWAY_RELAY_ENDPOINT: 'https://x' }),
+    ).toThrow(/GATEWAY_RELAY_ENDPOINT: must use ws:\/\/ or wss:\/\//);
+  });
+});

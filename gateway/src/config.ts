@@ -1,0 +1,128 @@
+import { integer, logVariables, httpVariables, string, url, type Variable } from '@mbs/config';
+import { z } from 'zod';
+
+/** A target name as the cloud's destinations refer to it (`target` of a deliver body). */
+const TargetName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._-]+$/, 'may contain only letters, digits and . _ -');
+
+/** A hospital system that takes the message over HTTP(S): a FHIR endpoint, a RIS interface. */
+export const HttpTargetSchema = z.strictObject({
+  name: TargetName,
+  kind: z.literal('http'),
+  url: z
+    .string()
+    .refine((value) => URL.canParse(value), 'must be a URL')
+    .refine((value) => !URL.canParse(value) || /^https?:$/.test(new URL(value).protocol), {
+      error: 'must use http:// or https://',
+    }),
+  /** Per attempt. */
+  timeoutMs: z.number().int().min(100).max(300_000).default(5000),
+  /** Further attempts after the first, for 5xx, timeouts and network failures. */
+  retries: z.number().int().min(0).max(20).default(3),
+  /** Extra request headers (an API key the hospital system wants, say). */
+  headers: z.record(z.string(), z.string()).optional(),
+});
+export type HttpTarget = z.infer<typeof HttpTargetSchema>;
+
+/** A directory a worklist or interface engine picks files up from. */
+export const FileTargetSchema = z.strictObject({
+  name: TargetName,
+  kind: z.literal('file'),
+  directory: z.string().min(1),
+  /** Further attempts after the first, for write failures (a full disk, a share that went away). */
+  retries: z.number().int().min(0).max(20).default(3),
+});
+export type FileTarget = z.infer<typeof FileTargetSchema>;
+
+export const TargetSchema = z.discriminatedUnion('kind', [HttpTargetSchema, FileTargetSchema]);
+export type Target = z.infer<typeof TargetSchema>;
+
+export const TargetsSchema = z
+  .array(TargetSchema)
+  .min(1, 'must list at least one target')
+  .refine((targets) => new Set(targets.map((t) => t.name)).size === targets.length, {
+    error: 'target names must be unique',
+  });
+
+/**
+ * GATEWAY_TARGETS: JSON, validated. loadConfig reports only issue messages, so each message
+ * names the target and field itself ("[0].url: must be a URL").
+ */
+function targetsVariable(options: Omit<Variable<never>, 'schema'>): Variable<Target[]> {
+  return {
+    ...options,
+    schema: z.string().transform((text, context): Target[] => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `is not JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      const parsed = TargetsSchema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues) {
+        const where = issue.path
+          .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+          .join('');
+        context.addIssue({ code: 'custom', message: `${where || '(targets)'}: ${issue.message}` });
+      }
+      return z.NEVER;
+    }),
+  };
+}
+
+export const DEV_TARGETS: readonly Target[] = [
+  {
+    name: 'ris-fhir',
+    kind: 'http',
+    url: 'http://127.0.0.1:3006/fhir',
+    timeoutMs: 5000,
+    retries: 3,
+  },
+  { name: 'worklist-drop', kind: 'file', directory: '.data/gateway/worklist', retries: 3 },
+];
+
+/**
+ * The gateway's environment: only its relay connection, its Listen key and its local targets.
+ * Everything else (destinations, message types) is configured in the cloud.
+ */
+export const gatewayVariables = {
+  ...logVariables,
+  ...httpVariables(3005),
+  GATEWAY_RELAY_ENDPOINT: url({
+    description:
+      'Relay namespace endpoint: wss://<namespace>.servicebus.windows.net (Azure) or ws://host:port (emulator)',
+    devDefault: 'ws://127.0.0.1:9090',
+    protocols: ['ws', 'wss'],
+  }),
+  GATEWAY_HYBRID_CONNECTION: string({
+    description: "The hybrid connection's name (this gateway's)",
+    devDefault: 'gateway-local',
+  }),
+  GATEWAY_KEY_NAME: string({
+    description: 'Name of the shared access policy with the Listen right only',
+    devDefault: 'listen',
+  }),
+  GATEWAY_KEY: string({
+    description: "That policy's key",
+    devDefault: 'dev-listen-key-not-secret',
+    secret: true,
+  }),
+  GATEWAY_TARGETS: targetsVariable({
+    description: 'Local delivery targets as JSON (see the README)',
+    devDefault: JSON.stringify(DEV_TARGETS),
+  }),
+  GATEWAY_DATA_DIR: string({
+    description: 'Directory of the local store (SQLite) that survives restarts',
+    devDefault: '.data/gateway',
+  }),
+  GATEWAY_OUTBOX_RETRY_MS: integer({
+    description: 'How long an upstream event waits for its acknowledgement before it is resent',
+    default: '15000',
+    min: 100,
+  }),
+};
