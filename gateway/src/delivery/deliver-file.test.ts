@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeDir, tempDir } from '../../test/temp-dir';
+import type { ReceivedMessage } from '../store/index';
+import { deliverFile, dropFileName } from './deliver-file';
+import { TargetUnavailableError } from './delivery-errors';
+
+const message = (messageId: string, payload: string) =>
+  ({ messageId, payload, contentType: 'application/json' }) as ReceivedMessage;
+
+describe('file-drop delivery', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir('gateway-drop')));
+  afterEach(() => removeDir(dir));
+
+  it('writes <messageId>.json in the directory (made when missing), leaving no temporary file', async () => {
+    const target = {
+      name: 'drop',
+      kind: 'file' as const,
+      directory: join(dir, 'worklist'),
+      retries: 0,
+    };
+    const path = await deliverFile(target, message('msg-1', '{"a":1}'));
+    expect(path).toBe(join(dir, 'worklist', 'msg-1.json'));
+    expect(readdirSync(join(dir, 'worklist'))).toEqual(['msg-1.json']);
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}');
+  });
+
+  it('replaces a previous file of the same message whole', async () => {
+    const target = { name: 'drop', kind: 'file' as const, directory: dir, retries: 0 };
+    await deliverFile(target, message('msg-1', 'old'));
+    await deliverFile(target, message('msg-1', 'new'));
+    expect(readdirSync(dir)).toEqual(['msg-1.json']);
+    expect(readFileSync(join(dir, 'msg-1.json'), 'utf8')).toBe('new');
+  });
+
+  it('fails as retryable, naming the phase, when the directory cannot be written', async () => {
+    const blocker = join(dir, 'not-a-directory');
+    writeFileSync(blocker, 'x');
+    const target = { name: 'drop', kind: 'file' as const, directory: blocker, retries: 0 };
+    const failure = deliverFile(target, message('msg-1', '{}'));
+    await expect(failure).rejects.toBeInstanceOf(TargetUnavailableError);
+    await expect(failure).rejects.toMatchObject({ phase: 'deliver_file', retryable: true });
+  });
+
+  it('keeps file names legal on Windows', () => {
+    expect(dropFileName('sha256:abc')).toBe('sha256%3Aabc.json');
+  });
+});

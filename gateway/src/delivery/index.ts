@@ -1,0 +1,4 @@
+export { DeliveryRunner, type DeliveryRunnerOptions } from './delivery-runner';
+export { deliverFile, dropFileName } from './deliver-file';
+export { deliverHttp } from './deliver-http';
+export { TargetRejectedError, TargetUnavailableError, type DeliveryPhase } from './delivery-errors';

@@ -1,0 +1,305 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DeliverBody, UpstreamEvent } from '@mbs/contracts';
+
+export type MessageStatus = 'received' | 'confirmed' | 'rejected';
+
+/** A message the gateway has taken from the dispatcher, as recorded. */
+export interface ReceivedMessage {
+  readonly messageId: string;
+  readonly appointmentId: string;
+  readonly accessionNumber: string;
+  readonly messageType: string;
+  readonly target: string;
+  readonly contentType: string;
+  readonly payload: string;
+  readonly traceparent: string | undefined;
+  readonly status: MessageStatus;
+  readonly reason: string | undefined;
+  readonly receivedAt: string;
+  readonly outcomeAt: string | undefined;
+}
+
+/** An upstream event waiting for the dispatcher's acknowledgement. */
+export interface OutboxEntry {
+  readonly eventId: string;
+  readonly event: UpstreamEvent;
+  readonly traceparent: string | undefined;
+  readonly createdAt: string;
+  readonly sends: number;
+}
+
+export interface StoreCounts {
+  /** Every message taken (the dispatcher's `delivered`). */
+  readonly delivered: number;
+  readonly inProgress: number;
+  readonly confirmed: number;
+  readonly rejected: number;
+  /** Upstream events not yet acknowledged. */
+  readonly outboxDepth: number;
+  /** Upstream events the dispatcher refused: kept for inspection, never resent. */
+  readonly outboxRefused: number;
+}
+
+interface MessageRow {
+  message_id: string;
+  appointment_id: string;
+  accession_number: string;
+  message_type: string;
+  target: string;
+  content_type: string;
+  payload: string;
+  traceparent: string | null;
+  status: MessageStatus;
+  reason: string | null;
+  received_at: string;
+  outcome_at: string | null;
+}
+
+interface OutboxRow {
+  event_id: string;
+  body: string;
+  traceparent: string | null;
+  created_at: string;
+  sends: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  message_id       TEXT PRIMARY KEY,
+  appointment_id   TEXT NOT NULL,
+  accession_number TEXT NOT NULL,
+  message_type     TEXT NOT NULL,
+  target           TEXT NOT NULL,
+  content_type     TEXT NOT NULL,
+  payload          TEXT NOT NULL,
+  traceparent      TEXT,
+  status           TEXT NOT NULL CHECK (status IN ('received', 'confirmed', 'rejected')),
+  reason           TEXT,
+  received_at      TEXT NOT NULL,
+  outcome_at       TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id        TEXT NOT NULL UNIQUE,
+  body            TEXT NOT NULL,
+  traceparent     TEXT,
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'refused')),
+  refused_reason  TEXT,
+  created_at      TEXT NOT NULL,
+  sends           INTEGER NOT NULL DEFAULT 0,
+  last_sent_at    TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq);
+`;
+
+/**
+ * The gateway's durable local state, in one SQLite file (WAL): the messages it has taken, by
+ * message id (so a resend is recognised and never delivered twice), and the outbox of upstream
+ * events kept until the dispatcher acknowledges them. Every write is synchronous and
+ * transactional: when a method returns, the change is on disk.
+ */
+export class GatewayStore {
+  private readonly db: Database.Database;
+
+  private constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a receipt says "recorded durably"; it must survive a power cut, not only a crash.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  static open(file: string): GatewayStore {
+    return new GatewayStore(file);
+  }
+
+  get journalMode(): string {
+    return String(this.db.pragma('journal_mode', { simple: true }));
+  }
+
+  /**
+   * Records a message unless its id is known. Returns `recorded` for a new message, or the
+   * message as already recorded (a resend).
+   */
+  recordReceived(
+    body: DeliverBody,
+    traceparent: string | undefined,
+    at = new Date(),
+  ): { recorded: true } | { recorded: false; existing: ReceivedMessage } {
+    const insert = this.db.prepare(
+      `INSERT INTO messages (message_id, appointment_id, accession_number, message_type, target,
+         content_type, payload, traceparent, status, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?)
+       ON CONFLICT (message_id) DO NOTHING`,
+    );
+    return this.db.transaction(() => {
+      const result = insert.run(
+        body.messageId,
+        body.appointmentId,
+        body.accessionNumber,
+        body.messageType,
+        body.target,
+        body.contentType,
+        body.payload,
+        traceparent ?? null,
+        at.toISOString(),
+      );
+      if (result.changes === 1) return { recorded: true as const };
+      return { recorded: false as const, existing: this.getMessage(body.messageId)! };
+    })();
+  }
+
+  getMessage(messageId: string): ReceivedMessage | undefined {
+    const row = this.db.prepare('SELECT * FROM messages WHERE message_id = ?').get(messageId) as
+      MessageRow | undefined;
+    return row ? toMessage(row) : undefined;
+  }
+
+  /** Messages taken but not yet delivered to their target: resumed after a restart. */
+  inProgress(): ReceivedMessage[] {
+    return (
+      this.db
+        .prepare(`SELECT * FROM messages WHERE status = 'received' ORDER BY received_at`)
+        .all() as MessageRow[]
+    ).map(toMessage);
+  }
+
+  /**
+   * Records the outcome of a delivery and puts the upstream event that reports it in the outbox,
+   * in one transaction: an outcome is never recorded without its report, nor reported twice.
+   * Returns false (and changes nothing) when the message already has an outcome.
+   */
+  recordOutcome(
+    messageId: string,
+    outcome: Exclude<MessageStatus, 'received'>,
+    reason: string | undefined,
+    event: UpstreamEvent,
+    at = new Date(),
+  ): boolean {
+    const update = this.db.prepare(
+      `UPDATE messages SET status = ?, reason = ?, outcome_at = ?
+       WHERE message_id = ? AND status = 'received'`,
+    );
+    return this.db.transaction(() => {
+      const result = update.run(outcome, reason ?? null, at.toISOString(), messageId);
+      if (result.changes !== 1) return false;
+      const message = this.getMessage(messageId);
+      this.insertOutbox(event, message?.traceparent, at);
+      return true;
+    })();
+  }
+
+  /** Puts an upstream event in the outbox (a modality event). */
+  addToOutbox(event: UpstreamEvent, traceparent: string | undefined, at = new Date()): void {
+    this.db.transaction(() => this.insertOutbox(event, traceparent, at))();
+  }
+
+  /** Pending upstream events, oldest first. */
+  pendingOutbox(limit = 100): OutboxEntry[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT event_id, body, traceparent, created_at, sends FROM outbox
+           WHERE state = 'pending' ORDER BY seq LIMIT ?`,
+        )
+        .all(limit) as OutboxRow[]
+    ).map((row) => ({
+      eventId: row.event_id,
+      event: JSON.parse(row.body) as UpstreamEvent,
+      traceparent: row.traceparent ?? undefined,
+      createdAt: row.created_at,
+      sends: row.sends,
+    }));
+  }
+
+  markSent(eventId: string, at = new Date()): void {
+    this.db
+      .prepare('UPDATE outbox SET sends = sends + 1, last_sent_at = ? WHERE event_id = ?')
+      .run(at.toISOString(), eventId);
+  }
+
+  /** The dispatcher has the event: it leaves the outbox. Returns whether it was there. */
+  acknowledge(eventId: string): boolean {
+    return (
+      this.db.prepare(`DELETE FROM outbox WHERE event_id = ? AND state = 'pending'`).run(eventId)
+        .changes === 1
+    );
+  }
+
+  /** The dispatcher refused the event for good: kept, with the reason, but never resent. */
+  markRefused(eventId: string, reason: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET state = 'refused', refused_reason = ?
+           WHERE event_id = ? AND state = 'pending'`,
+        )
+        .run(reason, eventId).changes === 1
+    );
+  }
+
+  counts(): StoreCounts {
+    const messages = this.db
+      .prepare(
+        `SELECT count(*) AS delivered,
+           coalesce(sum(status = 'received'), 0) AS inProgress,
+           coalesce(sum(status = 'confirmed'), 0) AS confirmed,
+           coalesce(sum(status = 'rejected'), 0) AS rejected
+         FROM messages`,
+      )
+      .get() as { delivered: number; inProgress: number; confirmed: number; rejected: number };
+    const outbox = this.db
+      .prepare(
+        `SELECT coalesce(sum(state = 'pending'), 0) AS outboxDepth,
+           coalesce(sum(state = 'refused'), 0) AS outboxRefused
+         FROM outbox`,
+      )
+      .get() as { outboxDepth: number; outboxRefused: number };
+    return { ...messages, ...outbox };
+  }
+
+  /** Answers a trivial query: the database file is usable. */
+  ping(): boolean {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private insertOutbox(event: UpstreamEvent, traceparent: string | undefined, at: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO outbox (event_id, body, traceparent, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (event_id) DO NOTHING`,
+      )
+      .run(event.eventId, JSON.stringify(event), traceparent ?? null, at.toISOString());
+  }
+}
+
+function toMessage(row: MessageRow): ReceivedMessage {
+  return {
+    messageId: row.message_id,
+    appointmentId: row.appointment_id,
+    accessionNumber: row.accession_number,
+    messageType: row.message_type,
+    target: row.target,
+    contentType: row.content_type,
+    payload: row.payload,
+    traceparent: row.traceparent ?? undefined,
+    status: row.status,
+    reason: row.reason ?? undefined,
+    receivedAt: row.received_at,
+    outcomeAt: row.outcome_at ?? undefined,
+  };
+}
