@@ -9,6 +9,11 @@ export const brokerVariables = {
     protocols: ['amqp', 'amqps'],
     secret: true,
   }),
+  BUS_NAMESPACE: string({
+    description:
+      'Prefix of every exchange and queue, so several systems (or test runs) can share one broker',
+    default: 'mbs',
+  }),
 };
 
 export const storeVariables = {

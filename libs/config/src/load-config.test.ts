@@ -44,6 +44,7 @@ describe('loadConfig', () => {
     const config = loadConfig(spec, {});
     expect(config).toEqual({
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      BUS_NAMESPACE: 'mbs',
       MONGODB_URL: 'mongodb://127.0.0.1:27017',
       HOST: '0.0.0.0',
       PORT: 3001,

@@ -18,7 +18,12 @@ async function main(): Promise<void> {
     dbName: config.APPOINTMENT_DB_NAME,
     logger,
   });
-  const bus = await Bus.connect({ url: config.AMQP_URL, service: 'appointment', logger });
+  const bus = await Bus.connect({
+    url: config.AMQP_URL,
+    namespace: config.BUS_NAMESPACE,
+    service: 'appointment',
+    logger,
+  });
   // Seed before consuming, so a command for a demo appointment never finds it missing.
   const models = createModels(store.connection);
   if (config.SEED_DEMO_DATA) await seedWhenEmpty(models, londonDate(new Date()), logger);

@@ -21,7 +21,12 @@ async function main(): Promise<void> {
   });
   // Seed before consuming, so the first events already find the demo destinations.
   await seedDemoDestinations(createDestinationStore(store.connection), logger);
-  const bus = await Bus.connect({ url: config.AMQP_URL, service: 'fhir-builder', logger });
+  const bus = await Bus.connect({
+    url: config.AMQP_URL,
+    namespace: config.BUS_NAMESPACE,
+    service: 'fhir-builder',
+    logger,
+  });
   const { app } = await startFhirBuilder({ bus, store, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ host: config.HOST, port: config.PORT }, 'fhir-builder listening');
