@@ -1,0 +1,335 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RelayEmulator } from '@mbs/relay-emulator';
+import {
+  closedPort,
+  connectDispatcher,
+  deliverBody,
+  eventually,
+  removeDir,
+  startEmulator,
+  startFakeTarget,
+  startTestGateway,
+  sleep,
+  tempDir,
+  type FakeDispatcher,
+  type FakeTarget,
+} from '../test/support';
+import type { Target } from './config';
+import type { Gateway } from './gateway';
+
+describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
+  let emulator: RelayEmulator;
+  let target: FakeTarget;
+  let dataDir: string;
+  let dropDir: string;
+  let targets: Target[];
+  let gateway: Gateway | undefined;
+  const dispatchers: FakeDispatcher[] = [];
+
+  const dispatcher = async () => {
+    const connected = await connectDispatcher(emulator);
+    dispatchers.push(connected);
+    return connected;
+  };
+
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    target = await startFakeTarget();
+    dataDir = tempDir('gateway-data');
+    dropDir = join(dataDir, 'worklist');
+    targets = [
+      { name: 'ris-fhir', kind: 'http', url: target.url, timeoutMs: 2000, retries: 2 },
+      { name: 'worklist-drop', kind: 'file', directory: dropDir, retries: 1 },
+      // Nothing listens there: connection refused.
+      {
+        name: 'ris-down',
+        kind: 'http',
+        url: `http://127.0.0.1:${await closedPort()}/fhir`,
+        timeoutMs: 500,
+        retries: 2,
+      },
+    ];
+    gateway = await startTestGateway(emulator, targets, dataDir);
+  });
+
+  afterEach(async () => {
+    for (const d of dispatchers.splice(0)) await d.close().catch(() => undefined);
+    await gateway?.stop(1000);
+    await target.close();
+    await emulator.close();
+    removeDir(dataDir);
+  });
+
+  it('receives, delivers to the HTTP target, confirms upstream, and forgets the event once acknowledged', async () => {
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const receipt = await d.deliver(body, traceparent);
+    expect(receipt.kind).toBe('ack');
+    expect(receipt.body).toEqual({ messageId: body.messageId, status: 'received' });
+
+    await eventually(() => d.events.length === 1, 'the delivery outcome upstream');
+    expect(target.requests).toHaveLength(1);
+    expect(target.requests[0]!.body).toBe(body.payload);
+    expect(target.requests[0]!.headers['content-type']).toBe('application/fhir+json');
+    expect(target.requests[0]!.headers['x-message-id']).toBe(body.messageId);
+    const [event] = d.bodies();
+    expect(event).toEqual({
+      type: 'delivery-outcome',
+      eventId: expect.any(String),
+      messageId: body.messageId,
+      outcome: 'confirmed',
+      at: expect.any(String),
+    });
+    // One trace from the deliver frame to the outcome event.
+    expect(d.events[0]!.traceparent?.split('-')[1]).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(gateway!.store.counts()).toMatchObject({ outboxDepth: 1, confirmed: 1, delivered: 1 });
+
+    d.ack(event!.eventId);
+    await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
+  });
+
+  it('answers a resend with already_have and its outcome, and delivers it only once', async () => {
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the outcome');
+    const again = await d.deliver({ ...body, attempt: 2 });
+    expect(again.body).toEqual({
+      messageId: body.messageId,
+      status: 'already_have',
+      outcome: 'confirmed',
+    });
+    await sleep(200);
+    expect(target.requests).toHaveLength(1);
+    expect(d.events).toHaveLength(1);
+  });
+
+  it('reports a 4xx from the target as rejected, with its status and body, without retrying', async () => {
+    target.script({ status: 422, body: 'ServiceRequest.identifier missing' });
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    expect((await d.deliver(body)).body).toMatchObject({ status: 'received' });
+    await eventually(() => d.events.length === 1, 'the outcome');
+    expect(d.bodies()[0]).toMatchObject({
+      type: 'delivery-outcome',
+      messageId: body.messageId,
+      outcome: 'rejected',
+      reason: 'deliver_http: ris-fhir answered 422: ServiceRequest.identifier missing',
+    });
+    expect(target.requests).toHaveLength(1);
+    expect(gateway!.store.getMessage(body.messageId)).toMatchObject({ status: 'rejected' });
+  });
+
+  it('retries a 5xx and confirms when the target recovers', async () => {
+    target.script(503, 500);
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the outcome');
+    expect(d.bodies()[0]).toMatchObject({ outcome: 'confirmed' });
+    expect(target.requests).toHaveLength(3);
+  });
+
+  it('retries a target that refuses connections, then reports rejected naming the phase and attempts', async () => {
+    const d = await dispatcher();
+    const body = deliverBody('ris-down');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the outcome');
+    const [event] = d.bodies();
+    expect(event).toMatchObject({ outcome: 'rejected' });
+    expect(event).toHaveProperty(
+      'reason',
+      expect.stringMatching(/^deliver_http: gave up after 3 attempts: .*ECONNREFUSED/),
+    );
+  });
+
+  it('drops a file atomically as <messageId>.json for a file target', async () => {
+    const d = await dispatcher();
+    const body = deliverBody('worklist-drop', { messageId: 'msg:with:colons-1' });
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the outcome');
+    expect(d.bodies()[0]).toMatchObject({ outcome: 'confirmed' });
+    expect(readdirSync(dropDir)).toEqual(['msg%3Awith%3Acolons-1.json']);
+    expect(readFileSync(join(dropDir, 'msg%3Awith%3Acolons-1.json'), 'utf8')).toBe(body.payload);
+  });
+
+  it('refuses invalid and oversized deliver bodies with the reason, and the session goes on', async () => {
+    const d = await dispatcher();
+    const invalid = await d.deliver({ messageId: 'msg-bad-1', target: 'ris-fhir' });
+    expect(invalid.kind).toBe('ack');
+    expect(invalid.body).toMatchObject({ messageId: 'msg-bad-1', status: 'refused' });
+    expect((invalid.body as { reason: string }).reason).toMatch(
+      /invalid deliver body: .*appointmentId/,
+    );
+
+    const noId = await d.deliver({ hello: 'world' });
+    expect(noId.kind).toBe('error');
+    expect(noId.body).toMatchObject({
+      code: 'invalid_body',
+      reason: expect.stringContaining('messageId'),
+    });
+
+    const oversized = await d.deliver(deliverBody('ris-fhir', { payload: 'x'.repeat(600 * 1024) }));
+    expect(oversized.body).toMatchObject({ status: 'refused' });
+    expect((oversized.body as { reason: string }).reason).toContain(
+      'payload: must be at most 524288 bytes',
+    );
+
+    const good = await d.deliver(deliverBody('ris-fhir'));
+    expect(good.body).toMatchObject({ status: 'received' });
+    await eventually(() => target.requests.length === 1, 'the good message delivered');
+    expect(gateway!.store.counts().delivered).toBe(1);
+  });
+
+  it('refuses a deliver for a target it does not have, naming the ones it has', async () => {
+    const d = await dispatcher();
+    const body = deliverBody('pacs');
+    const receipt = await d.deliver(body);
+    expect(receipt.body).toEqual({
+      messageId: body.messageId,
+      status: 'refused',
+      reason: 'unknown target "pacs"; this gateway delivers to: ris-fhir, worklist-drop, ris-down',
+    });
+    expect(gateway!.store.getMessage(body.messageId)).toBeUndefined();
+  });
+
+  it('keeps messages and the outbox across a restart: resends are still recognised, events still pending', async () => {
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the outcome');
+    const eventId = d.bodies()[0]!.eventId;
+    await d.close();
+    await gateway!.stop();
+
+    gateway = await startTestGateway(emulator, targets, dataDir);
+    expect(gateway.store.journalMode).toBe('wal');
+    expect(gateway.store.counts()).toMatchObject({ outboxDepth: 1, confirmed: 1 });
+    const d2 = await dispatcher();
+    // The unacknowledged outcome is sent again on the new session...
+    await eventually(() => d2.events.length === 1, 'the pending outcome resent');
+    expect(d2.bodies()[0]!.eventId).toBe(eventId);
+    // ...and a resend of the message is still a duplicate.
+    expect((await d2.deliver({ ...body, attempt: 3 })).body).toMatchObject({
+      status: 'already_have',
+      outcome: 'confirmed',
+    });
+    await sleep(200);
+    expect(target.requests).toHaveLength(1);
+    d2.ack(eventId);
+    await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
+  });
+
+  it('resends an unacknowledged event on a new session, and drops it after the ack', async () => {
+    const d1 = await dispatcher();
+    await d1.deliver(deliverBody('ris-fhir'));
+    await eventually(() => d1.events.length === 1, 'the outcome');
+    await d1.close();
+    const d2 = await dispatcher();
+    d2.autoAck = true;
+    await eventually(() => d2.events.length === 1, 'the resend');
+    expect(d2.bodies()[0]!.eventId).toBe(d1.bodies()[0]!.eventId);
+    await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
+  });
+
+  it('resends an unacknowledged event after the retry interval on the same session', async () => {
+    await gateway!.stop();
+    gateway = await startTestGateway(emulator, targets, dataDir, { outboxRetryMs: 200 });
+    const d = await dispatcher();
+    await d.deliver(deliverBody('ris-fhir'));
+    await eventually(() => d.events.length >= 2, 'a second send of the same event');
+    expect(new Set(d.bodies().map((e) => e.eventId)).size).toBe(1);
+    d.ack(d.bodies()[0]!.eventId);
+    await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
+  });
+
+  it('keeps a refused event out of the resends', async () => {
+    const d = await dispatcher();
+    await d.deliver(deliverBody('ris-fhir'));
+    await eventually(() => d.events.length === 1, 'the outcome');
+    d.ack(d.bodies()[0]!.eventId, 'refused', 'unknown gateway');
+    await eventually(() => gateway!.store.counts().outboxRefused === 1, 'the refusal recorded');
+    expect(gateway!.store.counts().outboxDepth).toBe(0);
+  });
+
+  it('sends a modality event reported over HTTP upstream, and refuses bad input with field errors', async () => {
+    const d = await dispatcher();
+    d.autoAck = true;
+    const response = await gateway!.app.inject({
+      method: 'POST',
+      url: '/modality-events',
+      payload: { accessionNumber: 'ACC123', event: 'examination_started', appointmentId: 'appt-1' },
+    });
+    expect(response.statusCode).toBe(202);
+    const { eventId } = response.json() as { eventId: string };
+    await eventually(() => d.events.length === 1, 'the modality event upstream');
+    expect(d.bodies()[0]).toEqual({
+      type: 'modality-event',
+      eventId,
+      accessionNumber: 'ACC123',
+      appointmentId: 'appt-1',
+      event: 'examination_started',
+      happenedAt: expect.any(String),
+    });
+    await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the ack');
+
+    const bad = await gateway!.app.inject({
+      method: 'POST',
+      url: '/modality-events',
+      payload: { accessionNumber: 'THIS-IS-FAR-TOO-LONG', event: 'exploded', colour: 'red' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const fields = (bad.json() as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
+    expect(fields.sort()).toEqual(['accessionNumber', 'colour', 'event']);
+    expect(gateway!.store.counts().outboxDepth).toBe(0);
+  });
+
+  it('reports health: 200 with traffic figures while online, 503 once the listener stops', async () => {
+    const d = await dispatcher();
+    await d.session.ping();
+    await d.deliver(deliverBody('ris-fhir'));
+    await eventually(() => d.events.length === 1, 'the outcome');
+    const healthy = await gateway!.app.inject('/health');
+    expect(healthy.statusCode).toBe(200);
+    expect(healthy.json()).toMatchObject({
+      ok: true,
+      listener: { state: 'online' },
+      sessionsOpen: 1,
+      lastFrameAt: expect.any(String),
+      delivered: 1,
+      confirmed: 1,
+      rejected: 0,
+      outboxDepth: 1,
+      store: { ok: true, journalMode: 'wal' },
+    });
+    await gateway!.listener.stop();
+    const down = await gateway!.app.inject('/health');
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({ ok: false, listener: { state: 'closed' } });
+  });
+
+  it('resumes a delivery interrupted by a stop when it starts again', async () => {
+    // The target answers 503 until the gateway stops; the message is then still `received`.
+    target.script(503, 503, 503, 503, 503, 503, 503, 503, 503, 503);
+    await gateway!.stop();
+    gateway = await startTestGateway(emulator, targets, dataDir, {
+      deliveryBackoff: { baseMs: 5000, maxMs: 5000 },
+    });
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    await d.deliver(body);
+    await eventually(() => target.requests.length === 1, 'the first attempt');
+    await gateway.stop(100);
+    expect(existsSync(join(dataDir, 'gateway.sqlite'))).toBe(true);
+
+    target.script();
+    gateway = await startTestGateway(emulator, targets, dataDir);
+    await eventually(
+      () => gateway!.store.getMessage(body.messageId)?.status === 'confirmed',
+      'the resumed delivery',
+    );
+    expect(target.requests).toHaveLength(2);
+  });
+});

@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import type { BackoffOptions } from '@mbs/errors';
+import { RelayListener, RelaySession, type ListenerOptions } from '@mbs/relay';
+import type { Logger } from '@mbs/telemetry';
+import type { FastifyInstance } from 'fastify';
+import type { Target } from './config';
+import { DeliveryRunner } from './delivery/index';
+import { buildHttpApi, type GatewayHealth } from './http/index';
+import { frameRouter } from './relay/frame-router';
+import { GatewayStore } from './store/index';
+import { OutboxPump } from './upstream/index';
+
+export interface GatewayOptions {
+  readonly relay: {
+    readonly endpoint: string;
+    readonly path: string;
+    readonly keyName: string;
+    readonly key: string;
+  } & Partial<
+    Pick<
+      ListenerOptions,
+      'keepAliveIntervalMs' | 'keepAliveTimeoutMs' | 'backoff' | 'maxFrameBytes'
+    >
+  >;
+  readonly targets: readonly Target[];
+  /** Directory of `gateway.sqlite`. */
+  readonly dataDir: string;
+  readonly logger: Logger;
+  /** Delay between delivery attempts. Default 1 s doubling to 30 s. */
+  readonly deliveryBackoff?: Partial<BackoffOptions>;
+  /** Resend an unacknowledged upstream event after this long. Default 15 000 ms. */
+  readonly outboxRetryMs?: number;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly listener: RelayListener;
+  readonly store: GatewayStore;
+  health(): GatewayHealth;
+  /** Stops listening, lets deliveries in progress finish briefly, closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Everything main.ts runs, minus the process concerns (configuration, signals, the HTTP port),
+ * so the tests run exactly this. The listener is started; call `listener.waitUntilOnline()`.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { logger } = options;
+  const store = GatewayStore.open(join(options.dataDir, 'gateway.sqlite'));
+  const pump = new OutboxPump({ store, logger, retryAfterMs: options.outboxRetryMs });
+  const runner = new DeliveryRunner({
+    store,
+    targets: options.targets,
+    logger,
+    backoff: options.deliveryBackoff,
+    onOutcome: () => pump.kick(),
+  });
+  const route = frameRouter({
+    store,
+    runner,
+    pump,
+    logger,
+    targetNames: options.targets.map((target) => target.name),
+  });
+  let lastFrameAt: Date | undefined;
+  const { endpoint, path, keyName, key, ...tuning } = options.relay;
+
+  const listener = new RelayListener({
+    endpoint,
+    path,
+    keyName,
+    key,
+    ...tuning,
+    logger,
+    // The raw socket, so every frame (pings too) counts as traffic for the health report.
+    onConnection: (socket, info) => {
+      socket.on('message', () => (lastFrameAt = new Date()));
+      const session = new RelaySession(socket, {
+        maxFrameBytes: options.relay.maxFrameBytes,
+        logger,
+        name: `gateway ${path} <- ${info.id}`,
+      });
+      session.onFrame(route);
+      session.once('close', ({ code, reason }) =>
+        logger.info(
+          { phase: 'relay_session', id: info.id, code, reason },
+          'dispatcher session closed',
+        ),
+      );
+      logger.info({ phase: 'relay_session', id: info.id }, 'dispatcher session opened');
+      pump.addSession(session);
+    },
+  });
+  listener.on('state', ({ state, lastError, attempt }) => {
+    const fields = { phase: 'relay_listen', state, attempt, err: lastError?.message };
+    if (state === 'reconnecting') logger.warn(fields, 'relay listener reconnecting');
+    else logger.info(fields, `relay listener ${state}`);
+  });
+
+  const health = (): GatewayHealth => {
+    const status = listener.status;
+    const storeOk = store.ping();
+    const counts = storeOk ? store.counts() : undefined;
+    return {
+      ok: status.state === 'online' && storeOk,
+      listener: {
+        state: status.state,
+        since: status.since.toISOString(),
+        attempt: status.attempt,
+        ...(status.lastError ? { lastError: status.lastError.message } : {}),
+      },
+      hybridConnection: path,
+      sessionsOpen: pump.openSessions,
+      lastFrameAt: lastFrameAt?.toISOString() ?? null,
+      store: { ok: storeOk, journalMode: storeOk ? store.journalMode : undefined },
+      deliveriesInFlight: runner.inFlightCount,
+      ...(counts ?? {}),
+    };
+  };
+
+  const app = await buildHttpApi({ store, logger, health, onEvent: () => pump.kick() });
+
+  const resumed = runner.resume();
+  if (resumed > 0) logger.info({ resumed }, 'resuming deliveries interrupted by the last stop');
+  pump.start();
+  listener.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 5000): Promise<void> =>
+    (stopping ??= (async () => {
+      await listener.stop();
+      pump.stop();
+      await runner.stop(graceMs);
+      await app.close();
+      store.close();
+    })());
+
+  return { app, listener, store, health, stop };
+}

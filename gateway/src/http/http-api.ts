@@ -1,0 +1,92 @@
+import { describeError } from '@mbs/errors';
+import { newTraceparent } from '@mbs/relay';
+import { currentTraceparent, fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { modalityEventInput, recordModalityEvent } from '../upstream/index';
+import type { GatewayStore } from '../store/index';
+
+export interface GatewayHealth {
+  readonly ok: boolean;
+  readonly [detail: string]: unknown;
+}
+
+export interface HttpApiOptions {
+  readonly store: GatewayStore;
+  readonly logger: Logger;
+  readonly health: () => GatewayHealth;
+  /** Called after a modality event is in the outbox. */
+  readonly onEvent: () => void;
+}
+
+function fieldErrors(error: z.ZodError) {
+  return error.issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const field = [...issue.path, ...keys.slice(0, 1)].join('.');
+    return { field: field || '(body)', problem: issue.message };
+  });
+}
+
+/**
+ * The gateway's local HTTP API, for the hospital network only:
+ * POST /modality-events (a modality reports an examination) and GET /health.
+ */
+export async function buildHttpApi({
+  store,
+  logger,
+  health,
+  onEvent,
+}: HttpApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  await app.register(fastifyOtelPlugin());
+
+  app.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ errors: [{ field: '(body)', problem: (error as Error).message }] });
+    }
+    logger.error({ phase: 'http', url: request.url, err: describeError(error) }, 'request failed');
+    return reply
+      .code(500)
+      .send({ error: 'internal_error', message: 'The request failed; see the gateway log' });
+  });
+
+  app.post('/modality-events', async (request, reply) => {
+    const parsed = modalityEventInput.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      logger.warn(
+        { phase: 'modality_event', errors: fieldErrors(parsed.error) },
+        'modality event refused',
+      );
+      return reply.code(400).send({ errors: fieldErrors(parsed.error) });
+    }
+    let event;
+    try {
+      event = recordModalityEvent(store, parsed.data, currentTraceparent() ?? newTraceparent());
+    } catch (error) {
+      logger.error(
+        { phase: 'store', err: describeError(error) },
+        'could not record a modality event',
+      );
+      return reply.code(503).send({
+        error: 'store_failed',
+        message: 'The gateway could not record the event; try again',
+      });
+    }
+    logger.info(
+      { eventId: event.eventId, accessionNumber: event.accessionNumber, event: event.event },
+      'modality event queued upstream',
+    );
+    onEvent();
+    return reply.code(202).send({ eventId: event.eventId, event });
+  });
+
+  app.get('/health', async (_request, reply) => {
+    const report = health();
+    return reply.code(report.ok ? 200 : 503).send(report);
+  });
+
+  return app;
+}

@@ -1,0 +1,1 @@
+export { buildHttpApi, type GatewayHealth, type HttpApiOptions } from './http-api';

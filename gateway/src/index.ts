@@ -1,0 +1,16 @@
+export { startGateway, type Gateway, type GatewayOptions } from './gateway';
+export {
+  DEV_TARGETS,
+  FileTargetSchema,
+  HttpTargetSchema,
+  TargetSchema,
+  TargetsSchema,
+  gatewayVariables,
+  type FileTarget,
+  type HttpTarget,
+  type Target,
+} from './config';
+export * from './store/index';
+export * from './delivery/index';
+export * from './upstream/index';
+export * from './http/index';

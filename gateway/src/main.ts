@@ -1,0 +1,68 @@
+import { startTelemetry, createLogger } from '@mbs/telemetry';
+// Telemetry first: it must be in place before fastify and http are used.
+const telemetry = startTelemetry({ serviceName: 'gateway' });
+
+import { loadConfig } from '@mbs/config';
+import { describeError } from '@mbs/errors';
+import { gatewayVariables } from './config';
+import { startGateway } from './gateway';
+
+async function main(): Promise<void> {
+  const config = loadConfig(gatewayVariables);
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  const gateway = await startGateway({
+    relay: {
+      endpoint: config.GATEWAY_RELAY_ENDPOINT,
+      path: config.GATEWAY_HYBRID_CONNECTION,
+      keyName: config.GATEWAY_KEY_NAME,
+      key: config.GATEWAY_KEY,
+    },
+    targets: config.GATEWAY_TARGETS,
+    dataDir: config.GATEWAY_DATA_DIR,
+    outboxRetryMs: config.GATEWAY_OUTBOX_RETRY_MS,
+    logger,
+  });
+  await gateway.app.listen({ host: config.HOST, port: config.PORT });
+  logger.info(
+    {
+      host: config.HOST,
+      port: config.PORT,
+      relay: config.GATEWAY_RELAY_ENDPOINT,
+      hybridConnection: config.GATEWAY_HYBRID_CONNECTION,
+      targets: config.GATEWAY_TARGETS.map((t) => `${t.name} (${t.kind})`),
+      dataDir: config.GATEWAY_DATA_DIR,
+    },
+    'gateway listening',
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'gateway stopping');
+    // Relay first (no new messages), then deliveries in progress (briefly), HTTP, SQLite.
+    gateway
+      .stop(5000)
+      .then(() => telemetry.shutdown())
+      .then(
+        () => {
+          logger.info('gateway stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: describeError(error) }, 'gateway did not stop cleanly');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  createLogger({ service: 'gateway' }).fatal(
+    { err: describeError(error) },
+    'gateway failed to start',
+  );
+  process.exit(1);
+});

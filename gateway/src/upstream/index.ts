@@ -1,0 +1,6 @@
+export { OutboxPump, type OutboxPumpOptions } from './outbox-pump';
+export {
+  modalityEventInput,
+  recordModalityEvent,
+  type ModalityEventInput,
+} from './modality-events';
