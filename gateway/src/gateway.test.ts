@@ -6,6 +6,7 @@ import {
   connectDispatcher,
   deliverBody,
   eventually,
+  quietLogger,
   removeDir,
   startEmulator,
   startFakeTarget,
@@ -16,7 +17,7 @@ import {
   type FakeTarget,
 } from '../test/support';
 import type { Target } from './config';
-import type { Gateway } from './gateway';
+import { startGateway, type Gateway } from './gateway';
 
 describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
   let emulator: RelayEmulator;
@@ -308,6 +309,23 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     const down = await gateway!.app.inject('/health');
     expect(down.statusCode).toBe(503);
     expect(down.json()).toMatchObject({ ok: false, listener: { state: 'closed' } });
+  });
+
+  it('reports 503 naming the failure while the relay refuses its key', async () => {
+    await gateway!.stop();
+    gateway = await startGateway({
+      relay: { endpoint: emulator.url, path: 'gateway-local', keyName: 'listen', key: 'wrong-key' },
+      targets,
+      dataDir,
+      logger: quietLogger(),
+    });
+    await eventually(() => gateway!.listener.status.lastError !== undefined, 'the refusal');
+    const health = await gateway.app.inject('/health');
+    expect(health.statusCode).toBe(503);
+    expect(health.json()).toMatchObject({
+      ok: false,
+      listener: { state: 'reconnecting', lastError: expect.stringMatching(/401|unauthori[sz]ed/i) },
+    });
   });
 
   it('resumes a delivery interrupted by a stop when it starts again', async () => {
