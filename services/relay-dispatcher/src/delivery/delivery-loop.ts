@@ -1,0 +1,295 @@
+import { DeliverBody, type FailurePhase, Receipt } from '@mbs/contracts';
+import { describeError, errorCode } from '@mbs/errors';
+import { newTraceparent, type RelaySession } from '@mbs/relay';
+import { currentTraceparent, extractTraceContext, type Logger, withSpan } from '@mbs/telemetry';
+import type { DispatcherOptions } from '../config';
+import { decideReceipt } from '../domain/receipt-decision';
+import { afterUnsuccessfulAttempt } from '../domain/retry-decision';
+import type { MessageDocument } from '../messages/message-model';
+import type { MessageStore } from '../messages/message-store';
+import type { OutcomePublisher } from './outcome-publisher';
+
+export interface DeliveryLoopOptions {
+  readonly messages: MessageStore;
+  readonly outcomes: OutcomePublisher;
+  /** The open session to a gateway, or undefined while it is offline. */
+  readonly sessionFor: (gatewayId: string) => RelaySession | undefined;
+  readonly logger: Logger;
+  readonly options: DispatcherOptions;
+  readonly now?: () => Date;
+}
+
+class SendProblem extends Error {
+  constructor(
+    readonly phase: FailurePhase,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The scheduler and sender: every poll interval, or at once when woken (a new message, a session
+ * that opened, a resend), it takes the due messages and sends each over its gateway's session.
+ * What follows each answer is decided by the pure functions in domain/; every write is a
+ * conditional update, so only one loop sends a message at a time and late answers change nothing.
+ */
+export class DeliveryLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: DeliveryLoopOptions) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), this.deps.options.pollIntervalMs);
+    this.wake();
+  }
+
+  /** Looks for due messages now (or right after the current turn). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.turn()
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: describeError(error) }, 'delivery loop turn failed'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Stops taking messages and waits for the sends in hand (each bounded by the ack timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async turn(): Promise<void> {
+    const due = await this.deps.messages.due(this.now(), this.deps.options.batchSize);
+    for (const message of due) {
+      if (this.stopped) return;
+      // Sends run side by side; the claim keeps each message to one send at a time.
+      const work = this.attempt(message).catch((error: unknown) =>
+        this.deps.logger.error(
+          { messageId: message.messageId, err: describeError(error) },
+          'delivery attempt failed unexpectedly; it will be retried when due',
+        ),
+      );
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    }
+  }
+
+  private async attempt(message: MessageDocument): Promise<void> {
+    const { messages, options } = this.deps;
+    const session = this.deps.sessionFor(message.gatewayId);
+    if (!session) {
+      // Offline gateway: the message waits (counted, not failed) until the limit.
+      const counted = await messages.countUnsentAttempt(message, this.now());
+      if (!counted) return;
+      await this.unsuccessful(
+        counted,
+        new SendProblem(
+          'connect',
+          `gateway ${message.gatewayId} has no open relay session (offline)`,
+        ),
+      );
+      return;
+    }
+    const claimed = await messages.claim(message, this.now(), options.ackTimeoutMs + 1000);
+    if (!claimed) return;
+
+    const parent = claimed.traceparent
+      ? extractTraceContext({ traceparent: claimed.traceparent })
+      : undefined;
+    await withSpan(
+      'relay deliver',
+      {
+        ...(parent && { parent }),
+        attributes: {
+          'message.id': claimed.messageId,
+          'gateway.id': claimed.gatewayId,
+          'message.attempt': claimed.attempts,
+        },
+      },
+      async () => {
+        let receipt: Receipt;
+        try {
+          receipt = await this.send(session, claimed);
+        } catch (error) {
+          await this.unsuccessful(claimed, error);
+          return;
+        }
+        await this.onReceipt(claimed, receipt);
+      },
+    );
+  }
+
+  private async send(session: RelaySession, m: MessageDocument): Promise<Receipt> {
+    const body = DeliverBody.parse({
+      messageId: m.messageId,
+      appointmentId: m.appointmentId,
+      accessionNumber: m.accessionNumber,
+      messageType: m.messageType,
+      target: m.target,
+      contentType: m.contentType,
+      payload: m.payload,
+      attempt: m.attempts,
+    });
+    let reply;
+    try {
+      reply = await session.request(
+        {
+          kind: 'deliver',
+          // The click's trace, so it runs on into the hospital.
+          traceparent: currentTraceparent() ?? m.traceparent ?? newTraceparent(),
+          body,
+        },
+        { timeoutMs: this.deps.options.ackTimeoutMs },
+      );
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'relay_timeout') {
+        throw new SendProblem(
+          'ack_timeout',
+          `no receipt from gateway ${m.gatewayId} within ${this.deps.options.ackTimeoutMs} ms`,
+        );
+      }
+      throw new SendProblem('send', describeError(error));
+    }
+    if (reply.kind !== 'ack') {
+      throw new SendProblem(
+        'send',
+        `gateway answered deliver with ${reply.kind}: ${JSON.stringify(reply.body ?? null).slice(0, 500)}`,
+      );
+    }
+    const parsed = Receipt.safeParse(reply.body);
+    if (!parsed.success || parsed.data.messageId !== m.messageId) {
+      throw new SendProblem(
+        'send',
+        `gateway answered with an invalid receipt: ${
+          parsed.success
+            ? `for message ${parsed.data.messageId}`
+            : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        }`,
+      );
+    }
+    return parsed.data;
+  }
+
+  private async onReceipt(m: MessageDocument, receipt: Receipt): Promise<void> {
+    const { messages, outcomes, logger, options } = this.deps;
+    const now = this.now();
+    const decision = decideReceipt(receipt);
+    switch (decision.kind) {
+      case 'delivered': {
+        const delivered = await messages.markDelivered(
+          m.messageId,
+          m.attempts,
+          now,
+          new Date(now.getTime() + options.confirmTimeoutMs),
+        );
+        const current = delivered ?? (await messages.get(m.messageId));
+        if (current?.deliveredAt) await outcomes.delivered(current, now);
+        logger.info(
+          {
+            messageId: m.messageId,
+            gatewayId: m.gatewayId,
+            attempt: m.attempts,
+            receipt: receipt.status,
+          },
+          'message delivered',
+        );
+        return;
+      }
+      case 'confirmed': {
+        const confirmed = await messages.markConfirmed(m.messageId, now, 'already_have: confirmed');
+        if (confirmed) {
+          await outcomes.delivered(confirmed, now);
+          await outcomes.confirmed(confirmed, true, now);
+        }
+        logger.info(
+          { messageId: m.messageId, gatewayId: m.gatewayId },
+          'message confirmed (gateway already had it)',
+        );
+        return;
+      }
+      case 'failed': {
+        const failed = await messages.markFailed(m.messageId, decision, now, {
+          attempts: m.attempts,
+        });
+        if (failed) await outcomes.failed(failed, decision);
+        logger.warn(
+          {
+            messageId: m.messageId,
+            gatewayId: m.gatewayId,
+            phase: decision.phase,
+            reason: decision.reason,
+          },
+          'message failed',
+        );
+        return;
+      }
+    }
+  }
+
+  private async unsuccessful(m: MessageDocument, error: unknown): Promise<void> {
+    const { messages, outcomes, logger, options } = this.deps;
+    const now = this.now();
+    const phase: FailurePhase = error instanceof SendProblem ? error.phase : 'send';
+    const reason = describeError(error).slice(0, 1900);
+    const decision = afterUnsuccessfulAttempt({
+      attempts: m.attempts,
+      delivered: m.status === 'delivered',
+      lastReason: `${phase}: ${reason}`,
+      schedule: {
+        limit: options.retryLimit,
+        baseMs: options.retryBaseMs,
+        maxMs: options.retryMaxMs,
+      },
+      now,
+    });
+    if (decision.kind === 'retry') {
+      await messages.scheduleRetry(
+        m.messageId,
+        m.attempts,
+        { phase, reason },
+        decision.nextAttemptAt,
+        now,
+      );
+      // Quiet while it merely waits: debug for an offline gateway, warn for a real send problem.
+      logger[phase === 'connect' ? 'debug' : 'warn'](
+        {
+          messageId: m.messageId,
+          gatewayId: m.gatewayId,
+          attempt: m.attempts,
+          phase,
+          reason,
+          nextAttemptAt: decision.nextAttemptAt,
+        },
+        'message not delivered yet; will retry',
+      );
+      return;
+    }
+    const failure = { phase: decision.phase, reason: decision.reason.slice(0, 2000) };
+    const failed = await messages.markFailed(m.messageId, failure, now, { attempts: m.attempts });
+    if (failed) await outcomes.failed(failed, failure);
+    logger.error({ messageId: m.messageId, gatewayId: m.gatewayId, ...failure }, 'message failed');
+  }
+}

@@ -1,0 +1,67 @@
+import { type Connection, Schema, type Types } from 'mongoose';
+
+export interface GatewayHealthDocument {
+  state: string;
+  lastEchoAt?: Date | null;
+  lastSuccessAt?: Date | null;
+  rttMs?: number | null;
+  consecutiveFailures: number;
+  lastError?: string | null;
+}
+
+export interface GatewayDocument {
+  /** `keyToObjectId(gatewayId)`: the stand-in accepts only ObjectId `_id`s. */
+  _id: Types.ObjectId;
+  gatewayId: string;
+  name: string;
+  relayEndpoint: string;
+  hybridConnection: string;
+  sendKeyName: string;
+  /** The NAME of the secret holding the Send key; never the key. */
+  sendKeySecret: string;
+  enabled: boolean;
+  health?: GatewayHealthDocument | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const gatewaySchema = new Schema<GatewayDocument>(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    gatewayId: { type: String, required: true },
+    name: { type: String, required: true },
+    relayEndpoint: { type: String, required: true },
+    hybridConnection: { type: String, required: true },
+    sendKeyName: { type: String, required: true },
+    sendKeySecret: { type: String, required: true },
+    enabled: { type: Boolean, required: true },
+    health: {
+      type: new Schema(
+        {
+          state: { type: String, required: true },
+          lastEchoAt: Date,
+          lastSuccessAt: Date,
+          rttMs: Number,
+          consecutiveFailures: { type: Number, required: true },
+          lastError: String,
+        },
+        { _id: false },
+      ),
+    },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'gateways', versionKey: false },
+);
+// For real MongoDB's sake only: correctness never relies on it (the stand-in ignores it).
+gatewaySchema.index({ gatewayId: 1 }, { unique: true });
+
+export function gatewayModel(connection: Connection) {
+  return connection.models.Gateway
+    ? (connection.models.Gateway as ReturnType<typeof create>)
+    : create(connection);
+}
+
+function create(connection: Connection) {
+  return connection.model<GatewayDocument>('Gateway', gatewaySchema);
+}

@@ -1,0 +1,78 @@
+import { startTelemetry, createLogger } from '@mbs/telemetry';
+// Telemetry first: it must be in place before fastify, amqplib and mongoose are used.
+const telemetry = startTelemetry({ serviceName: 'relay-dispatcher' });
+
+import { Bus } from '@mbs/bus';
+import { loadConfig } from '@mbs/config';
+import { describeError } from '@mbs/errors';
+import { connectStore } from '@mbs/store';
+import { dispatcherVariables } from './config';
+import { seedDemoGateways } from './demo/demo-gateways';
+import { createGatewayStore } from './gateways/gateway-store';
+import { environmentSecrets } from './secrets/secret-source';
+import { startRelayDispatcher } from './service';
+
+async function main(): Promise<void> {
+  const config = loadConfig(dispatcherVariables);
+  const logger = createLogger({ service: 'relay-dispatcher', level: config.LOG_LEVEL });
+  const store = await connectStore({
+    url: config.MONGODB_URL,
+    dbName: config.DISPATCHER_DB_NAME,
+    logger,
+  });
+  // Seed before the sessions open, so the development gateway is connected at once.
+  await seedDemoGateways(createGatewayStore(store.connection), logger);
+  const bus = await Bus.connect({ url: config.AMQP_URL, service: 'relay-dispatcher', logger });
+  const dispatcher = await startRelayDispatcher({
+    bus,
+    store,
+    logger,
+    secrets: environmentSecrets(),
+    options: {
+      retryLimit: config.DISPATCHER_RETRY_LIMIT,
+      retryBaseMs: config.DISPATCHER_RETRY_BASE_MS,
+      retryMaxMs: config.DISPATCHER_RETRY_MAX_MS,
+      ackTimeoutMs: config.DISPATCHER_ACK_TIMEOUT_MS,
+      confirmTimeoutMs: config.DISPATCHER_CONFIRM_TIMEOUT_MS,
+      echoIntervalMs: config.DISPATCHER_ECHO_INTERVAL_MS,
+    },
+  });
+  const { app } = dispatcher;
+  await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info({ host: config.HOST, port: config.PORT }, 'relay-dispatcher listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'relay-dispatcher stopping');
+    // HTTP first (no new changes), then the bus (finish messages in hand), then sends in hand
+    // and sessions, then the database.
+    app
+      .close()
+      .then(() => bus.close())
+      .then(() => dispatcher.stop())
+      .then(() => store.close())
+      .then(() => telemetry.shutdown())
+      .then(
+        () => {
+          logger.info('relay-dispatcher stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: describeError(error) }, 'relay-dispatcher did not stop cleanly');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  createLogger({ service: 'relay-dispatcher' }).fatal(
+    { err: describeError(error) },
+    'relay-dispatcher failed to start',
+  );
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import type { FailurePhase } from '@mbs/contracts';
+import { type Connection, Schema, type Types } from 'mongoose';
+import type { MessageStatus } from '../domain/message-status';
+
+export interface LastError {
+  phase: FailurePhase;
+  reason: string;
+  at: Date;
+}
+
+export interface HistoryEntry {
+  at: Date;
+  /** What happened: `stored`, `sent`, `delivered`, `confirmed`, `retry`, `failed`, `resend`. */
+  event: string;
+  attempt: number;
+  detail?: string;
+}
+
+export interface MessageDocument {
+  /** `keyToObjectId(messageId)`: the stand-in accepts only ObjectId `_id`s. */
+  _id: Types.ObjectId;
+  messageId: string;
+  appointmentId: string;
+  accessionNumber: string;
+  destinationId: string;
+  gatewayId: string;
+  messageType: string;
+  target: string;
+  contentType: string;
+  payload: string;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt?: Date | null;
+  lastError?: LastError | null;
+  createdAt: Date;
+  sentAt?: Date | null;
+  deliveredAt?: Date | null;
+  confirmedAt?: Date | null;
+  failedAt?: Date | null;
+  /** The W3C trace of the click that caused it; every frame about it continues this trace. */
+  traceId?: string | null;
+  traceparent?: string | null;
+  /** The message ready envelope, so outcomes keep the flow's correlation. */
+  readyEventId: string;
+  correlationId: string;
+  history: HistoryEntry[];
+}
+
+const lastErrorSchema = new Schema<LastError>(
+  {
+    phase: { type: String, required: true },
+    reason: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const historySchema = new Schema<HistoryEntry>(
+  {
+    at: { type: Date, required: true },
+    event: { type: String, required: true },
+    attempt: { type: Number, required: true },
+    detail: { type: String },
+  },
+  { _id: false },
+);
+
+const messageSchema = new Schema<MessageDocument>(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    messageId: { type: String, required: true },
+    appointmentId: { type: String, required: true },
+    accessionNumber: { type: String, required: true, index: true },
+    destinationId: { type: String, required: true },
+    gatewayId: { type: String, required: true },
+    messageType: { type: String, required: true },
+    target: { type: String, required: true },
+    contentType: { type: String, required: true },
+    payload: { type: String, required: true },
+    status: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    nextAttemptAt: { type: Date },
+    lastError: { type: lastErrorSchema },
+    createdAt: { type: Date, required: true },
+    sentAt: { type: Date },
+    deliveredAt: { type: Date },
+    confirmedAt: { type: Date },
+    failedAt: { type: Date },
+    traceId: { type: String },
+    traceparent: { type: String },
+    readyEventId: { type: String, required: true },
+    correlationId: { type: String, required: true },
+    history: { type: [historySchema], default: [] },
+  },
+  { collection: 'messages', versionKey: false },
+);
+// For real MongoDB's speed only (the stand-in scans): the due-message query and the lists.
+messageSchema.index({ status: 1, nextAttemptAt: 1 });
+messageSchema.index({ gatewayId: 1, status: 1 });
+messageSchema.index({ createdAt: -1 });
+
+export function messageModel(connection: Connection) {
+  return connection.models.Message
+    ? (connection.models.Message as ReturnType<typeof create>)
+    : create(connection);
+}
+
+function create(connection: Connection) {
+  return connection.model<MessageDocument>('Message', messageSchema);
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+
+export interface FieldError {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** A 400: every field that is wrong and why, so a form can show each next to its field. */
+export class InvalidInputError extends Error {
+  constructor(readonly errors: readonly FieldError[]) {
+    super(errors.map((e) => `${e.field}: ${e.problem}`).join('; '));
+  }
+
+  static fromZod(error: z.ZodError): InvalidInputError {
+    return new InvalidInputError(
+      error.issues.map((issue) => {
+        // An unknown field is named by itself, not by its parent ("(body)").
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        const path = [...issue.path, ...keys.slice(0, 1)].join('.');
+        return { field: path || '(body)', problem: issue.message };
+      }),
+    );
+  }
+}
+
+/** Parses input with a zod schema, or throws InvalidInputError naming each field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) throw InvalidInputError.fromZod(result.error);
+  return result.data;
+}

@@ -1,0 +1,56 @@
+import { AccessionNumber, Id, Instant } from '@mbs/contracts';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { MessageStatus } from '../domain/message-status';
+import { MessageNotFoundError, MessageNotResendableError } from '../messages/message-errors';
+import type { MessageStore } from '../messages/message-store';
+import { messageDetail, messageSummary } from '../messages/message-view';
+import { parseInput } from './field-errors';
+
+/** GET /messages query: every filter optional; unknown parameters are named and refused. */
+export const MessageQuery = z.strictObject({
+  status: MessageStatus.optional(),
+  destinationId: Id.optional(),
+  gatewayId: Id.optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
+  accession: AccessionNumber.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+type WithId = { Params: { messageId: string } };
+
+/** Messages: search and list, detail with history, and resend of a failed one. */
+export function messageRoutes(
+  app: FastifyInstance,
+  messages: MessageStore,
+  wake: () => void,
+): void {
+  app.get('/messages', async (request) => {
+    const query = parseInput(MessageQuery, request.query);
+    const found = await messages.list({
+      ...query,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    });
+    return { messages: found.map(messageSummary) };
+  });
+
+  app.get<WithId>('/messages/:messageId', async (request) => {
+    const found = await messages.get(request.params.messageId);
+    if (!found) throw new MessageNotFoundError(request.params.messageId);
+    return messageDetail(found);
+  });
+
+  app.post<WithId>('/messages/:messageId/resend', async (request, reply) => {
+    const { messageId } = request.params;
+    const resent = await messages.resend(messageId, new Date());
+    if (!resent) {
+      const found = await messages.get(messageId);
+      if (!found) throw new MessageNotFoundError(messageId);
+      throw new MessageNotResendableError(messageId, found.status);
+    }
+    wake();
+    return reply.code(202).send(messageDetail(resent));
+  });
+}

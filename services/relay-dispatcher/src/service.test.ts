@@ -1,0 +1,344 @@
+import { Bus, on } from '@mbs/bus';
+import {
+  MessageConfirmed,
+  MessageDelivered,
+  MessageFailed,
+  MessageReady,
+  ModalityEventReported,
+  type MessageOf,
+} from '@mbs/contracts';
+import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
+import { connectStore, type Store } from '@mbs/store';
+import { deleteNamespace, uniqueDbName, uniqueName, useMongoDb, useRabbitMq } from '@mbs/testing';
+import { FakeGateway } from '../test/fake-gateway';
+import { readyMessage } from '../test/fixtures';
+import { eventually, quietLogger, sleep } from '../test/support';
+import { createGatewayStore } from './gateways/gateway-store';
+import type { DispatcherOptions } from './config';
+import { staticSecrets } from './secrets/secret-source';
+import { startRelayDispatcher, type RelayDispatcher } from './service';
+
+type Of<C extends Parameters<typeof on>[0]> = MessageOf<C>;
+
+describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', () => {
+  const broker = useRabbitMq();
+  const mongo = useMongoDb({ dbPrefix: 'relay-dispatcher' });
+  let namespace: string;
+  let emulator: RelayEmulator;
+  let store: Store;
+  let service: Bus;
+  let observer: Bus;
+  let dispatcher: RelayDispatcher | undefined;
+  let gateway: FakeGateway | undefined;
+  let seen: {
+    delivered: Of<typeof MessageDelivered>[];
+    confirmed: Of<typeof MessageConfirmed>[];
+    failed: Of<typeof MessageFailed>[];
+    modality: Of<typeof ModalityEventReported>[];
+  };
+  const logger = quietLogger();
+
+  beforeEach(async () => {
+    namespace = uniqueName('relay-dispatcher');
+    emulator = await createRelayEmulator({ port: 0 });
+    store = await connectStore({
+      url: mongo.current.url,
+      dbName: uniqueDbName('relay-dispatcher'),
+      logger,
+    });
+    await createGatewayStore(store.connection).create({
+      gatewayId: 'gateway-local',
+      name: 'Test gateway',
+      relayEndpoint: emulator.url,
+      hybridConnection: 'gateway-local',
+      sendKeyName: 'send',
+      sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LOCAL',
+      enabled: true,
+    });
+    service = await Bus.connect({
+      url: broker.current.url,
+      service: 'relay-dispatcher',
+      namespace,
+      logger,
+    });
+    seen = { delivered: [], confirmed: [], failed: [], modality: [] };
+    observer = await Bus.connect({
+      url: broker.current.url,
+      service: 'observer',
+      namespace,
+      logger,
+    });
+    await observer.subscribe('observer', [
+      on(MessageDelivered, async (m) => void seen.delivered.push(m)),
+      on(MessageConfirmed, async (m) => void seen.confirmed.push(m)),
+      on(MessageFailed, async (m) => void seen.failed.push(m)),
+      on(ModalityEventReported, async (m) => void seen.modality.push(m)),
+    ]);
+    dispatcher = undefined;
+    gateway = undefined;
+  });
+
+  afterEach(async () => {
+    await dispatcher?.stop();
+    await dispatcher?.app.close();
+    await gateway?.stop();
+    await observer.close(2_000);
+    await service.close(2_000);
+    await emulator.close();
+    await store.connection.dropDatabase().catch(() => undefined);
+    await store.close();
+    await deleteNamespace(broker.current.url, namespace);
+  });
+
+  /** Exactly what main.ts runs, with short timings so no test waits long. */
+  const start = async (options: Partial<DispatcherOptions> = {}) => {
+    dispatcher = await startRelayDispatcher({
+      bus: service,
+      store,
+      logger,
+      secrets: staticSecrets({ RELAY_SEND_KEY_GATEWAY_LOCAL: 'dev-send-key-not-secret' }),
+      options: {
+        retryLimit: 4,
+        retryBaseMs: 100,
+        retryMaxMs: 300,
+        ackTimeoutMs: 400,
+        confirmTimeoutMs: 5_000,
+        echoIntervalMs: 60_000,
+        pollIntervalMs: 50,
+        reconnectBaseMs: 50,
+        reconnectMaxMs: 150,
+        connectTimeoutMs: 2_000,
+        ...options,
+      },
+      retry: { baseDelayMs: 50, maxDelayMs: 100 },
+    });
+    return dispatcher;
+  };
+  const startGateway = async () => (gateway = await new FakeGateway(emulator.url).start());
+  const sessionOpen = () => dispatcher!.sessions.session('gateway-local') !== undefined;
+  const message = (id: string) => dispatcher!.messages.get(id);
+  const publish = (m: Of<typeof MessageReady>) => observer.publish(MessageReady, m);
+
+  it('delivers a ready message and records receipt and confirmation, publishing both', async () => {
+    await startGateway();
+    await start();
+    await eventually(sessionOpen, 'the session to the gateway');
+    const ready = readyMessage();
+    await publish(ready);
+
+    await eventually(() => seen.confirmed.length === 1, 'message confirmed');
+    await eventually(() => seen.delivered.length === 1, 'message delivered');
+    const stored = await message(ready.data.messageId);
+    expect(stored).toMatchObject({ status: 'confirmed', attempts: 1 });
+    expect(stored!.deliveredAt).toBeInstanceOf(Date);
+    expect(stored!.confirmedAt).toBeInstanceOf(Date);
+    expect(stored!.confirmedAt!.getTime()).toBeGreaterThanOrEqual(stored!.deliveredAt!.getTime());
+    expect(gateway!.delivered).toHaveLength(1);
+    expect(gateway!.delivered[0]).toMatchObject({
+      messageId: ready.data.messageId,
+      target: 'ris-fhir',
+      payload: ready.data.payload,
+      attempt: 1,
+    });
+    // The frame carries the message's trace.
+    expect(gateway!.deliverFrames[0]!.traceparent).toContain(stored!.traceId!);
+    await eventually(() => gateway!.acks.length === 1, 'the outcome acknowledged');
+    expect(gateway!.acks).toEqual([expect.objectContaining({ status: 'accepted' })]);
+    expect(seen.delivered[0]).toMatchObject({
+      id: `delivered:${ready.data.messageId}`,
+      causationId: ready.id,
+      data: { messageId: ready.data.messageId, gatewayId: 'gateway-local', attempt: 1 },
+    });
+    expect(seen.confirmed[0]!.data).toMatchObject({ alreadyHad: false });
+    expect(seen.failed).toEqual([]);
+  });
+
+  it('keeps a message waiting while the gateway is offline and delivers it once it listens', async () => {
+    await start({ retryLimit: 50 });
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(
+      async () => (await message(ready.data.messageId))?.lastError?.phase === 'connect',
+      'a connect failure recorded',
+    );
+    const waiting = await message(ready.data.messageId);
+    expect(waiting!.status).toBe('pending');
+    expect(seen.failed).toEqual([]);
+
+    await startGateway();
+    await eventually(() => seen.confirmed.length === 1, 'message confirmed after the gateway came');
+    await sleep(300);
+    expect(gateway!.delivered).toHaveLength(1);
+    expect((await message(ready.data.messageId))!.status).toBe('confirmed');
+  });
+
+  it('counts the gateway answering "already have it" (confirmed) as confirmed', async () => {
+    await startGateway();
+    gateway!.behaviour = { receipt: 'already_have', outcome: 'confirmed' };
+    await start();
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.confirmed.length === 1, 'message confirmed');
+    expect(seen.confirmed[0]!.data.alreadyHad).toBe(true);
+    const stored = await message(ready.data.messageId);
+    expect(stored!.status).toBe('confirmed');
+    expect(stored!.deliveredAt).toBeInstanceOf(Date);
+  });
+
+  it('fails a message the hospital rejected as destination_rejected, with the reason', async () => {
+    await startGateway();
+    gateway!.behaviour = 'reject';
+    await start();
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'message failed');
+    expect(seen.failed[0]!.data).toMatchObject({
+      messageId: ready.data.messageId,
+      phase: 'destination_rejected',
+      reason: 'RIS: unknown procedure code',
+    });
+    const stored = await message(ready.data.messageId);
+    expect(stored).toMatchObject({
+      status: 'failed',
+      lastError: { phase: 'destination_rejected' },
+    });
+    expect(stored!.deliveredAt).toBeInstanceOf(Date);
+    // Published first, acknowledged after: the ack may trail the event a little.
+    await eventually(() => gateway!.acks.length === 1, 'the outcome acknowledged');
+    expect(gateway!.acks).toEqual([expect.objectContaining({ status: 'accepted' })]);
+  });
+
+  it('retries a message without a receipt (ack_timeout) and fails it at the limit as retry_limit', async () => {
+    await startGateway();
+    gateway!.behaviour = 'silent';
+    await start({ retryLimit: 3 });
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'message failed', 15_000);
+    expect(gateway!.delivered).toHaveLength(3);
+    expect(seen.failed[0]!.data).toMatchObject({ phase: 'retry_limit', attempts: 3 });
+    expect(seen.failed[0]!.data.reason).toContain('ack_timeout');
+    const stored = await message(ready.data.messageId);
+    expect(stored).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(stored!.history.filter((h) => h.event === 'retry').map((h) => h.detail)).toEqual([
+      expect.stringContaining('ack_timeout'),
+      expect.stringContaining('ack_timeout'),
+    ]);
+  });
+
+  it('stores and sends a redelivered message ready once', async () => {
+    await startGateway();
+    await start();
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await publish(ready);
+    await eventually(() => seen.confirmed.length >= 1, 'message confirmed');
+    await sleep(500);
+    expect(gateway!.delivered).toHaveLength(1);
+    expect(await dispatcher!.messages.count({ messageId: ready.data.messageId })).toBe(1);
+  });
+
+  it('publishes a modality event from the gateway before acknowledging it', async () => {
+    await startGateway();
+    await start();
+    await eventually(() => sessionOpen() && gateway!.connected, 'the session');
+    const reply = await gateway!.sendUpstream({
+      type: 'modality-event',
+      eventId: 'mpps-1',
+      accessionNumber: 'ACC0001',
+      event: 'examination_started',
+      happenedAt: '2026-11-26T09:30:00.000Z',
+    });
+    expect(reply).toMatchObject({ kind: 'ack', body: { eventId: 'mpps-1', status: 'accepted' } });
+    // Acknowledged only after the publisher confirm: the event is on its way already.
+    await eventually(() => seen.modality.length === 1, 'modality event reported');
+    expect(seen.modality[0]).toMatchObject({
+      id: 'modality:gateway-local:mpps-1',
+      data: {
+        gatewayId: 'gateway-local',
+        event: 'examination_started',
+        accessionNumber: 'ACC0001',
+      },
+    });
+  });
+
+  it('refuses an invalid upstream event, naming the problem', async () => {
+    await startGateway();
+    await start();
+    await eventually(() => sessionOpen() && gateway!.connected, 'the session');
+    const reply = await gateway!.sendUpstream({
+      type: 'modality-event',
+      eventId: 'mpps-2',
+      accessionNumber: 'WAY-TOO-LONG-ACCESSION-NUMBER',
+      event: 'examination_started',
+      happenedAt: '2026-11-26T09:30:00.000Z',
+    });
+    expect(reply).toMatchObject({ kind: 'ack', body: { eventId: 'mpps-2', status: 'refused' } });
+    expect((reply.body as { reason: string }).reason).toContain('accessionNumber');
+    await sleep(200);
+    expect(seen.modality).toEqual([]);
+  });
+
+  it('proves gateway health by an echo, recording its round-trip time', async () => {
+    await startGateway();
+    await start();
+    await eventually(sessionOpen, 'the session');
+    await dispatcher!.echo.echoAll();
+    const online = await dispatcher!.gateways.get('gateway-local');
+    expect(online!.health).toMatchObject({ state: 'online', consecutiveFailures: 0 });
+    expect(online!.health.rttMs).toEqual(expect.any(Number));
+    expect(online!.health.lastSuccessAt).not.toBeNull();
+
+    await gateway!.stop();
+    await eventually(() => !sessionOpen(), 'the session closed');
+    await dispatcher!.echo.echoAll();
+    await dispatcher!.echo.echoAll();
+    const offline = await dispatcher!.gateways.get('gateway-local');
+    expect(offline!.health).toMatchObject({ state: 'offline', consecutiveFailures: 2 });
+    expect(offline!.health.lastSuccessAt).toBe(online!.health.lastSuccessAt);
+  });
+
+  it('resends a failed message on request and refuses to resend one that is not failed', async () => {
+    await startGateway();
+    gateway!.behaviour = 'reject';
+    await start();
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'message failed');
+
+    gateway!.behaviour = 'confirm';
+    const resent = await dispatcher!.app.inject({
+      method: 'POST',
+      url: `/messages/${ready.data.messageId}/resend`,
+    });
+    expect(resent.statusCode).toBe(202);
+    await eventually(() => seen.confirmed.length === 1, 'message confirmed after the resend');
+    const again = await dispatcher!.app.inject({
+      method: 'POST',
+      url: `/messages/${ready.data.messageId}/resend`,
+    });
+    expect(again.statusCode).toBe(409);
+    const detail = await dispatcher!.app.inject({ url: `/messages/${ready.data.messageId}` });
+    expect(detail.json()).toMatchObject({ status: 'confirmed', attempts: 1 });
+    // The receipt and the outcome race (the outcome may be applied first), so only the order
+    // that is certain is asserted.
+    const events: string[] = detail.json().history.map((h: { event: string }) => h.event);
+    expect(events.slice(0, 2)).toEqual(['stored', 'sent']);
+    expect(events.indexOf('failed')).toBeLessThan(events.indexOf('resend'));
+    expect(events.slice(events.indexOf('resend'))).toEqual(
+      expect.arrayContaining(['resend', 'sent', 'confirmed']),
+    );
+    expect(events.at(-1)).toBe('confirmed');
+    const list = await dispatcher!.app.inject({
+      url: '/messages?status=confirmed&accession=ACC0001',
+    });
+    expect(list.json().messages.map((m: { messageId: string }) => m.messageId)).toEqual([
+      ready.data.messageId,
+    ]);
+  });
+});

@@ -1,0 +1,128 @@
+import { type Bus, defaultRetryPolicy, type RetryPolicy } from '@mbs/bus';
+import type { Store } from '@mbs/store';
+import type { Logger } from '@mbs/telemetry';
+import type { FastifyInstance } from 'fastify';
+import { defaultDispatcherOptions, type DispatcherOptions } from './config';
+import { DeliveryLoop } from './delivery/delivery-loop';
+import { createOutcomePublisher } from './delivery/outcome-publisher';
+import { createGatewayStore, type GatewayStore } from './gateways/gateway-store';
+import { messageReady } from './handlers/message-ready';
+import { createMessageStore, type MessageStore } from './messages/message-store';
+import { buildHttpApi } from './routes/http-api';
+import type { SecretSource } from './secrets/secret-source';
+import { Echo } from './sessions/echo';
+import { SessionManager } from './sessions/session-manager';
+import { upstreamHandler } from './sessions/upstream-events';
+
+/** The consumer (queue `<namespace>.relay-dispatcher`) that takes message ready. */
+export const CONSUMER = 'relay-dispatcher';
+
+export interface RelayDispatcherOptions {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly secrets: SecretSource;
+  readonly options?: Partial<DispatcherOptions>;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export interface RelayDispatcher {
+  readonly app: FastifyInstance;
+  readonly messages: MessageStore;
+  readonly gateways: GatewayStore;
+  readonly sessions: SessionManager;
+  readonly delivery: DeliveryLoop;
+  readonly echo: Echo;
+  /** Stops echo, delivery and sessions (not the HTTP app, bus or store: the caller owns them). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything main.ts runs, minus the process concerns (configuration, signals, listening), so the
+ * integration tests run exactly this. Sessions open to every enabled gateway, the delivery loop
+ * and the echo start, and message ready is consumed. The caller owns bus and store.
+ */
+export async function startRelayDispatcher({
+  bus,
+  store,
+  logger,
+  secrets,
+  options: overrides,
+  retry,
+}: RelayDispatcherOptions): Promise<RelayDispatcher> {
+  const options: DispatcherOptions = { ...defaultDispatcherOptions, ...overrides };
+  const messages = createMessageStore(store.connection);
+  const gateways = createGatewayStore(store.connection);
+  const outcomes = createOutcomePublisher(bus);
+
+  const delivery: DeliveryLoop = new DeliveryLoop({
+    messages,
+    outcomes,
+    sessionFor: (gatewayId) => sessions.session(gatewayId),
+    logger,
+    options,
+  });
+  const wake = () => delivery.wake();
+  const sessions = new SessionManager({
+    gateways,
+    secrets,
+    logger,
+    onFrame: (gatewayId) => upstreamHandler(gatewayId, { bus, messages, outcomes, logger }),
+    onOpen: (gatewayId) => {
+      // What waited for this gateway goes now.
+      void messages
+        .releaseWaiting(gatewayId, new Date())
+        .then(wake)
+        .catch((error: unknown) =>
+          logger.error({ gatewayId, err: String(error) }, 'waiting messages not released'),
+        );
+    },
+    reconnectBaseMs: options.reconnectBaseMs,
+    reconnectMaxMs: options.reconnectMaxMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
+  const echo = new Echo({
+    sessions,
+    gateways,
+    logger,
+    intervalMs: options.echoIntervalMs,
+    timeoutMs: options.ackTimeoutMs,
+  });
+
+  await sessions.sync();
+  delivery.start();
+  echo.start();
+  await bus.subscribe(CONSUMER, [messageReady({ messages, wake })], {
+    retry: { ...defaultRetryPolicy, ...retry },
+  });
+
+  const app = await buildHttpApi({
+    messages,
+    wake,
+    gateways: {
+      gateways,
+      sessionStatus: (id) => sessions.status(id),
+      changed: () => sessions.sync(),
+    },
+    health: {
+      bus: () => bus.health(),
+      store: () => store.health(),
+      sessions: () => sessions.statuses(),
+    },
+    logger,
+  });
+
+  return {
+    app,
+    messages,
+    gateways,
+    sessions,
+    delivery,
+    echo,
+    async stop() {
+      await echo.stop();
+      await delivery.stop();
+      await sessions.stop();
+    },
+  };
+}
