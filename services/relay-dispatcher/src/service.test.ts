@@ -341,4 +341,51 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       ready.data.messageId,
     ]);
   });
+  it('sends a delivered message again when its outcome does not come, and takes already_have as confirmed', async () => {
+    await startGateway();
+    gateway!.behaviour = 'receipt_only';
+    await start({ confirmTimeoutMs: 400 });
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.delivered.length === 1, 'message delivered');
+    expect((await message(ready.data.messageId))!.status).toBe('delivered');
+
+    gateway!.behaviour = { receipt: 'already_have', outcome: 'confirmed' };
+    await eventually(() => seen.confirmed.length === 1, 'confirmed by the resend', 5_000);
+    expect(gateway!.delivered.map((d) => d.attempt)).toEqual([1, 2]);
+    expect(seen.confirmed[0]!.data.alreadyHad).toBe(true);
+    const stored = await message(ready.data.messageId);
+    expect(stored).toMatchObject({ status: 'confirmed', attempts: 2 });
+  });
+
+  it('fails a message whose gateway never comes online at the limit, naming connect', async () => {
+    await start({ retryLimit: 3 });
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'message failed', 10_000);
+    expect(seen.failed[0]!.data).toMatchObject({ phase: 'retry_limit', attempts: 3 });
+    expect(seen.failed[0]!.data.reason).toContain('connect');
+    const listed = await dispatcher!.app.inject({ url: '/messages?status=failed' });
+    expect(listed.json().messages).toEqual([
+      expect.objectContaining({
+        messageId: ready.data.messageId,
+        lastError: expect.objectContaining({ phase: 'retry_limit' }),
+      }),
+    ]);
+  });
+
+  it('closes the session of a disabled gateway and reopens it when enabled', async () => {
+    await startGateway();
+    await start();
+    await eventually(sessionOpen, 'the session');
+    const disabled = await dispatcher!.app.inject({
+      method: 'POST',
+      url: '/gateways/gateway-local/disable',
+    });
+    expect(disabled.json()).toMatchObject({ enabled: false, health: { state: 'disabled' } });
+    expect(sessionOpen()).toBe(false);
+    await dispatcher!.app.inject({ method: 'POST', url: '/gateways/gateway-local/enable' });
+    await eventually(sessionOpen, 'the session reopened');
+  });
 });
