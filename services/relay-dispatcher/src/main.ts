@@ -46,12 +46,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'relay-dispatcher stopping');
-    // HTTP first (no new changes), then the bus (finish messages in hand), then sends in hand
-    // and sessions, then the database.
+    // HTTP first (no new changes), then sends in hand and the sessions (their outcomes still
+    // need the bus), then the bus (messages in hand finish: they are stored and sent at the next
+    // start), then the database.
     app
       .close()
-      .then(() => bus.close())
       .then(() => dispatcher.stop())
+      .then(() => bus.close())
       .then(() => store.close())
       .then(() => telemetry.shutdown())
       .then(

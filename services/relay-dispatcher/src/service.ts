@@ -53,7 +53,7 @@ export async function startRelayDispatcher({
   const options: DispatcherOptions = { ...defaultDispatcherOptions, ...overrides };
   const messages = createMessageStore(store.connection);
   const gateways = createGatewayStore(store.connection);
-  const outcomes = createOutcomePublisher(bus);
+  const outcomes = createOutcomePublisher(bus, messages);
 
   const delivery: DeliveryLoop = new DeliveryLoop({
     messages,

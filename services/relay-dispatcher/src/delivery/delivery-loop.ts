@@ -7,6 +7,7 @@ import { decideReceipt } from '../domain/receipt-decision';
 import { afterUnsuccessfulAttempt } from '../domain/retry-decision';
 import type { MessageDocument } from '../messages/message-model';
 import type { MessageStore } from '../messages/message-store';
+import { announceMissed } from './announcer';
 import type { OutcomePublisher } from './outcome-publisher';
 
 export interface DeliveryLoopOptions {
@@ -38,6 +39,7 @@ export class DeliveryLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private turns = 0;
   private stopped = true;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
@@ -81,6 +83,16 @@ export class DeliveryLoop {
   }
 
   private async turn(): Promise<void> {
+    // Every so often, publish outcome events whose publish failed after their state change.
+    if (++this.turns % 10 === 0) {
+      await announceMissed({
+        messages: this.deps.messages,
+        outcomes: this.deps.outcomes,
+        logger: this.deps.logger,
+        settleMs: this.deps.options.ackTimeoutMs,
+        now: this.now(),
+      });
+    }
     const due = await this.deps.messages.due(this.now(), this.deps.options.batchSize);
     for (const message of due) {
       if (this.stopped) return;
@@ -206,7 +218,7 @@ export class DeliveryLoop {
           new Date(now.getTime() + options.confirmTimeoutMs),
         );
         const current = delivered ?? (await messages.get(m.messageId));
-        if (current?.deliveredAt) await outcomes.delivered(current, now);
+        if (current?.deliveredAt) await outcomes.delivered(current);
         logger.info(
           {
             messageId: m.messageId,
@@ -219,10 +231,15 @@ export class DeliveryLoop {
         return;
       }
       case 'confirmed': {
-        const confirmed = await messages.markConfirmed(m.messageId, now, 'already_have: confirmed');
+        const confirmed = await messages.markConfirmed(
+          m.messageId,
+          now,
+          true,
+          'already_have: confirmed',
+        );
         if (confirmed) {
-          await outcomes.delivered(confirmed, now);
-          await outcomes.confirmed(confirmed, true, now);
+          await outcomes.delivered(confirmed);
+          await outcomes.confirmed(confirmed);
         }
         logger.info(
           { messageId: m.messageId, gatewayId: m.gatewayId },
@@ -234,7 +251,7 @@ export class DeliveryLoop {
         const failed = await messages.markFailed(m.messageId, decision, now, {
           attempts: m.attempts,
         });
-        if (failed) await outcomes.failed(failed, decision);
+        if (failed) await outcomes.failed(failed);
         logger.warn(
           {
             messageId: m.messageId,
@@ -289,7 +306,7 @@ export class DeliveryLoop {
     }
     const failure = { phase: decision.phase, reason: decision.reason.slice(0, 2000) };
     const failed = await messages.markFailed(m.messageId, failure, now, { attempts: m.attempts });
-    if (failed) await outcomes.failed(failed, failure);
+    if (failed) await outcomes.failed(failed);
     logger.error({ messageId: m.messageId, gatewayId: m.gatewayId, ...failure }, 'message failed');
   }
 }

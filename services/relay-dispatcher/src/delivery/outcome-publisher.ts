@@ -1,29 +1,28 @@
 import type { Bus } from '@mbs/bus';
-import {
-  createMessage,
-  type FailurePhase,
-  MessageConfirmed,
-  MessageDelivered,
-  MessageFailed,
-} from '@mbs/contracts';
+import { createMessage, MessageConfirmed, MessageDelivered, MessageFailed } from '@mbs/contracts';
 import { derivedEventId } from '../domain/derived-ids';
 import type { MessageDocument } from '../messages/message-model';
+import type { MessageStore } from '../messages/message-store';
 
-const isoOf = (value: Date | string | null | undefined, fallback: Date) =>
-  new Date(value ?? fallback).toISOString();
+const isoOf = (value: Date | string | null | undefined) =>
+  new Date(value ?? Date.now()).toISOString();
 
 /**
- * Publishes what became of a message, with envelope ids derived from the message (and, for a
- * failure, the attempt), so publishing again after a crash or a repeated answer is recognised
- * downstream as the same event.
+ * Publishes what became of a message, from the stored message alone, with envelope ids derived
+ * from the message (and, for a failure, the attempt), so publishing again (a repeated answer, the
+ * announcer's sweep after a failed publish) is recognised downstream as the same event. Each
+ * confirmed publish is recorded in `announced`.
  */
-export function createOutcomePublisher(bus: Pick<Bus, 'publish'>) {
+export function createOutcomePublisher(
+  bus: Pick<Bus, 'publish'>,
+  messages: Pick<MessageStore, 'markAnnounced'>,
+) {
   const flow = (m: MessageDocument) => ({
     causedBy: { id: m.readyEventId, correlationId: m.correlationId },
   });
   return {
-    delivered: (m: MessageDocument, now: Date) =>
-      bus.publish(
+    async delivered(m: MessageDocument): Promise<void> {
+      await bus.publish(
         MessageDelivered,
         createMessage(
           MessageDelivered,
@@ -31,14 +30,16 @@ export function createOutcomePublisher(bus: Pick<Bus, 'publish'>) {
             messageId: m.messageId,
             appointmentId: m.appointmentId,
             gatewayId: m.gatewayId,
-            deliveredAt: isoOf(m.deliveredAt, now),
+            deliveredAt: isoOf(m.deliveredAt),
             attempt: Math.max(1, m.attempts),
           },
           { id: derivedEventId('delivered', m.messageId), ...flow(m) },
         ),
-      ),
-    confirmed: (m: MessageDocument, alreadyHad: boolean, now: Date) =>
-      bus.publish(
+      );
+      await messages.markAnnounced(m.messageId, 'delivered');
+    },
+    async confirmed(m: MessageDocument): Promise<void> {
+      await bus.publish(
         MessageConfirmed,
         createMessage(
           MessageConfirmed,
@@ -46,14 +47,16 @@ export function createOutcomePublisher(bus: Pick<Bus, 'publish'>) {
             messageId: m.messageId,
             appointmentId: m.appointmentId,
             gatewayId: m.gatewayId,
-            confirmedAt: isoOf(m.confirmedAt, now),
-            alreadyHad,
+            confirmedAt: isoOf(m.confirmedAt),
+            alreadyHad: m.alreadyHad ?? false,
           },
           { id: derivedEventId('confirmed', m.messageId), ...flow(m) },
         ),
-      ),
-    failed: (m: MessageDocument, failure: { phase: FailurePhase; reason: string }) =>
-      bus.publish(
+      );
+      await messages.markAnnounced(m.messageId, 'confirmed');
+    },
+    async failed(m: MessageDocument): Promise<void> {
+      await bus.publish(
         MessageFailed,
         createMessage(
           MessageFailed,
@@ -61,13 +64,15 @@ export function createOutcomePublisher(bus: Pick<Bus, 'publish'>) {
             messageId: m.messageId,
             appointmentId: m.appointmentId,
             gatewayId: m.gatewayId,
-            phase: failure.phase,
-            reason: failure.reason.slice(0, 2000),
+            phase: m.lastError?.phase ?? 'send',
+            reason: (m.lastError?.reason ?? 'failed').slice(0, 2000),
             attempts: m.attempts,
           },
           { id: derivedEventId('failed', m.messageId, String(m.attempts)), ...flow(m) },
         ),
-      ),
+      );
+      await messages.markAnnounced(m.messageId, 'failed');
+    },
   };
 }
 

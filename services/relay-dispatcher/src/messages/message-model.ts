@@ -43,6 +43,13 @@ export interface MessageDocument {
   /** The message ready envelope, so outcomes keep the flow's correlation. */
   readyEventId: string;
   correlationId: string;
+  /** Confirmed because the gateway answered a resend with "already have it". */
+  alreadyHad?: boolean | null;
+  /**
+   * Which outcome events were published (`delivered`, `confirmed`, `failed`). A publish that
+   * failed after its state change (broker away too long) is made up by the announcer's sweep.
+   */
+  announced: string[];
   history: HistoryEntry[];
 }
 
@@ -90,6 +97,8 @@ const messageSchema = new Schema<MessageDocument>(
     traceparent: { type: String },
     readyEventId: { type: String, required: true },
     correlationId: { type: String, required: true },
+    alreadyHad: { type: Boolean },
+    announced: { type: [String], default: [] },
     history: { type: [historySchema], default: [] },
   },
   { collection: 'messages', versionKey: false },

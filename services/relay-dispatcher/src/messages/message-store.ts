@@ -54,6 +54,7 @@ export function createMessageStore(connection: Connection) {
         traceId: trace.traceparent?.split('-')[1] ?? null,
         readyEventId: ready.id,
         correlationId: ready.correlationId,
+        announced: [],
         history: [{ at: now, event: 'stored', attempt: 0 }],
       } as MessageDocument);
       return { created: result.created, message: result.document.toObject() as MessageDocument };
@@ -140,11 +141,11 @@ export function createMessageStore(connection: Connection) {
         .exec(),
 
     /** Confirmed by the destination (or already had). Null when already confirmed or failed. */
-    async markConfirmed(messageId: string, now: Date, detail: string) {
+    async markConfirmed(messageId: string, now: Date, alreadyHad: boolean, detail: string) {
       const updated = await change(
         { ...byId(messageId), status: { $in: SENDABLE } },
         {
-          $set: { status: 'confirmed', confirmedAt: now, nextAttemptAt: null },
+          $set: { status: 'confirmed', confirmedAt: now, nextAttemptAt: null, alreadyHad },
           ...history({ at: now, event: 'confirmed', attempt: 0, detail }),
         },
       );
@@ -240,9 +241,36 @@ export function createMessageStore(connection: Connection) {
         { ...byId(messageId), status: 'failed' },
         {
           $set: { status: 'pending', attempts: 0, nextAttemptAt: now, failedAt: null },
+          // A new failure after the resend must be announced again.
+          $pull: { announced: 'failed' },
           ...history({ at: now, event: 'resend', attempt: 0 }),
         },
       ),
+
+    /** Records that an outcome event was published (confirmed by the broker). */
+    markAnnounced: (messageId: string, what: 'delivered' | 'confirmed' | 'failed') =>
+      model.updateOne(byId(messageId), { $addToSet: { announced: what } }).exec(),
+
+    /**
+     * Messages whose outcome event was not published (the state changed, the publish failed),
+     * changed before `settledBefore` so a publish still in progress is left alone.
+     */
+    unannounced: (settledBefore: Date, limit: number) =>
+      model
+        .find({
+          $or: [
+            { deliveredAt: { $lte: settledBefore }, announced: { $ne: 'delivered' } },
+            {
+              status: 'confirmed',
+              confirmedAt: { $lte: settledBefore },
+              announced: { $ne: 'confirmed' },
+            },
+            { status: 'failed', failedAt: { $lte: settledBefore }, announced: { $ne: 'failed' } },
+          ],
+        })
+        .limit(limit)
+        .lean<MessageDocument[]>()
+        .exec(),
 
     count: (filter: Record<string, unknown> = {}) => model.countDocuments(filter).exec(),
   };

@@ -48,11 +48,12 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
       const confirmed = await deps.messages.markConfirmed(
         event.messageId,
         at,
+        false,
         `outcome ${event.eventId}`,
       );
       const current = confirmed ?? (await deps.messages.get(event.messageId));
       // Publish again for a repeat (same envelope id): the first publish may not have happened.
-      if (current?.status === 'confirmed') await deps.outcomes.confirmed(current, false, at);
+      if (current?.status === 'confirmed') await deps.outcomes.confirmed(current);
       else
         deps.logger.warn(
           { messageId: event.messageId, status: current?.status },
@@ -73,7 +74,7 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
         { messageId: event.messageId, reason: failure.reason },
         'message rejected by the hospital destination',
       );
-      await deps.outcomes.failed(current, failure);
+      await deps.outcomes.failed(current);
     }
     return { status: 'accepted' };
   }
