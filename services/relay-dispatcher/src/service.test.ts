@@ -366,6 +366,8 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await eventually(() => seen.failed.length === 1, 'message failed', 10_000);
     expect(seen.failed[0]!.data).toMatchObject({ phase: 'retry_limit', attempts: 3 });
     expect(seen.failed[0]!.data.reason).toContain('connect');
+    // The relay's own answer is kept: why the gateway is offline, not just that it is.
+    expect(seen.failed[0]!.data.reason).toContain('no listeners connected');
     const listed = await dispatcher!.app.inject({ url: '/messages?status=failed' });
     expect(listed.json().messages).toEqual([
       expect.objectContaining({

@@ -59,6 +59,11 @@ export async function startRelayDispatcher({
     messages,
     outcomes,
     sessionFor: (gatewayId) => sessions.session(gatewayId),
+    whyOffline: (gatewayId) => {
+      const status = sessions.status(gatewayId);
+      if (!status) return 'the gateway is not registered here or is disabled';
+      return status.lastError ?? `session ${status.state}`;
+    },
     logger,
     options,
   });

@@ -15,6 +15,8 @@ export interface DeliveryLoopOptions {
   readonly outcomes: OutcomePublisher;
   /** The open session to a gateway, or undefined while it is offline. */
   readonly sessionFor: (gatewayId: string) => RelaySession | undefined;
+  /** Why a gateway has no open session (its last connect error, or not registered/enabled). */
+  readonly whyOffline?: (gatewayId: string) => string | undefined;
   readonly logger: Logger;
   readonly options: DispatcherOptions;
   readonly now?: () => Date;
@@ -119,7 +121,9 @@ export class DeliveryLoop {
         counted,
         new SendProblem(
           'connect',
-          `gateway ${message.gatewayId} has no open relay session (offline)`,
+          `gateway ${message.gatewayId} has no open relay session: ${
+            this.deps.whyOffline?.(message.gatewayId) ?? 'offline'
+          }`,
         ),
       );
       return;
