@@ -37,6 +37,20 @@ const parts = [
     shows: `ws://127.0.0.1:${process.env.RELAY_EMULATOR_PORT ?? 9090} (Azure Relay Hybrid Connections emulator)`,
   },
   {
+    name: 'hospital-sink',
+    args: ['services/hospital-sink/dist/main.js'],
+    env: { PORT: '3006' },
+    ready: /hospital sink listening/,
+    shows: 'http://127.0.0.1:3006 (the hospital: GET /received; acts as the modality)',
+  },
+  {
+    name: 'gateway',
+    args: ['gateway/dist/main.js'],
+    env: { PORT: '3005' },
+    ready: /gateway listening/,
+    shows: 'http://127.0.0.1:3005 (hospital gateway: GET /health; data in .data/gateway)',
+  },
+  {
     name: 'appointment',
     args: ['services/appointment/dist/main.js'],
     env: { PORT: '3002' },
@@ -50,6 +64,13 @@ const parts = [
     env: { PORT: '3003' },
     ready: /fhir-builder listening/,
     shows: 'http://127.0.0.1:3003 (destinations: GET /destinations, /message-types)',
+  },
+  {
+    name: 'relay-dispatcher',
+    args: ['services/relay-dispatcher/dist/main.js'],
+    env: { PORT: '3004' },
+    ready: /relay-dispatcher listening/,
+    shows: 'http://127.0.0.1:3004 (messages and gateways: GET /messages, /gateways)',
   },
 ];
 

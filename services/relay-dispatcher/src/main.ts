@@ -22,7 +22,12 @@ async function main(): Promise<void> {
   });
   // Seed before the sessions open, so the development gateway is connected at once.
   await seedDemoGateways(createGatewayStore(store.connection), logger);
-  const bus = await Bus.connect({ url: config.AMQP_URL, service: 'relay-dispatcher', logger });
+  const bus = await Bus.connect({
+    url: config.AMQP_URL,
+    namespace: config.BUS_NAMESPACE,
+    service: 'relay-dispatcher',
+    logger,
+  });
   const dispatcher = await startRelayDispatcher({
     bus,
     store,

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { connectStaffBus, sendJson, waitFor } from './system/clients';
+import {
+  appointment,
+  bookedAppointments,
+  type AppointmentView,
+  messageFor,
+  pointDemoGatewayAtThisRelay,
+  receivedBySink,
+  waitForMessage,
+  waitForState,
+} from './system/flow';
+import { startSystem, type RunningSystem } from './system/system';
+
+/**
+ * The whole system, every part its own process (relay emulator, hospital sink, gateway,
+ * appointment, fhir-builder, relay-dispatcher), on the real RabbitMQ and MongoDB (or the stand-in).
+ */
+describe('send to modality, end to end (every process, real RabbitMQ)', () => {
+  let system: RunningSystem;
+  let staff: Awaited<ReturnType<typeof connectStaffBus>>;
+  let leeds: string[];
+
+  beforeAll(async () => {
+    system = await startSystem({
+      dispatcher: {
+        DISPATCHER_RETRY_LIMIT: '40',
+        DISPATCHER_RETRY_BASE_MS: '200',
+        DISPATCHER_RETRY_MAX_MS: '1000',
+        DISPATCHER_ACK_TIMEOUT_MS: '3000',
+        DISPATCHER_CONFIRM_TIMEOUT_MS: '15000',
+        DISPATCHER_ECHO_INTERVAL_MS: '1000',
+      },
+    });
+    staff = await connectStaffBus(system);
+    await pointDemoGatewayAtThisRelay(system);
+    leeds = await bookedAppointments(system, 'setting-leeds');
+  }, 180_000);
+
+  afterAll(async () => {
+    await staff?.bus.close();
+    await system?.stop();
+  }, 60_000);
+
+  /** A booked Leeds appointment (FHIR R4 to the sink), checked in as reception would. */
+  async function checkedInAppointment() {
+    const id = leeds.shift();
+    if (!id) throw new Error('no booked Leeds appointment left in the demo data');
+    await staff.checkIn(id);
+    return waitForState(system, id, 'checked_in');
+  }
+
+  const deliveriesOf = async (messageId: string) =>
+    (await receivedBySink(system)).filter((r) => r.messageId === messageId);
+
+  it('sends a participant: the hospital gets a valid FHIR Bundle, the message is confirmed, the appointment is with the modality', async () => {
+    const { appointmentId, accessionNumber } = await checkedInAppointment();
+    await staff.sendToModality(appointmentId);
+
+    const confirmed = await waitForMessage(system, accessionNumber, 'confirmed');
+    expect(confirmed.deliveredAt).toEqual(expect.any(String));
+    expect(confirmed.confirmedAt).toEqual(expect.any(String));
+    expect(Date.parse(confirmed.confirmedAt!)).toBeGreaterThanOrEqual(
+      Date.parse(confirmed.deliveredAt!),
+    );
+    await waitForState(system, appointmentId, 'with_modality');
+
+    const [delivery] = await deliveriesOf(confirmed.messageId);
+    expect(delivery?.path).toBe('/fhir');
+    expect(delivery?.contentType).toContain('application/fhir+json');
+    const bundle = JSON.parse(delivery!.body);
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'transaction' });
+    const kinds = bundle.entry.map(
+      (e: { resource: { resourceType: string } }) => e.resource.resourceType,
+    );
+    expect(kinds).toEqual(expect.arrayContaining(['Patient', 'ServiceRequest', 'Appointment']));
+    const serviceRequest = bundle.entry.find(
+      (e: { resource: { resourceType: string } }) => e.resource.resourceType === 'ServiceRequest',
+    );
+    expect(JSON.stringify(serviceRequest.resource.identifier)).toContain(accessionNumber);
+  });
+
+  it('a repeated command changes nothing: one delivery at the hospital', async () => {
+    const { appointmentId, accessionNumber } = await checkedInAppointment();
+    const commandId = randomUUID();
+    await staff.sendToModality(appointmentId, commandId);
+    await staff.sendToModality(appointmentId, commandId);
+    const confirmed = await waitForMessage(system, accessionNumber, 'confirmed');
+    await waitForState(system, appointmentId, 'with_modality');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await deliveriesOf(confirmed.messageId)).toHaveLength(1);
+  });
+
+  it('what the modality reports comes back up to the appointment', async () => {
+    const { appointmentId, accessionNumber } = await checkedInAppointment();
+    await staff.sendToModality(appointmentId);
+    await waitForState(system, appointmentId, 'with_modality');
+    await sendJson('POST', `${system.urls.sink}/modality/examinations`, {
+      accessionNumber,
+      event: 'examination_completed',
+    });
+    await waitForState(system, appointmentId, 'screened');
+  });
+
+  it('a destination that rejects the message fails it, with the reason, and the appointment can be sent again', async () => {
+    await sendJson('POST', `${system.urls.sink}/behaviour`, {
+      mode: 'reject',
+      status: 422,
+      reason: 'Patient demographics do not match the PAS',
+    });
+    try {
+      const { appointmentId, accessionNumber } = await checkedInAppointment();
+      await staff.sendToModality(appointmentId);
+      const failed = await waitForMessage(system, accessionNumber, 'failed');
+      expect(failed.lastError?.phase).toBe('destination_rejected');
+      expect(failed.lastError?.reason).toContain('Patient demographics do not match the PAS');
+      const back = await waitFor(system, 'the appointment to return to checked_in', async () => {
+        const { history, state } = await appointment(system, appointmentId);
+        return state === 'checked_in' && history.length > 2 ? { history } : undefined;
+      });
+      expect(JSON.stringify(back.history)).toContain('Patient demographics do not match the PAS');
+    } finally {
+      await sendJson('POST', `${system.urls.sink}/behaviour`, { mode: 'accept' });
+    }
+  });
+
+  it('with the gateway stopped the message waits, then goes exactly once when it returns', async () => {
+    await system.parts.gateway.stop();
+    const { appointmentId, accessionNumber } = await checkedInAppointment();
+    await staff.sendToModality(appointmentId);
+    const waiting = await waitFor(system, 'the message to wait for the gateway', async () => {
+      const message = await messageFor(system, accessionNumber);
+      return message && message.status === 'pending' && message.lastError?.phase === 'connect'
+        ? message
+        : undefined;
+    });
+    expect(waiting.confirmedAt).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await messageFor(system, accessionNumber))?.status).toBe('pending');
+
+    await system.parts.gateway.start();
+    const confirmed = await waitForMessage(system, accessionNumber, 'confirmed', 60_000);
+    await waitForState(system, appointmentId, 'with_modality');
+    expect(await deliveriesOf(confirmed.messageId)).toHaveLength(1);
+  });
+
+  it('the dispatcher killed mid-batch loses nothing and delivers nothing twice', async () => {
+    const batch: AppointmentView[] = [];
+    for (let i = 0; i < 4; i++) batch.push(await checkedInAppointment());
+    for (const { appointmentId } of batch) await staff.sendToModality(appointmentId);
+    await waitFor(
+      system,
+      'the first of the batch to be stored',
+      async () => (await messageFor(system, batch[0]!.accessionNumber)) !== undefined,
+    );
+    await system.parts['relay-dispatcher'].kill();
+    await system.parts['relay-dispatcher'].start();
+
+    for (const { appointmentId, accessionNumber } of batch) {
+      const confirmed = await waitForMessage(system, accessionNumber, 'confirmed', 60_000);
+      await waitForState(system, appointmentId, 'with_modality');
+      expect(await deliveriesOf(confirmed.messageId)).toHaveLength(1);
+    }
+  });
+});

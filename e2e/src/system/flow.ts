@@ -1,0 +1,105 @@
+import { getJson, sendJson, waitFor } from './clients';
+import type { RunningSystem } from './system';
+
+export interface AppointmentView {
+  appointmentId: string;
+  state: string;
+  accessionNumber: string;
+  settingId: string;
+  history: Array<{ from: string; to: string; reason?: string }>;
+}
+export interface MessageView {
+  messageId: string;
+  status: string;
+  attempts: number;
+  deliveredAt: string | null;
+  confirmedAt: string | null;
+  lastError: { phase: string; reason: string } | null;
+}
+export interface ReceivedView {
+  messageId?: string;
+  contentType?: string;
+  body: string;
+  path: string;
+}
+
+export const appointment = (system: RunningSystem, id: string) =>
+  getJson<AppointmentView>(`${system.urls.appointment}/appointments/${id}`);
+
+/** Booked appointments of today's clinics at a setting: the pool the tests check in and send. */
+export async function bookedAppointments(
+  system: RunningSystem,
+  settingId: string,
+): Promise<string[]> {
+  const { clinics } = await getJson<{ clinics: Array<{ clinicId: string; date: string }> }>(
+    `${system.urls.appointment}/clinics?settingId=${settingId}`,
+  );
+  const ids: string[] = [];
+  for (const clinic of clinics) {
+    const { appointments } = await getJson<{
+      appointments: Array<{ appointmentId: string; state: string }>;
+    }>(`${system.urls.appointment}/clinics/${clinic.clinicId}/appointments`);
+    ids.push(...appointments.filter((a) => a.state === 'booked').map((a) => a.appointmentId));
+  }
+  return ids;
+}
+
+export async function waitForState(
+  system: RunningSystem,
+  id: string,
+  state: string,
+  timeoutMs = 30_000,
+) {
+  return waitFor(
+    system,
+    `appointment ${id} to be ${state}`,
+    async () => {
+      const found = await appointment(system, id);
+      return found.state === state ? found : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export async function messageFor(
+  system: RunningSystem,
+  accessionNumber: string,
+): Promise<MessageView | undefined> {
+  const { messages } = await getJson<{ messages: MessageView[] }>(
+    `${system.urls.dispatcher}/messages?accession=${encodeURIComponent(accessionNumber)}`,
+  );
+  return messages[0];
+}
+
+export async function waitForMessage(
+  system: RunningSystem,
+  accessionNumber: string,
+  status: string,
+  timeoutMs = 30_000,
+): Promise<MessageView> {
+  return waitFor(
+    system,
+    `the message for ${accessionNumber} to be ${status}`,
+    async () => {
+      const message = await messageFor(system, accessionNumber);
+      return message?.status === status ? message : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export async function receivedBySink(system: RunningSystem): Promise<ReceivedView[]> {
+  return (await getJson<{ received: ReceivedView[] }>(`${system.urls.sink}/received`)).received;
+}
+
+export async function pointDemoGatewayAtThisRelay(system: RunningSystem): Promise<void> {
+  await sendJson('PATCH', `${system.urls.dispatcher}/gateways/gateway-local`, {
+    relayEndpoint: system.relayEndpoint,
+  });
+  await waitFor(system, 'the dispatcher to reach the gateway', async () => {
+    const gateway = await getJson<{ health: { state: string } }>(
+      `${system.urls.dispatcher}/gateways/gateway-local`,
+    );
+    return gateway.health.state === 'online' ? gateway : undefined;
+  });
+}

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+/** The repository root, where every part's built `dist/` lives. */
+export const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
+
+export interface ProcessSpec {
+  /** Shown in logs and failures. */
+  readonly name: string;
+  /** The built entry point, relative to the repository root. */
+  readonly script: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** A log message (`msg` of a JSON line, or a plain line) that says the part is ready. */
+  readonly ready: RegExp;
+  readonly readyTimeoutMs?: number;
+}
+
+/**
+ * One part of the system running as its own process, exactly as `npm start` and production run
+ * it. Keeps its recent log lines so a failing test can show what each part said.
+ */
+export class ManagedProcess {
+  private child: ChildProcess | undefined;
+  private readonly lines: string[] = [];
+
+  constructor(readonly spec: ProcessSpec) {}
+
+  get running(): boolean {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+
+  async start(): Promise<void> {
+    if (this.running) throw new Error(`${this.spec.name} is already running`);
+    const child = spawn(process.execPath, [path.join(repositoryRoot, this.spec.script)], {
+      cwd: repositoryRoot,
+      env: { ...process.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      const timeoutMs = this.spec.readyTimeoutMs ?? 30_000;
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${this.spec.name} was not ready within ${timeoutMs} ms:\n${this.recentLogs()}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const onLine = (line: string) => {
+        this.lines.push(line);
+        if (this.lines.length > 400) this.lines.shift();
+        if (this.spec.ready.test(messageOf(line))) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      readline.createInterface({ input: child.stdout! }).on('line', onLine);
+      readline.createInterface({ input: child.stderr! }).on('line', onLine);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `${this.spec.name} exited (code ${code}, signal ${signal}):\n${this.recentLogs()}`,
+          ),
+        );
+      });
+    });
+  }
+
+  /** A graceful stop (SIGTERM), as an orchestrator does it; SIGKILL if it hangs. */
+  stop(timeoutMs = 15_000): Promise<void> {
+    return this.signal('SIGTERM', timeoutMs);
+  }
+
+  /** A crash: the process gets no chance to finish anything. */
+  kill(): Promise<void> {
+    return this.signal('SIGKILL', 5_000);
+  }
+
+  private async signal(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  recentLogs(count = 60): string {
+    return this.lines
+      .slice(-count)
+      .map((line) => `  [${this.spec.name}] ${line}`)
+      .join('\n');
+  }
+}
+
+function messageOf(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    return String((JSON.parse(line) as { msg?: unknown }).msg ?? '');
+  } catch {
+    return line;
+  }
+}
