@@ -6,7 +6,7 @@ export interface AppointmentView {
   state: string;
   accessionNumber: string;
   settingId: string;
-  history: Array<{ from: string; to: string; reason?: string }>;
+  history: Array<{ from: string; to: string; at: string; reason?: string }>;
 }
 export interface MessageView {
   messageId: string;

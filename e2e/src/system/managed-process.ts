@@ -26,6 +26,11 @@ export class ManagedProcess {
 
   constructor(readonly spec: ProcessSpec) {}
 
+  /** The operating system's process id while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
   get running(): boolean {
     return (
       this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
