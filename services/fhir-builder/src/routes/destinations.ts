@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DestinationChange, DestinationFilter, NewDestination } from '../destinations/destination';
 import { DestinationNotFoundError } from '../destinations/destination-errors';
 import type { DestinationStore } from '../destinations/destination-store';
-import { parseInput } from './field-errors';
+import { parseInput } from '@mbs/http';
 
 type WithId = { Params: { id: string } };
 

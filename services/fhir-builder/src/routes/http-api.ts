@@ -1,6 +1,6 @@
-import { AppError } from '@mbs/errors';
-import { fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { createHttpApi } from '@mbs/http';
+import type { Logger } from '@mbs/telemetry';
+import type { FastifyInstance } from 'fastify';
 import {
   DestinationConflictError,
   DestinationExistsError,
@@ -8,7 +8,6 @@ import {
 } from '../destinations/destination-errors';
 import type { DestinationStore } from '../destinations/destination-store';
 import { destinationRoutes } from './destinations';
-import { InvalidInputError } from './field-errors';
 import { healthRoutes, type HealthSources } from './health';
 import { messageTypeRoutes } from './message-types';
 
@@ -24,37 +23,14 @@ export async function buildHttpApi({
   health,
   logger,
 }: HttpApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
-  await app.register(fastifyOtelPlugin());
-
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof InvalidInputError) return reply.code(400).send({ errors: error.errors });
-    if (error instanceof DestinationNotFoundError) {
-      return reply.code(404).send({ error: error.code, message: error.message });
-    }
-    if (error instanceof DestinationConflictError || error instanceof DestinationExistsError) {
-      return reply.code(409).send({ error: error.code, message: error.message });
-    }
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      // fastify's own refusals (a body that is not JSON, a wrong content type)
-      return reply
-        .code(status)
-        .send({ errors: [{ field: '(body)', problem: (error as Error).message }] });
-    }
-    logger.error(
-      {
-        err: error instanceof Error ? error.message : String(error),
-        code: error instanceof AppError ? error.code : undefined,
-        url: request.url,
-      },
-      'request failed',
-    );
-    return reply
-      .code(500)
-      .send({ error: 'internal_error', message: 'The request failed; see the service log' });
+  const app = await createHttpApi({
+    logger,
+    errorStatuses: [
+      [DestinationNotFoundError, 404],
+      [DestinationConflictError, 409],
+      [DestinationExistsError, 409],
+    ],
   });
-
   destinationRoutes(app, destinations);
   messageTypeRoutes(app);
   healthRoutes(app, health);

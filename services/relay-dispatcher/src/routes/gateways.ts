@@ -3,7 +3,7 @@ import { GatewayChange, NewGateway } from '../gateways/gateway';
 import { GatewayNotFoundError } from '../gateways/gateway-errors';
 import type { GatewayStore, GatewayWithHealth } from '../gateways/gateway-store';
 import type { SessionStatus } from '../sessions/gateway-session';
-import { parseInput } from './field-errors';
+import { parseInput } from '@mbs/http';
 
 type WithId = { Params: { id: string } };
 

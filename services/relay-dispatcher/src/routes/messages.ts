@@ -5,7 +5,7 @@ import { MessageStatus } from '../domain/message-status';
 import { MessageNotFoundError, MessageNotResendableError } from '../messages/message-errors';
 import type { MessageStore } from '../messages/message-store';
 import { messageDetail, messageSummary } from '../messages/message-view';
-import { parseInput } from './field-errors';
+import { parseInput } from '@mbs/http';
 
 /** GET /messages query: every filter optional; unknown parameters are named and refused. */
 export const MessageQuery = z.strictObject({

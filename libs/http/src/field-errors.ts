@@ -1,3 +1,4 @@
+import { PermanentError } from '@mbs/errors';
 import type { z } from 'zod';
 
 export interface FieldError {
@@ -6,9 +7,9 @@ export interface FieldError {
 }
 
 /** A 400: every field that is wrong and why, so a form can show each next to its field. */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends PermanentError {
   constructor(readonly errors: readonly FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.problem}`).join('; '));
+    super('invalid_input', errors.map((e) => `${e.field}: ${e.problem}`).join('; '));
   }
 
   static fromZod(error: z.ZodError): InvalidInputError {
