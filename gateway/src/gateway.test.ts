@@ -146,6 +146,33 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     );
   });
 
+  it('delivers a resend again when the target was unreachable last time, but never a refused one', async () => {
+    target.script(503, 503, 503);
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the first outcome');
+    expect(d.bodies()[0]).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringMatching(/gave up after 3/),
+    });
+
+    // The hospital system is back; the dispatcher sends the same message again.
+    const again = await d.deliver({ ...body, attempt: 2 });
+    expect(again.body).toEqual({ messageId: body.messageId, status: 'received' });
+    await eventually(() => d.events.length === 2, 'the second outcome');
+    expect(d.bodies()[1]).toMatchObject({ messageId: body.messageId, outcome: 'confirmed' });
+    expect(target.requests).toHaveLength(4);
+
+    // Confirmed now: a further resend is only acknowledged.
+    expect((await d.deliver({ ...body, attempt: 3 })).body).toMatchObject({
+      status: 'already_have',
+      outcome: 'confirmed',
+    });
+    await sleep(200);
+    expect(target.requests).toHaveLength(4);
+  });
+
   it('drops a file atomically as <messageId>.json for a file target', async () => {
     const d = await dispatcher();
     const body = deliverBody('worklist-drop', { messageId: 'msg:with:colons-1' });

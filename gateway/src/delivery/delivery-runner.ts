@@ -27,8 +27,9 @@ const MAX_REASON = 2000;
  * Retry policy: 5xx, timeouts, network and disk failures are retried `retries` times (per
  * target) with growing, jittered delays; a 4xx is final at once. When the retries run out the
  * message is `rejected`, with a reason that names the phase, the attempts and the last error, so
- * it is visible upstream instead of waiting silently (the dispatcher may send it again, which is a
- * new delivery only if the gateway never took it). A stop in the middle leaves the message
+ * it is visible upstream instead of waiting silently. Such a rejection is marked retryable: when
+ * the dispatcher sends the message again (a resend from the admin UI), it is delivered again; a
+ * message the hospital refused (4xx) never is. A stop in the middle leaves the message
  * `received`: it is resumed when the gateway starts again.
  */
 export class DeliveryRunner {
@@ -116,6 +117,7 @@ export class DeliveryRunner {
             message,
             'rejected',
             `${phase}: gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${(error as Error).message}`,
+            true,
           );
           return;
         }
@@ -128,6 +130,7 @@ export class DeliveryRunner {
     message: ReceivedMessage,
     outcome: 'confirmed' | 'rejected',
     reason: string | undefined,
+    retryable = false,
   ): void {
     const trimmed =
       reason && reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason;
@@ -140,7 +143,14 @@ export class DeliveryRunner {
       at: new Date().toISOString(),
     });
     try {
-      this.options.store.recordOutcome(message.messageId, outcome, trimmed, event);
+      this.options.store.recordOutcome(
+        message.messageId,
+        outcome,
+        trimmed,
+        event,
+        new Date(),
+        retryable,
+      );
     } catch (error) {
       // The hospital has it but we could not record that: it stays `received` and is delivered
       // again at the next start (the target sees a duplicate, with the same x-message-id).

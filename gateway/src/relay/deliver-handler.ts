@@ -77,6 +77,15 @@ export function handleDeliver(
     return;
   }
 
+  if (!recorded.recorded && store.reopen(body.messageId)) {
+    // Given up last time because the hospital system did not answer: a resend tries again.
+    logger.info(log, 'message sent again after its target was unreachable; delivering again');
+    answer(session, frame, { messageId: body.messageId, status: 'received' }, logger);
+    const reopened = store.getMessage(body.messageId);
+    if (reopened) runner.start(reopened);
+    return;
+  }
+
   if (!recorded.recorded) {
     const existing = recorded.existing;
     const outcome = existing.status === 'received' ? undefined : existing.status;

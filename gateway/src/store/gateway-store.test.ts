@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { DeliveryOutcome } from '@mbs/contracts';
 import { removeDir, tempDir } from '../../test/temp-dir';
@@ -79,5 +80,59 @@ describe('gateway store (SQLite file)', () => {
     expect(store.acknowledge('ev-1')).toBe(false);
     expect(store.markRefused('ev-2', 'no such gateway')).toBe(true);
     expect(store.counts()).toMatchObject({ outboxDepth: 0, outboxRefused: 1 });
+  });
+});
+
+describe('gateway store: retryable rejections', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir('gateway-store-retry')));
+  afterEach(() => removeDir(dir));
+
+  it('reopens a message given up on, and only that kind of rejection', () => {
+    const store = GatewayStore.open(join(dir, 'gateway.sqlite'));
+    try {
+      const rejected = { ...outcome('out-1'), outcome: 'rejected' as const };
+      store.recordReceived(body, undefined);
+      store.recordOutcome('msg-1', 'rejected', 'deliver_http: gave up', rejected, new Date(), true);
+      expect(store.getMessage('msg-1')).toMatchObject({ status: 'rejected', retryable: true });
+      expect(store.reopen('msg-1')).toBe(true);
+      expect(store.getMessage('msg-1')).toMatchObject({ status: 'received', retryable: false });
+      expect(store.reopen('msg-1')).toBe(false);
+
+      store.recordReceived({ ...body, messageId: 'msg-2' }, undefined);
+      store.recordOutcome('msg-2', 'rejected', 'answered 422', {
+        ...rejected,
+        eventId: 'out-2',
+        messageId: 'msg-2',
+      });
+      expect(store.reopen('msg-2')).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('adds the retryable column to a store made before it existed', () => {
+    const file = join(dir, 'old.sqlite');
+    // The schema as first released, without `retryable`.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE messages (
+      message_id TEXT PRIMARY KEY, appointment_id TEXT NOT NULL, accession_number TEXT NOT NULL,
+      message_type TEXT NOT NULL, target TEXT NOT NULL, content_type TEXT NOT NULL, payload TEXT NOT NULL,
+      traceparent TEXT, status TEXT NOT NULL CHECK (status IN ('received', 'confirmed', 'rejected')),
+      reason TEXT, received_at TEXT NOT NULL, outcome_at TEXT) STRICT`);
+    old
+      .prepare(
+        `INSERT INTO messages VALUES ('msg-old', 'a', 'ACC', 'fhir-r4', 'ris-fhir', 'application/json', '{}', NULL, 'rejected', 'x', '2026-01-01T00:00:00Z', NULL)`,
+      )
+      .run();
+    old.close();
+
+    const store = GatewayStore.open(file);
+    try {
+      expect(store.getMessage('msg-old')).toMatchObject({ status: 'rejected', retryable: false });
+      expect(store.reopen('msg-old')).toBe(false);
+    } finally {
+      store.close();
+    }
   });
 });

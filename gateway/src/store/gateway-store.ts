@@ -19,6 +19,12 @@ export interface ReceivedMessage {
   readonly reason: string | undefined;
   readonly receivedAt: string;
   readonly outcomeAt: string | undefined;
+  /**
+   * For a rejection: the target never answered (unreachable, timing out, failing with 5xx) and
+   * the gateway gave up, as opposed to the hospital refusing the message. A resend of such a
+   * message is delivered again; a refused one is not.
+   */
+  readonly retryable: boolean;
 }
 
 /** An upstream event waiting for the dispatcher's acknowledgement. */
@@ -55,6 +61,7 @@ interface MessageRow {
   reason: string | null;
   received_at: string;
   outcome_at: string | null;
+  retryable: number;
 }
 
 interface OutboxRow {
@@ -78,7 +85,8 @@ CREATE TABLE IF NOT EXISTS messages (
   status           TEXT NOT NULL CHECK (status IN ('received', 'confirmed', 'rejected')),
   reason           TEXT,
   received_at      TEXT NOT NULL,
-  outcome_at       TEXT
+  outcome_at       TEXT,
+  retryable        INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
 CREATE TABLE IF NOT EXISTS outbox (
@@ -112,6 +120,11 @@ export class GatewayStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Stores created before `retryable` existed gain it (as "not retryable", which they were).
+    const columns = this.db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
+    if (!columns.some((column) => column.name === 'retryable')) {
+      this.db.exec('ALTER TABLE messages ADD COLUMN retryable INTEGER NOT NULL DEFAULT 0');
+    }
   }
 
   static open(file: string): GatewayStore {
@@ -180,18 +193,40 @@ export class GatewayStore {
     reason: string | undefined,
     event: UpstreamEvent,
     at = new Date(),
+    retryable = false,
   ): boolean {
     const update = this.db.prepare(
-      `UPDATE messages SET status = ?, reason = ?, outcome_at = ?
+      `UPDATE messages SET status = ?, reason = ?, outcome_at = ?, retryable = ?
        WHERE message_id = ? AND status = 'received'`,
     );
     return this.db.transaction(() => {
-      const result = update.run(outcome, reason ?? null, at.toISOString(), messageId);
+      const result = update.run(
+        outcome,
+        reason ?? null,
+        at.toISOString(),
+        retryable ? 1 : 0,
+        messageId,
+      );
       if (result.changes !== 1) return false;
       const message = this.getMessage(messageId);
       this.insertOutbox(event, message?.traceparent, at);
       return true;
     })();
+  }
+
+  /**
+   * Takes back a message whose delivery was given up because the target did not answer, so a
+   * resend delivers it again (after the hospital system is back). Returns false for anything
+   * else: a confirmed or refused message is never delivered twice.
+   */
+  reopen(messageId: string): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE messages SET status = 'received', reason = NULL, outcome_at = NULL, retryable = 0
+         WHERE message_id = ? AND status = 'rejected' AND retryable = 1`,
+      )
+      .run(messageId);
+    return result.changes === 1;
   }
 
   /** Puts an upstream event in the outbox (a modality event). */
@@ -301,5 +336,6 @@ function toMessage(row: MessageRow): ReceivedMessage {
     reason: row.reason ?? undefined,
     receivedAt: row.received_at,
     outcomeAt: row.outcome_at ?? undefined,
+    retryable: row.retryable === 1,
   };
 }
