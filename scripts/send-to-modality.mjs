@@ -77,6 +77,17 @@ try {
       );
       lastSeen = seen;
     }
+    // A send that fails before a message exists (no destination, an invalid Bundle) shows only
+    // on the appointment: it returns to checked_in with the reason.
+    const returned = appointment.history.find(
+      (h) =>
+        h.from === 'sent_to_modality' && h.to === 'checked_in' && Date.parse(h.at) >= sentAt - 1000,
+    );
+    if (returned && !message) {
+      console.log(`Failed: ${returned.reason}`);
+      process.exitCode = 1;
+      break;
+    }
     if (
       message?.status === 'failed' ||
       (message?.status === 'confirmed' && appointment.state === 'with_modality')
