@@ -1,32 +1,15 @@
+import { eventually, sleep, testLogger } from '@mbs/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeliverBody, UpstreamEvent } from '@mbs/contracts';
 import { newTraceparent, openRelaySession, type RelaySession, type SessionFrame } from '@mbs/relay';
 import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
-import { createLogger } from '@mbs/telemetry';
 import type { Target } from '../src/config';
 import { startGateway, type Gateway, type GatewayOptions } from '../src/gateway';
 
-export const quietLogger = () =>
-  createLogger({
-    service: 'gateway-test',
-    level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent',
-  });
+export { eventually, sleep };
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `predicate` holds, or fails with `what` after `timeoutMs`. */
-export async function eventually(
-  predicate: () => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+export const quietLogger = () => testLogger('gateway-test');
 
 export { removeDir, tempDir } from './temp-dir';
 

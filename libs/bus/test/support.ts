@@ -1,28 +1,12 @@
+import { eventually, sleep, testLogger } from '@mbs/testing';
 import { SendToModality, createMessage } from '@mbs/contracts';
-import { createLogger } from '@mbs/telemetry';
 import amqp, { type GetMessage } from 'amqplib';
 import { on, type Bus } from '../src/index';
 
-export const quietLogger = () =>
-  createLogger({
-    service: 'bus-test',
-    level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent',
-  });
+export { eventually, sleep };
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const quietLogger = () => testLogger('bus-test');
 
-/** Polls until `predicate` holds, or fails with `what` after `timeoutMs`. */
-export async function eventually(
-  predicate: () => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A plain amqplib connection for looking at queues and publishing raw bytes, as a foreign client would. */
 export async function openProbe(url: string) {

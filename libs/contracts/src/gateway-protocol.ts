@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PAYLOAD_BYTES } from './events/message-ready';
+import { MessageReady } from './events/message-ready';
 import { ModalityEventKind } from './events/modality-event-reported';
 import { AccessionNumber } from './values/accession-number';
 import { Id, Instant } from './values/identifiers';
@@ -17,24 +17,24 @@ import { Id, Instant } from './values/identifiers';
  * gateway keeps the event until then.
  */
 
-/** A message for the hospital: what the gateway delivers to one of its local targets. */
-export const DeliverBody = z.object({
-  messageId: Id,
-  appointmentId: Id,
-  accessionNumber: AccessionNumber,
-  messageType: z.string().min(1).max(64),
-  /** The name of a delivery target configured in the gateway. */
-  target: z.string().min(1).max(200),
-  contentType: z.string().min(1).max(100),
-  payload: z
-    .string()
-    .min(1)
-    .refine((text) => Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES, {
-      error: `must be at most ${MAX_PAYLOAD_BYTES} bytes`,
-    }),
-  /** Which send this is, from 1; for the gateway's logs. */
-  attempt: z.number().int().min(1),
-});
+/**
+ * A message for the hospital: what the gateway delivers to one of its local targets. Its fields
+ * are those of *message ready*, declared there once.
+ */
+export const DeliverBody = MessageReady.data
+  .pick({
+    messageId: true,
+    appointmentId: true,
+    accessionNumber: true,
+    messageType: true,
+    target: true,
+    contentType: true,
+    payload: true,
+  })
+  .extend({
+    /** Which send this is, from 1; for the gateway's logs. */
+    attempt: z.number().int().min(1),
+  });
 export type DeliverBody = z.infer<typeof DeliverBody>;
 
 /**

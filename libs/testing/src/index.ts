@@ -28,3 +28,5 @@ export { useMongoDb, useRabbitMq } from './jest-hooks';
 export { RabbitmqctlError, TestEnvironmentError } from './errors';
 export type { Environment, StartedService } from './started-service';
 export { deleteNamespace } from './broker-namespace';
+export { eventually, sleep } from './polling';
+export { testLogger } from './test-logger';

@@ -1,32 +1,13 @@
-import { createLogger } from '@mbs/telemetry';
+import { eventually, sleep, testLogger } from '@mbs/testing';
 import amqp, { type GetMessage } from 'amqplib';
 import type { Types } from 'mongoose';
 import { accessionNumberFor } from '../src/domain/accession-number';
 import type { AppointmentState } from '../src/domain/appointment-state';
 import { idFor, type Models } from '../src/store/models';
 
-export const quietLogger = () =>
-  createLogger({
-    service: 'appointment-test',
-    level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent',
-  });
+export { eventually, sleep };
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` resolves truthy, or fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<Exclude<T, false | null | undefined>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as Exclude<T, false | null | undefined>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+export const quietLogger = () => testLogger('appointment-test');
 
 let sequence = 0;
 

@@ -1,22 +1,5 @@
-import { createLogger } from '@mbs/telemetry';
+import { eventually, sleep, testLogger } from '@mbs/testing';
 
-export const quietLogger = () =>
-  createLogger({
-    service: 'fhir-builder-test',
-    level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent',
-  });
+export { eventually, sleep };
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `predicate` holds, or fails with `what` after `timeoutMs`. */
-export async function eventually(
-  predicate: () => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+export const quietLogger = () => testLogger('fhir-builder-test');

@@ -49,18 +49,7 @@ export function recordStates(listener: RelayListener): ListenerState[] {
   return states;
 }
 
-/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
-export async function eventually(
-  check: () => boolean,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { eventually } from '@mbs/testing';
 
 /** Resolves with the error a promise rejects with; fails the test when it resolves. */
 export async function rejectionOf(
