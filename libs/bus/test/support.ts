@@ -7,7 +7,6 @@ export { eventually, sleep };
 
 export const quietLogger = () => testLogger('bus-test');
 
-
 /** A plain amqplib connection for looking at queues and publishing raw bytes, as a foreign client would. */
 export async function openProbe(url: string) {
   const connection = await amqp.connect(url, {
