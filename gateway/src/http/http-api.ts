@@ -1,8 +1,8 @@
 import { describeError } from '@mbs/errors';
+import { InvalidInputError } from '@mbs/http';
 import { newTraceparent } from '@mbs/relay';
 import { currentTraceparent, fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { z } from 'zod';
 import { modalityEventInput, recordModalityEvent } from '../upstream/index';
 import type { GatewayStore } from '../store/index';
 
@@ -17,14 +17,6 @@ export interface HttpApiOptions {
   readonly health: () => GatewayHealth;
   /** Called after a modality event is in the outbox. */
   readonly onEvent: () => void;
-}
-
-function fieldErrors(error: z.ZodError) {
-  return error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const field = [...issue.path, ...keys.slice(0, 1)].join('.');
-    return { field: field || '(body)', problem: issue.message };
-  });
 }
 
 /**
@@ -56,11 +48,9 @@ export async function buildHttpApi({
   app.post('/modality-events', async (request, reply) => {
     const parsed = modalityEventInput.safeParse(request.body ?? {});
     if (!parsed.success) {
-      logger.warn(
-        { phase: 'modality_event', errors: fieldErrors(parsed.error) },
-        'modality event refused',
-      );
-      return reply.code(400).send({ errors: fieldErrors(parsed.error) });
+      const { errors } = InvalidInputError.fromZod(parsed.error);
+      logger.warn({ phase: 'modality_event', errors }, 'modality event refused');
+      return reply.code(400).send({ errors });
     }
     let event;
     try {

@@ -14,12 +14,15 @@ export class InvalidInputError extends PermanentError {
 
   static fromZod(error: z.ZodError): InvalidInputError {
     return new InvalidInputError(
-      error.issues.map((issue) => {
-        // An unknown field is named by itself, not by its parent ("(body)").
-        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        const path = [...issue.path, ...keys.slice(0, 1)].join('.');
-        return { field: path || '(body)', problem: issue.message };
-      }),
+      error.issues.flatMap((issue) =>
+        // An unknown field is named by itself, each one, not by its parent ("(body)").
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({
+              field: [...issue.path, key].join('.'),
+              problem: 'is not a known field',
+            }))
+          : [{ field: issue.path.join('.') || '(body)', problem: issue.message }],
+      ),
     );
   }
 }

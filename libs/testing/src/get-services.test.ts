@@ -47,8 +47,38 @@ describe('getRabbitMq: where the broker comes from', () => {
     expect(container.stopped).toBe(1);
   });
 
-  it('fails, naming the variable to set, when there is neither a URL nor an engine', async () => {
-    const attempt = getRabbitMq({ env: {}, isContainerRuntimeReachable: async () => false });
+  it('uses the local development broker, announced, when it answers and nothing else is set', async () => {
+    const lines: string[] = [];
+    const asked: string[] = [];
+    const broker = await getRabbitMq({
+      env: {},
+      isContainerRuntimeReachable: async () => false,
+      brokerAnswers: async (url) => (asked.push(url), true),
+      announce: (line) => lines.push(line),
+    });
+    expect(broker).toMatchObject({ kind: 'local', url: 'amqp://guest:guest@127.0.0.1:5672' });
+    expect(asked).toEqual(['amqp://guest:guest@127.0.0.1:5672']);
+    expect(lines).toEqual([expect.stringContaining('using the local broker at 127.0.0.1:5672')]);
+  });
+
+  it('does not ask the local broker when a container engine answers', async () => {
+    const broker = await getRabbitMq({
+      env: {},
+      isContainerRuntimeReachable: async () => true,
+      startContainer: async () => fake('amqp://guest:guest@localhost:32768'),
+      brokerAnswers: async () => {
+        throw new Error('the local broker must not be asked when a container can start');
+      },
+    });
+    expect(broker.kind).toBe('container');
+  });
+
+  it('fails, naming the variable to set, when there is no URL, engine or local broker', async () => {
+    const attempt = getRabbitMq({
+      env: {},
+      isContainerRuntimeReachable: async () => false,
+      brokerAnswers: async () => false,
+    });
     await expect(attempt).rejects.toBeInstanceOf(TestEnvironmentError);
     await expect(attempt).rejects.toMatchObject({ code: 'rabbitmq_unavailable' });
     await expect(attempt).rejects.toThrow('AMQP_URL=amqp://guest:guest@127.0.0.1:5672');

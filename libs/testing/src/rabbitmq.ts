@@ -1,9 +1,10 @@
 import { RabbitMQContainer } from '@testcontainers/rabbitmq';
+import amqp from 'amqplib';
 import { type ContainerRuntimeProbe, isContainerRuntimeReachable } from './container-runtime';
 import { TestEnvironmentError } from './errors';
 import { type Environment, type StartedService, variable } from './started-service';
 
-export type RabbitMqKind = 'environment' | 'container';
+export type RabbitMqKind = 'environment' | 'container' | 'local';
 
 export interface RabbitMq extends StartedService {
   readonly kind: RabbitMqKind;
@@ -15,14 +16,22 @@ export interface GetRabbitMqOptions {
   readonly env?: Environment;
   readonly isContainerRuntimeReachable?: ContainerRuntimeProbe;
   readonly startContainer?: (image: string) => Promise<StartedService>;
+  /** Whether a broker completes an AMQP handshake at this URL (default: a real, short attempt). */
+  readonly brokerAnswers?: (url: string) => Promise<boolean>;
+  /** Where the local-broker notice goes (default: standard error, so it shows in jest's output). */
+  readonly announce?: (line: string) => void;
 }
 
 export const AMQP_URL_EXAMPLE = 'amqp://guest:guest@127.0.0.1:5672';
 
 /**
- * RabbitMQ for an integration suite: `AMQP_URL` from the environment; else a Testcontainers
- * broker when a container engine answers; else a failure that says which variable to set. There
- * is no in-memory fallback and no silent skip: a suite that needs a broker must get one.
+ * RabbitMQ for an integration suite:
+ * 1. `AMQP_URL` from the environment;
+ * 2. else a Testcontainers broker when a container engine answers;
+ * 3. else the development broker `npm start` uses (guest on 127.0.0.1:5672) when it completes an
+ *    AMQP handshake, announced, so `npm test` works on a machine that runs RabbitMQ itself;
+ * 4. else a failure that says which variable to set.
+ * There is no in-memory fallback and no silent skip: a suite that needs a broker must get one.
  */
 export async function getRabbitMq(options: GetRabbitMqOptions = {}): Promise<RabbitMq> {
   const {
@@ -30,6 +39,8 @@ export async function getRabbitMq(options: GetRabbitMqOptions = {}): Promise<Rab
     env = process.env,
     isContainerRuntimeReachable: probe = isContainerRuntimeReachable,
     startContainer = startRabbitMqContainer,
+    brokerAnswers = completesHandshake,
+    announce = (line: string) => void process.stderr.write(`${line}\n`),
   } = options;
 
   const fromEnvironment = variable(env, 'AMQP_URL');
@@ -42,10 +53,18 @@ export async function getRabbitMq(options: GetRabbitMqOptions = {}): Promise<Rab
     return { kind: 'container', url: started.url, stop: () => (stopped ??= started.stop()) };
   }
 
+  if (await brokerAnswers(AMQP_URL_EXAMPLE)) {
+    announce(
+      `RabbitMQ: AMQP_URL is unset and no container engine answers; using the local broker at ` +
+        `${new URL(AMQP_URL_EXAMPLE).host}.`,
+    );
+    return { kind: 'local', url: AMQP_URL_EXAMPLE, stop: async () => {} };
+  }
+
   throw new TestEnvironmentError(
     'rabbitmq_unavailable',
-    'This suite needs RabbitMQ, but AMQP_URL is not set and no container engine is reachable for ' +
-      `Testcontainers. Set AMQP_URL=${AMQP_URL_EXAMPLE} (a running broker) or start a Docker engine.`,
+    'This suite needs RabbitMQ, but AMQP_URL is not set, no container engine is reachable for ' +
+      `Testcontainers and no broker answers on ${new URL(AMQP_URL_EXAMPLE).host}. Set AMQP_URL=${AMQP_URL_EXAMPLE} (a running broker) or start a Docker engine.`,
   );
 }
 
@@ -57,4 +76,19 @@ async function startRabbitMqContainer(image: string): Promise<StartedService> {
       await container.stop();
     },
   };
+}
+
+/** A real handshake, not a port check: a wedged broker can accept TCP and never answer. */
+async function completesHandshake(url: string): Promise<boolean> {
+  const attempt = amqp.connect(url, {
+    timeout: 3000,
+    clientProperties: { connection_name: 'testing:probe' },
+  });
+  try {
+    const connection = await attempt;
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import { AccessionNumber, Id, Instant, ModalityEventKind } from '@mbs/contracts';
 import { describeError } from '@mbs/errors';
+import { InvalidInputError } from '@mbs/http';
 import type { Logger } from '@mbs/telemetry';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -29,14 +30,6 @@ export const ExaminationReport = z.strictObject({
   messageId: Id.optional(),
   detail: z.string().max(2000).optional(),
 });
-
-function fieldErrors(error: z.ZodError) {
-  return error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const field = [...issue.path, ...keys.slice(0, 1)].join('.');
-    return { field: field || '(body)', problem: issue.message };
-  });
-}
 
 /** Parses a JSON body taken as text; answers 400 itself and returns undefined when it is not. */
 function jsonBody(body: unknown, reply: FastifyReply): unknown {
@@ -93,7 +86,8 @@ export function buildSink({
     const json = jsonBody(request.body, reply);
     if (json === undefined) return reply;
     const parsed = Behaviour.safeParse(json);
-    if (!parsed.success) return reply.code(400).send({ errors: fieldErrors(parsed.error) });
+    if (!parsed.success)
+      return reply.code(400).send({ errors: InvalidInputError.fromZod(parsed.error).errors });
     behaviour = parsed.data;
     logger.info({ behaviour }, 'behaviour changed');
     return behaviour;
@@ -109,7 +103,8 @@ export function buildSink({
     const json = jsonBody(request.body, reply);
     if (json === undefined) return reply;
     const parsed = ExaminationReport.safeParse(json);
-    if (!parsed.success) return reply.code(400).send({ errors: fieldErrors(parsed.error) });
+    if (!parsed.success)
+      return reply.code(400).send({ errors: InvalidInputError.fromZod(parsed.error).errors });
     const target = new URL('/modality-events', gatewayUrl).toString();
     try {
       const response = await fetch(target, {

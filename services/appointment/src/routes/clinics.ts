@@ -1,11 +1,11 @@
 import { CalendarDate, Id } from '@mbs/contracts';
+import { parseInput } from '@mbs/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { addDays, londonDate } from '../domain/london-time';
 import { ClinicStatus } from '../store/clinic-model';
 import type { Models } from '../store/models';
 import { listClinics } from '../store/queries';
-import { parseOr400 } from './http-problems';
 
 /** The longest range one request may ask for, so a typo cannot read every clinic ever. */
 export const MAX_RANGE_DAYS = 92;
@@ -30,8 +30,8 @@ const ClinicsQuery = z
  * appointments counted by state.
  */
 export function clinicsRoute(app: FastifyInstance, models: Models, now: () => Date): void {
-  app.get('/clinics', async (request, reply) => {
-    const query = parseOr400(
+  app.get('/clinics', async (request) => {
+    const query = parseInput(
       ClinicsQuery.transform((q, ctx) => {
         const from = q.from ?? londonDate(now());
         const to = q.to ?? addDays(from, DEFAULT_RANGE_DAYS);
@@ -47,9 +47,7 @@ export function clinicsRoute(app: FastifyInstance, models: Models, now: () => Da
         return { ...q, from, to };
       }),
       request.query,
-      reply,
     );
-    if (!query) return reply;
     const clinics = await listClinics(models, query);
     return { from: query.from, to: query.to, clinics };
   });
