@@ -1,4 +1,5 @@
 import {
+  AppointmentCommandRejected,
   AppointmentState,
   AppointmentStateChanged,
   CancelAppointment,
@@ -85,8 +86,26 @@ describe('appointment staff commands and state changes', () => {
         'appointment.cancel',
         'appointment.mark-did-not-attend',
         'appointment.state-changed',
+        'appointment.command-rejected',
       ]),
     );
     expect(new Set(types).size).toBe(types.length);
+  });
+
+  it('tells the member of staff why a command was refused', () => {
+    const data = {
+      commandId: 'cmd-1',
+      commandType: 'appointment.check-in',
+      appointmentId: 'apt-1',
+      requestedBy: by,
+      reason: 'A cancelled appointment cannot be checked in',
+      code: 'transition_refused',
+    };
+    expect(createMessage(AppointmentCommandRejected, data).data).toEqual(data);
+    const blank = parseMessage(AppointmentCommandRejected, {
+      ...createMessage(AppointmentCommandRejected, data),
+      data: { ...data, reason: '' },
+    });
+    expect(blank.ok).toBe(false);
   });
 });

@@ -27,8 +27,10 @@ const sentEvent = {
     clinicId: 'c-1',
     settingId: 's-1',
     startsAt: '2026-11-26T09:30:00.000Z',
+    endsAt: '2026-11-26T09:50:00.000Z',
     accessionNumber: 'MBS-000001',
   },
+  setting: { name: "Leeds St James's Breast Screening Unit", odsCode: 'RR8' },
 };
 
 describe('contracts', () => {
@@ -102,6 +104,23 @@ describe('contracts', () => {
         /^appointment.sent-to-modality does not match its contract: /,
       );
     }
+  });
+
+  it('refuses a slot that ends before it starts, and a setting without an ODS code', () => {
+    const result = parseMessage(AppointmentSentToModality, {
+      ...createMessage(AppointmentSentToModality, sentEvent),
+      data: {
+        ...sentEvent,
+        appointment: { ...sentEvent.appointment, endsAt: sentEvent.appointment.startsAt },
+        setting: { name: 'Leeds', odsCode: 'rr8 ' },
+      },
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error.violations.map((v) => v.path).sort()).toEqual([
+        'data.appointment.endsAt',
+        'data.setting.odsCode',
+      ]);
   });
 
   it('parses incoming messages without throwing', () => {

@@ -18,6 +18,7 @@ export { Actor, CalendarDate, Id, Instant } from './values/identifiers';
 export { NhsNumber, isValidNhsNumber } from './values/nhs-number';
 export { ParticipantSnapshot, Sex } from './values/participant';
 export { AccessionNumber } from './values/accession-number';
+export { OdsCode } from './values/ods-code';
 export { AppointmentState } from './values/appointment-state';
 
 export { SendToModality } from './commands/send-to-modality';
@@ -25,6 +26,7 @@ export { CheckIn } from './commands/check-in';
 export { CancelAppointment } from './commands/cancel-appointment';
 export { MarkDidNotAttend } from './commands/mark-did-not-attend';
 export { StaffAction } from './commands/staff-action';
+export { AppointmentCommandRejected } from './events/appointment-command-rejected';
 export { AppointmentStateChanged } from './events/appointment-state-changed';
 export { AppointmentSentToModality } from './events/appointment-sent-to-modality';
 export { MAX_PAYLOAD_BYTES, MessageReady } from './events/message-ready';

@@ -3,6 +3,7 @@ import { CancelAppointment } from './commands/cancel-appointment';
 import { CheckIn } from './commands/check-in';
 import { MarkDidNotAttend } from './commands/mark-did-not-attend';
 import { SendToModality } from './commands/send-to-modality';
+import { AppointmentCommandRejected } from './events/appointment-command-rejected';
 import { AppointmentStateChanged } from './events/appointment-state-changed';
 import { AppointmentSentToModality } from './events/appointment-sent-to-modality';
 import { MessageReady } from './events/message-ready';
@@ -17,6 +18,7 @@ export const allContracts: readonly AnyContract[] = [
   MarkDidNotAttend,
   AppointmentSentToModality,
   AppointmentStateChanged,
+  AppointmentCommandRejected,
   MessageReady,
   MessageDelivered,
   MessageConfirmed,

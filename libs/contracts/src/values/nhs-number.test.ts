@@ -15,10 +15,15 @@ describe('NHS number', () => {
   });
 
   it('treats a remainder of 0 as check digit 0', () => {
-    // 000000011x: 1*3 + 1*2 = 5 -> 6; 000000000x: sum 0 -> 11 -> 0.
-    expect(isValidNhsNumber('0000000000')).toBe(true);
-    expect(isValidNhsNumber('0000000001')).toBe(false);
+    // 000000143x: 1*4 + 4*3 + 3*2 = 22, 22 % 11 = 0 -> 11 -> 0.
+    expect(isValidNhsNumber('0000001430')).toBe(true);
+    expect(isValidNhsNumber('0000001431')).toBe(false);
   });
+
+  it.each(['0000000000', '1111111111', '9999999999'])(
+    'refuses %s: ten identical digits are a placeholder, never issued',
+    (n) => expect(isValidNhsNumber(n)).toBe(false),
+  );
 
   it.each(['943476591', '94347659190', '943476591a', ''])('refuses %p (not ten digits)', (n) => {
     expect(isValidNhsNumber(n)).toBe(false);
