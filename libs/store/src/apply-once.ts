@@ -19,15 +19,21 @@ export interface ApplyOnceChange<TRaw> {
   readonly id: unknown;
   /** The idempotency key of the change (e.g. the command id); applied at most once. */
   readonly key: string;
-  /** Precondition on the current document, e.g. `{ state: 'checked_in' }`. */
-  readonly when?: QueryFilter<TRaw>;
+  /**
+   * REQUIRED precondition on the current document, e.g. `{ state: 'checked_in' }`, or
+   * `{ version: 7 }` with `$inc: { version: 1 }` in the update when the change has no state to
+   * guard it. This is what makes the change idempotent: once it is applied the precondition no
+   * longer holds, so a redelivery comes back `refused` however old its key is. `appliedKeys` is
+   * only the fast path that recognises a recent redelivery as `duplicate` (same event re-emitted).
+   * An empty object is refused with a TypeError.
+   */
+  readonly when: QueryFilter<TRaw>;
   /** The change, e.g. `{ $set: { state: 'sent_to_modality', sentAt: now } }`. */
   readonly update: UpdateQuery<TRaw>;
   /**
    * The document keeps only the latest `keepKeys` keys (default 100) so it cannot grow without
-   * bound. A key older than that, redelivered, is no longer recognised: it then comes back as
-   * `refused` when the precondition guards the change (as a state transition does), or is
-   * applied again when there is no precondition.
+   * bound. A key older than that, redelivered, is no longer recognised as `duplicate`; the
+   * precondition then refuses it (`refused`), so it is still not applied twice.
    */
   readonly keepKeys?: number;
 }
@@ -51,6 +57,12 @@ export type ApplyOnceOutcome = ApplyOnceResult<unknown>['outcome'];
  * is the document read once, to tell `duplicate`, `refused` and `not_found` apart. Concurrent
  * calls with the same key: exactly one is `applied`.
  *
+ * The guard is the precondition `when` (required, never empty), as ENVIRONMENT.md asks: a
+ * single-document conditional update on the `_id`. `appliedKeys` remembers only the latest
+ * `keepKeys` keys; it is the fast path that tells a recent redelivery (`duplicate`: re-emit the
+ * event) from a genuine conflict (`refused`). A redelivery older than that is still not applied
+ * twice, because the change it made already falsified the precondition.
+ *
  * Example (appointment service, "send to modality"):
  * ```ts
  * const result = await applyOnce(Appointment, {
@@ -70,9 +82,17 @@ export async function applyOnce<
   model: Model<TRaw, any, any, any, THydrated>,
   change: ApplyOnceChange<TRaw>,
 ): Promise<ApplyOnceResult<THydrated>> {
-  const { id, key, when = {}, update, keepKeys = DEFAULT_KEEP_KEYS } = change;
+  const { id, key, when, update, keepKeys = DEFAULT_KEEP_KEYS } = change;
   if (typeof key !== 'string' || key === '') {
     throw new TypeError('applyOnce needs a non-empty string key');
+  }
+  if (typeof when !== 'object' || when === null || Object.keys(when).length === 0) {
+    throw new TypeError(
+      'applyOnce needs a precondition `when` that the change itself falsifies (e.g. ' +
+        "{ state: 'checked_in' }, or { version: n } with $inc: { version: 1 }): appliedKeys " +
+        'remembers only the latest keepKeys keys, so without it an older redelivered key would ' +
+        'be applied a second time',
+    );
   }
   if (!Number.isInteger(keepKeys) || keepKeys < 1) {
     throw new RangeError('applyOnce: keepKeys must be a positive integer');

@@ -145,6 +145,7 @@ describe('idempotency helpers (MongoDB from @mbs/testing: MONGODB_URL, a contain
       const result = await applyOnce(Appointments, {
         id: keyToObjectId(randomUUID()),
         key: 'cmd-x',
+        when: { state: 'checked_in' },
         update: sendToModality,
       });
       expect(result).toEqual({ outcome: 'not_found' });
@@ -188,19 +189,60 @@ describe('idempotency helpers (MongoDB from @mbs/testing: MONGODB_URL, a contain
       expect((await Appointments.findById(id).lean())?.sends).toBe(1);
     });
 
+    // `sends` doubles as a version: each change expects the count it was decided from.
+    const nthSend = (i: number) => ({
+      key: `k${i}`,
+      when: { sends: i - 1 },
+      update: { $inc: { sends: 1 } },
+      keepKeys: 3,
+    });
+
     it('keeps only the latest keepKeys keys, so documents do not grow without bound', async () => {
       const id = await checkedIn();
       for (let i = 1; i <= 5; i++) {
-        await applyOnce(Appointments, {
-          id,
-          key: `k${i}`,
-          update: { $inc: { sends: 1 } },
-          keepKeys: 3,
-        });
+        expect((await applyOnce(Appointments, { id, ...nthSend(i) })).outcome).toBe('applied');
       }
       const stored = await Appointments.findById(id).lean();
       expect(stored?.appliedKeys).toEqual(['k3', 'k4', 'k5']);
       expect(stored?.sends).toBe(5);
+    });
+
+    it('a redelivered key the document has forgotten is refused by the precondition, not applied twice', async () => {
+      const id = await checkedIn();
+      for (let i = 1; i <= 5; i++) await applyOnce(Appointments, { id, ...nthSend(i) });
+
+      const recent = await applyOnce(Appointments, { id, ...nthSend(4) });
+      expect(recent.outcome).toBe('duplicate');
+      const forgotten = await applyOnce(Appointments, { id, ...nthSend(1) });
+      expect(forgotten.outcome).toBe('refused');
+
+      const stored = await Appointments.findById(id).lean();
+      expect(stored?.sends).toBe(5);
+      expect(stored?.appliedKeys).toEqual(['k3', 'k4', 'k5']);
+    });
+
+    it('refuses a call without a precondition, saying why, before touching the document', async () => {
+      const id = await checkedIn();
+      const withoutWhen = { id, key: 'cmd-unguarded', update: sendToModality };
+      // @ts-expect-error -- `when` is required by the type; this proves the run-time check too.
+      await expect(applyOnce(Appointments, withoutWhen)).rejects.toThrow(
+        expect.objectContaining({
+          name: 'TypeError',
+          message: expect.stringMatching(/precondition `when`.*applied a second time/),
+        }),
+      );
+      await expect(applyOnce(Appointments, { ...withoutWhen, when: {} })).rejects.toThrow(
+        TypeError,
+      );
+      await expect(
+        // @ts-expect-error -- null is not a precondition either.
+        applyOnce(Appointments, { ...withoutWhen, when: null }),
+      ).rejects.toThrow(/precondition/);
+
+      const stored = await Appointments.findById(id).lean();
+      expect(stored?.state).toBe('checked_in');
+      expect(stored?.sends).toBe(0);
+      expect(stored?.appliedKeys).toEqual([]);
     });
 
     it('keeps other $push fields of the update', async () => {
@@ -212,6 +254,7 @@ describe('idempotency helpers (MongoDB from @mbs/testing: MONGODB_URL, a contain
       const result = await applyOnce(Log, {
         id: _id,
         key: 'e1',
+        when: { entries: { $size: 0 } },
         update: { $push: { entries: 'hello' } },
       });
       expect(result.outcome).toBe('applied');
@@ -223,10 +266,20 @@ describe('idempotency helpers (MongoDB from @mbs/testing: MONGODB_URL, a contain
     it('refuses to run on a schema without appliedKeys (strict mode would drop the key)', async () => {
       const Bare = store.connection.model('Bare', new Schema({ state: String }));
       await expect(
-        applyOnce(Bare, { id: new Types.ObjectId(), key: 'k', update: { $set: { state: 'x' } } }),
+        applyOnce(Bare, {
+          id: new Types.ObjectId(),
+          key: 'k',
+          when: { state: 'y' },
+          update: { $set: { state: 'x' } },
+        }),
       ).rejects.toEqual(expect.any(PermanentError));
       await expect(
-        applyOnce(Appointments, { id: new Types.ObjectId(), key: '', update: sendToModality }),
+        applyOnce(Appointments, {
+          id: new Types.ObjectId(),
+          key: '',
+          when: { state: 'checked_in' },
+          update: sendToModality,
+        }),
       ).rejects.toThrow('non-empty');
     });
   });
