@@ -12,7 +12,11 @@ export const CONTROL_CHANNEL_HEADER_LIMIT = 32 * 1024;
 export interface RelayHttpRequest {
   readonly id: string;
   readonly method: string;
-  /** Path and query as the sender gave them after the entity, `sb-hc-*` parameters removed. */
+  /**
+   * The document's `requestTarget`: the path the sender asked for, starting with the hybrid
+   * connection's name (`/gateway-a/orders/7`), and its query with the `sb-hc-*` parameters
+   * removed (`?x=1`).
+   */
   readonly target: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;

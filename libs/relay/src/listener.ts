@@ -73,10 +73,13 @@ export type ListenerOptions = RelayCredentials & {
   /** A control channel that carries nothing (no pong, no message) this long after a ping is
    *  taken for dead ("zombie") and replaced. Default 10 000 ms. */
   readonly keepAliveTimeoutMs?: number;
+  /** Where the token travels on the control channel: the `sb-hc-token` query parameter
+   *  (default) or the `ServiceBusAuthorization` header. Azure accepts both, as for senders. */
+  readonly tokenIn?: 'query' | 'header';
   /** Give up a handshake after this long. Default 30 000 ms. */
   readonly handshakeTimeoutMs?: number;
-  /** Reconnect delays. Defaults: 500 ms doubling up to 30 s, full jitter. */
-  /** Reconnect delays (exponential with jitter). Default 500 ms doubling up to 30 s. */
+  /** Reconnect delays: 500 ms doubling up to 30 s by default, with equal jitter (a random
+   *  point in the upper half of each step; see backoffDelay in @mbs/errors). */
   readonly backoff?: Partial<BackoffOptions>;
   /** Renew the token when this fraction of its lifetime has passed. Default 0.8. */
   readonly renewAtFraction?: number;
@@ -185,18 +188,20 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     const attempt = this.currentStatus.attempt;
     try {
       const { token, expiresAt } = await this.tokens(this.resource);
+      const inHeader = this.options.tokenIn === 'header';
       const url = hybridConnectionUrl({
         endpoint: this.options.endpoint,
         path: this.options.path,
         action: 'listen',
         id: this.options.id,
-        token,
+        token: inHeader ? undefined : token,
       });
       const socket = await openRelaySocket(url, {
         phase: 'handshake',
         purpose: `listener control channel for "${this.options.path}"`,
         timeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
         signal: this.abort?.signal,
+        ...(inHeader ? { headers: { ServiceBusAuthorization: token } } : {}),
       });
       if (this.stopped) {
         socket.terminate();

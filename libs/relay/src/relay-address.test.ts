@@ -51,13 +51,19 @@ describe('relay addresses', () => {
     );
   });
 
-  it('appends the rejection parameters to an accept address as given', () => {
-    const url = new URL(
-      rejectionUrl('wss://ns/$hc/p?sb-hc-action=accept&sb-hc-id=1', 409, 'Not today'),
+  it('appends the rejection parameters to an accept address exactly as given', () => {
+    // A default port and a query encoding a URL parser would normalise away must survive.
+    const address =
+      'wss://contoso.servicebus.windows.net:443/$hc/p?sb-hc-action=accept&sb-hc-id=1&x=a%20b';
+    const rejection = rejectionUrl(address, 409, 'Not today & not 100%');
+    expect(rejection.startsWith(address)).toBe(true);
+    expect(rejection.slice(address.length)).toBe(
+      '&sb-hc-statusCode=409&sb-hc-statusDescription=Not%20today%20%26%20not%20100%25',
     );
+    const url = new URL(rejection);
     expect(url.searchParams.get('sb-hc-action')).toBe('accept');
     expect(url.searchParams.get('sb-hc-statusCode')).toBe('409');
-    expect(url.searchParams.get('sb-hc-statusDescription')).toBe('Not today');
+    expect(url.searchParams.get('sb-hc-statusDescription')).toBe('Not today & not 100%');
   });
 
   it('refuses endpoints that are not ws(s) or carry a path', () => {

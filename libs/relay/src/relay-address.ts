@@ -82,12 +82,19 @@ export function httpUrl(endpoint: string, path: string): string {
 }
 
 /**
- * The rejection form of an accept address: the address as given, with
- * `sb-hc-statusCode` and `sb-hc-statusDescription` appended.
+ * The rejection form of an accept address. The document says to append `sb-hc-statusCode` and
+ * `sb-hc-statusDescription` to the address as given, so the address is not parsed and rebuilt:
+ * that would drop a default port or re-encode the service's query, and the address is the
+ * service's, not ours to normalise.
  */
-export function rejectionUrl(acceptAddress: string, statusCode: number, description: string) {
-  const url = new URL(acceptAddress);
-  url.searchParams.set('sb-hc-statusCode', String(statusCode));
-  url.searchParams.set('sb-hc-statusDescription', description);
-  return url.toString();
+export function rejectionUrl(
+  acceptAddress: string,
+  statusCode: number,
+  description: string,
+): string {
+  const separator = acceptAddress.includes('?') ? '&' : '?';
+  return (
+    `${acceptAddress}${separator}sb-hc-statusCode=${statusCode}` +
+    `&sb-hc-statusDescription=${encodeURIComponent(description)}`
+  );
 }

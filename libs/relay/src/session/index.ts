@@ -1,4 +1,5 @@
 export {
+  continueTrace,
   errorFrameBodySchema,
   newFrameId,
   newTraceparent,

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { RelayConnectionClosedError, RelayProtocolError, RelayTimeoutError } from '../relay-errors';
-import { newTraceparent, sessionFrameSchema } from './frames';
+import { continueTrace, newTraceparent, sessionFrameSchema, type SessionFrame } from './frames';
 import { RelaySession } from './session';
 
 /** Two sessions joined by a plain WebSocket on loopback (no relay in between). */
@@ -92,5 +92,69 @@ describe('relay session', () => {
     raw.send(JSON.stringify({ kind: 'deliver', id: 'big', body: 'x'.repeat(2000) }));
     expect((await b.closed).code).toBe(1009);
     expect((await a.closed).code).toBe(1009);
+  });
+
+  it('puts a traceparent on every frame it sends: new for a request, continued for a reply', async () => {
+    const { a, b } = await pair();
+    const seenByB: SessionFrame[] = [];
+    b.onFrame((frame, s) => {
+      seenByB.push(frame);
+      s.send({ kind: 'ack', replyTo: frame.id });
+    });
+    const sent = a.send({ kind: 'event' });
+    expect(sent.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const reply = await a.request({ kind: 'deliver' });
+    const [event, deliver] = seenByB;
+    expect(event?.traceparent).toBe(sent.traceparent);
+    expect(deliver?.traceparent).not.toBe(sent.traceparent);
+    // The ack continues the deliver's trace (same trace id) as a new span (new parent id).
+    expect(reply.traceparent.split('-')[1]).toBe(deliver?.traceparent.split('-')[1]);
+    expect(reply.traceparent).not.toBe(deliver?.traceparent);
+  });
+
+  it('continues the incoming trace on pong and error frames', async () => {
+    const { a } = await pair();
+    const traceparent = newTraceparent();
+    const pong = await a.request({ kind: 'ping', traceparent });
+    expect(pong.kind).toBe('pong');
+    expect(pong.traceparent.split('-')[1]).toBe(traceparent.split('-')[1]);
+    const error = await a.request({ kind: 'event', traceparent });
+    expect(error.kind).toBe('error');
+    expect(error.traceparent.split('-')[1]).toBe(traceparent.split('-')[1]);
+  });
+
+  it('answers a peer frame without a traceparent as malformed, with a traceparent of its own', async () => {
+    const { a, b } = await pair();
+    const handled: SessionFrame[] = [];
+    b.onFrame((frame) => void handled.push(frame));
+    const raw = (a as unknown as { socket: WebSocket }).socket;
+    const answers: Array<Record<string, unknown>> = [];
+    raw.on('message', (data) =>
+      answers.push(JSON.parse(data.toString()) as Record<string, unknown>),
+    );
+    raw.send(JSON.stringify({ kind: 'deliver', id: 'no-trace', body: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(handled).toEqual([]);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({
+      kind: 'error',
+      replyTo: 'no-trace',
+      body: {
+        code: 'malformed_frame',
+        reason: expect.stringMatching(/traceparent: every frame carries a W3C traceparent/),
+      },
+    });
+    expect(sessionFrameSchema.safeParse(answers[0]).success).toBe(true);
+  });
+
+  it('continueTrace keeps trace id and flags, and starts a new trace from nothing valid', () => {
+    const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    const next = continueTrace(incoming);
+    expect(next).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
+    expect(next).not.toBe(incoming);
+    expect(continueTrace('garbage')).not.toContain('garbage');
+    expect(sessionFrameSchema.shape.traceparent.safeParse(continueTrace(undefined)).success).toBe(
+      true,
+    );
   });
 });

@@ -4,13 +4,18 @@ import { CloseCode, describeCloseCode } from '../close-codes';
 import { RelayConnectionClosedError, RelayProtocolError, RelayTimeoutError } from '../relay-errors';
 import { silentLogger, type RelayLogger } from '../relay-logger';
 import {
+  continueTrace,
   newFrameId,
+  newTraceparent,
   sessionFrameSchema,
   type ErrorFrameBody,
   type OutgoingFrame,
   type SessionErrorCode,
   type SessionFrame,
 } from './frames';
+
+/** How many received frames' traceparents are kept for the replies they may get. */
+const REPLY_TRACES_KEPT = 1024;
 
 /** Default largest frame, in bytes. A FHIR bundle for one participant is a few kB. */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -53,6 +58,8 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
   private readonly logger: RelayLogger;
   private readonly name: string;
   private readonly pending = new Map<string, Pending>();
+  /** Traceparents of frames handed to the handler, by frame id, so a reply continues them. */
+  private readonly replyTraces = new Map<string, string>();
   private handler: FrameHandler | undefined;
   private closedInfo: SessionClosed | undefined;
   private localCloseCause: SessionClosed | undefined;
@@ -104,12 +111,18 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
   }
 
   /**
-   * Sends a frame (an id is made when none is given) and returns it as sent. Throws a
+   * Sends a frame and returns it as sent. An id is made when none is given, and so is a
+   * traceparent: a reply continues the trace of the frame it answers, anything else starts a
+   * new trace. Throws a
    * RelayProtocolError for a frame over the maximum size (nothing is sent, the session stays
    * open) and a RelayConnectionClosedError when the socket is not open.
    */
   send(frame: OutgoingFrame): SessionFrame {
-    const complete: SessionFrame = { ...frame, id: frame.id ?? newFrameId() };
+    const complete: SessionFrame = {
+      ...frame,
+      id: frame.id ?? newFrameId(),
+      traceparent: frame.traceparent ?? this.traceFor(frame.replyTo),
+    };
     const checked = sessionFrameSchema.safeParse(complete);
     if (!checked.success) {
       throw new RelayProtocolError(
@@ -137,7 +150,23 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
       );
     }
     this.socket.send(text);
+    if (complete.replyTo !== undefined) this.replyTraces.delete(complete.replyTo);
     return complete;
+  }
+
+  /** The traceparent for a frame sent without one. */
+  private traceFor(replyTo: string | undefined): string {
+    const incoming = replyTo === undefined ? undefined : this.replyTraces.get(replyTo);
+    return incoming ? continueTrace(incoming) : newTraceparent();
+  }
+
+  /** Remembers a received frame's traceparent for its reply; the oldest go first. */
+  private rememberTrace(frame: SessionFrame): void {
+    this.replyTraces.set(frame.id, frame.traceparent);
+    if (this.replyTraces.size > REPLY_TRACES_KEPT) {
+      const oldest = this.replyTraces.keys().next().value;
+      if (oldest !== undefined) this.replyTraces.delete(oldest);
+    }
   }
 
   /**
@@ -208,13 +237,14 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
     }
     const parsed = sessionFrameSchema.safeParse(json);
     if (!parsed.success) {
-      const id = (json as { id?: unknown } | null)?.id;
+      const { id, traceparent } = (json ?? {}) as { id?: unknown; traceparent?: unknown };
       this.sendError(
         'malformed_frame',
         `frame is not a valid session frame: ${parsed.error.issues
           .map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`)
           .join('; ')}`,
         typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : undefined,
+        typeof traceparent === 'string' ? traceparent : undefined,
       );
       return;
     }
@@ -230,7 +260,11 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
       }
     }
     if (frame.kind === 'ping') {
-      this.trySend({ kind: 'pong', replyTo: frame.id, traceparent: frame.traceparent });
+      this.trySend({
+        kind: 'pong',
+        replyTo: frame.id,
+        traceparent: continueTrace(frame.traceparent),
+      });
       return;
     }
     if (frame.kind === 'error') {
@@ -239,10 +273,16 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
       if (!this.handler) return;
     }
     if (!this.handler) {
-      this.sendError('unhandled_frame', `no handler for ${frame.kind} frames`, frame.id);
+      this.sendError(
+        'unhandled_frame',
+        `no handler for ${frame.kind} frames`,
+        frame.id,
+        frame.traceparent,
+      );
       return;
     }
     const handler = this.handler;
+    this.rememberTrace(frame);
     Promise.resolve()
       .then(() => handler(frame, this))
       .catch((error: unknown) => {
@@ -250,14 +290,30 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
           { session: this.name, kind: frame.kind, id: frame.id, err: String(error) },
           'relay session frame handler failed',
         );
-        this.sendError('handler_failed', `the ${frame.kind} frame could not be handled`, frame.id);
+        this.sendError(
+          'handler_failed',
+          `the ${frame.kind} frame could not be handled`,
+          frame.id,
+          frame.traceparent,
+        );
       });
   }
 
-  private sendError(code: SessionErrorCode, reason: string, replyTo?: string): void {
+  /** Answers a frame with an error, continuing its trace when it carried a valid one. */
+  private sendError(
+    code: SessionErrorCode,
+    reason: string,
+    replyTo?: string,
+    incomingTrace?: string,
+  ): void {
     this.logger.warn({ session: this.name, code, reason, replyTo }, 'relay session frame refused');
     const body: ErrorFrameBody = { code, reason };
-    this.trySend({ kind: 'error', ...(replyTo ? { replyTo } : {}), body });
+    this.trySend({
+      kind: 'error',
+      ...(replyTo ? { replyTo } : {}),
+      traceparent: continueTrace(incomingTrace),
+      body,
+    });
   }
 
   private trySend(frame: OutgoingFrame): void {
