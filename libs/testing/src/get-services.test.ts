@@ -131,6 +131,40 @@ describe('getMongoDb: where MongoDB comes from', () => {
     expect(standIn.stopped).toBe(1);
   });
 
+  it.each([
+    [
+      'reports that it exited',
+      new TestEnvironmentError(
+        'mongodb_stand_in_failed',
+        'The MongoDB stand-in (bin/mongo-stand-in.mjs) exited before it was ready (code 1, signal null).',
+      ),
+      'exited before it was ready',
+    ],
+    ['throws something unexpected', new Error('spawn EACCES'), 'spawn EACCES'],
+  ])(
+    'fails, naming MONGODB_URL and how to get real MongoDB, when the stand-in %s',
+    async (_, failure, detail) => {
+      const notices: string[] = [];
+      const error = await getMongoDb({
+        env: { MONGODB_URL: ' ' },
+        isContainerRuntimeReachable: async () => false,
+        startStandIn: async () => {
+          throw failure;
+        },
+        announce: (line) => notices.push(line),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TestEnvironmentError);
+      expect(error).toMatchObject({ code: 'mongodb_stand_in_failed', cause: failure });
+      const { message } = error as Error;
+      expect(message).toContain('MONGODB_URL=mongodb://127.0.0.1:27017');
+      expect(message).toContain('running MongoDB');
+      expect(message).toContain('Docker engine');
+      expect(message).toContain(detail);
+      // No "using the stand-in" notice for a stand-in that never started.
+      expect(notices).toEqual([]);
+    },
+  );
+
   it('gives every call its own database name, with the prefix kept readable', async () => {
     const options = { env: { MONGODB_URL: 'mongodb://db.example:27017' }, dbPrefix: 'store.idem' };
     const [a, b] = await Promise.all([getMongoDb(options), getMongoDb(options)]);

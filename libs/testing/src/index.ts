@@ -29,4 +29,5 @@ export { RabbitmqctlError, TestEnvironmentError } from './errors';
 export type { Environment, StartedService } from './started-service';
 export { deleteNamespace } from './broker-namespace';
 export { eventually, sleep } from './polling';
+export { freePort } from './free-port';
 export { testLogger } from './test-logger';

@@ -1,20 +1,10 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import mongoose from 'mongoose';
+import { freePort } from './free-port';
 import { getMongoDb } from './mongodb';
 import { mongoStandInScript, startMongoStandIn } from './mongo-stand-in';
 import { type StartedService } from './started-service';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,5 +1,7 @@
 import { MongoDBContainer } from '@testcontainers/mongodb';
+import { describeError } from '@mbs/errors';
 import mongoose from 'mongoose';
+import { TestEnvironmentError } from './errors';
 import { type ContainerRuntimeProbe, isContainerRuntimeReachable } from './container-runtime';
 import { startMongoStandIn } from './mongo-stand-in';
 import { type Environment, type StartedService, variable } from './started-service';
@@ -64,7 +66,17 @@ export async function getMongoDb(options: GetMongoDbOptions = {}): Promise<Mongo
     return { kind: 'container', url: started.url, dbName, stop: once(() => started.stop()) };
   }
 
-  const started = await startStandIn();
+  const started = await startStandIn().catch((error: unknown) => {
+    throw new TestEnvironmentError(
+      'mongodb_stand_in_failed',
+      `This suite needs MongoDB, but MONGODB_URL is not set, no container engine is reachable ` +
+        `for Testcontainers, and the in-memory stand-in could not start (${describeError(error)}). ` +
+        `Set MONGODB_URL=${MONGODB_URL_EXAMPLE} pointing at a running MongoDB (mongod, e.g. from ` +
+        "MongoDB's own packages or a managed cluster), or start a Docker engine so that " +
+        'Testcontainers runs mongo:8.',
+      { cause: error },
+    );
+  });
   announce(
     `[@mbs/testing] MongoDB: using the in-memory STAND-IN (CongoDB) at ${started.url}, not real ` +
       'MongoDB (no unique secondary indexes, transactions, change streams or TTL; ObjectId _ids ' +
