@@ -45,21 +45,88 @@ export async function openProbe(url: string) {
 }
 
 /**
- * A handler whose effect is idempotent by message id, as every handler in the system is:
- * `deliveries` counts every run (redeliveries included), `effects` only the first per id.
+ * A handler that is idempotent the way every handler in the system is: its effect goes through
+ * an idempotency key (the message id), like `applyOnce`/`insertOnce` in @mbs/store. Here the
+ * key store is in memory, and the check and the set happen with no await between them, so two
+ * runs of one message at once (a redelivery overtaking the first run) cannot both pass.
+ *
+ * - `deliveries`: runs per message id, redeliveries included.
+ * - `effects`: how many times each id's effect happened. Kept apart from the key store, so a
+ *   double apply shows as a 2 and `effectMiscounts` reports it.
+ * - `duplicates`: runs that found their key already applied: redeliveries the key absorbed.
+ * - `redelivered`: runs the broker flagged as delivered before.
+ * - `hold()`/`release()`: keep runs waiting before their write, so a test can cut a connection
+ *   while messages are certainly in hand.
  */
 export function idempotentRecorder(workMs: number) {
   const deliveries = new Map<string, number>();
-  const effects = new Set<string>();
+  const effects = new Map<string, number>();
+  const appliedKeys = new Set<string>();
+  const seen = { duplicates: 0, redelivered: 0, inHand: 0 };
+  let held: Promise<void> | undefined;
+  let releaseHeld = () => {};
+
+  function applyOnce(key: string, effect: () => void): 'applied' | 'duplicate' {
+    if (appliedKeys.has(key)) return 'duplicate';
+    appliedKeys.add(key);
+    effect();
+    return 'applied';
+  }
+
   return {
     deliveries,
     effects,
-    handler: on(SendToModality, async (message) => {
+    get duplicates() {
+      return seen.duplicates;
+    },
+    get redelivered() {
+      return seen.redelivered;
+    },
+    /** Runs started and not yet finished. */
+    get inHand() {
+      return seen.inHand;
+    },
+    hold() {
+      held ??= new Promise<void>((resolve) => (releaseHeld = resolve));
+    },
+    release() {
+      releaseHeld();
+      held = undefined;
+    },
+    handler: on(SendToModality, async (message, { redelivered }) => {
       deliveries.set(message.id, (deliveries.get(message.id) ?? 0) + 1);
-      await sleep(workMs);
-      effects.add(message.id);
+      if (redelivered) seen.redelivered++;
+      seen.inHand++;
+      try {
+        await sleep(workMs);
+        if (held) await held;
+        const outcome = applyOnce(message.id, () =>
+          effects.set(message.id, (effects.get(message.id) ?? 0) + 1),
+        );
+        if (outcome === 'duplicate') seen.duplicates++;
+      } finally {
+        seen.inHand--;
+      }
     }),
   };
+}
+
+/**
+ * Every id whose effect did not happen exactly once, with its count: 0 for a lost message, 2 or
+ * more for a double apply, any count for an id that was never sent. Empty means exactly once.
+ */
+export function effectMiscounts(
+  sent: readonly string[],
+  effects: ReadonlyMap<string, number>,
+): Record<string, number> {
+  const wrong: Record<string, number> = {};
+  for (const id of sent) {
+    const count = effects.get(id) ?? 0;
+    if (count !== 1) wrong[id] = count;
+  }
+  const expected = new Set(sent);
+  for (const [id, count] of effects) if (!expected.has(id)) wrong[id] = count;
+  return wrong;
 }
 
 /** Publishes `total` commands one after another (each confirmed), pausing between them. */
