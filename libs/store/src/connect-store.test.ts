@@ -1,5 +1,6 @@
 import { TransientError } from '@mbs/errors';
-import { useMongoDb } from '@mbs/testing';
+import { freePort, sleep, startMongoStandIn, type StartedService, useMongoDb } from '@mbs/testing';
+import { Schema } from 'mongoose';
 import { connectStore, type Store } from './connect-store';
 import { capturingLogger } from '../test/capturing-logger';
 
@@ -50,5 +51,75 @@ describe('connectStore (MongoDB from @mbs/testing: MONGODB_URL, a container, or 
     const retries = lines().filter((line) => line.msg === 'MongoDB not reachable yet; retrying');
     expect(retries.map((line) => line.attempt)).toEqual([1, 2]);
     expect(JSON.stringify(lines())).not.toContain('s3cret');
+  });
+
+  describe('against a stand-in of its own, started late and stopped early', () => {
+    let standIn: StartedService | undefined;
+    afterEach(async () => {
+      await store?.close();
+      store = undefined;
+      await standIn?.stop();
+      standIn = undefined;
+    });
+
+    // Short waits so the test retries several times within a second or two.
+    const quickRetry = { attempts: 40, initialDelayMs: 50, maxDelayMs: 200, attemptTimeoutMs: 300 };
+
+    it('keeps retrying while the server is not there yet, then connects and is healthy', async () => {
+      const port = await freePort();
+      const { logger, lines } = capturingLogger();
+      const connecting = connectStore({
+        url: `mongodb://127.0.0.1:${port}`,
+        dbName: 'store_late_start',
+        logger,
+        retry: quickRetry,
+      });
+      // Nothing listens yet: at least one attempt fails before the server appears.
+      await sleep(600);
+      standIn = await startMongoStandIn({ port });
+      store = await connecting;
+
+      const log = lines();
+      const retries = log.filter((line) => line.msg === 'MongoDB not reachable yet; retrying');
+      expect(retries.length).toBeGreaterThanOrEqual(1);
+      expect(retries.map((line) => line.attempt)).toEqual(retries.map((_, i) => i + 1));
+      expect(retries[0]).toMatchObject({
+        level: 'warn',
+        attempts: quickRetry.attempts,
+        host: `127.0.0.1:${port}`,
+        delayMs: expect.any(Number),
+        error: expect.any(String),
+      });
+      const connected = log.filter((line) => line.msg === 'connected to MongoDB');
+      expect(connected).toEqual([expect.objectContaining({ attempt: retries.length + 1 })]);
+      expect(log.indexOf(connected[0]!)).toBe(log.length - 1);
+
+      expect(await store.health()).toEqual({ ok: true, latencyMs: expect.any(Number) });
+      const Note = store.connection.model('LateNote', new Schema({ text: String }));
+      await Note.create({ text: 'after the retries' });
+      expect(await Note.countDocuments()).toBe(1);
+    });
+
+    it('reports ok: false, without throwing, once the server has gone away', async () => {
+      standIn = await startMongoStandIn();
+      const { logger } = capturingLogger();
+      store = await connectStore({
+        url: standIn.url,
+        dbName: 'store_gone_away',
+        logger,
+        retry: quickRetry,
+      });
+      expect((await store.health()).ok).toBe(true);
+
+      await standIn.stop();
+      const health = await store.health({ timeoutMs: 1_500 });
+      expect(health).toEqual({
+        ok: false,
+        latencyMs: expect.any(Number),
+        error: expect.any(String),
+      });
+      // Refused at once when the port is closed; a timeout when the driver is still waiting.
+      expect(health.error).toMatch(/ECONNREFUSED|timed out|took longer/);
+    });
   });
 });
