@@ -49,7 +49,18 @@ export class ControlChannel {
     this.expiresAt = options.expiresAt;
     this.logger = options.logger;
     const { socket } = options;
-    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      try {
+        this.receive(data, isBinary);
+      } catch (error) {
+        // A fault of the service, not of the listener: Azure closes the channel with 1011.
+        this.logger.error(
+          { entity: this.entity.path, listener: this.id, err: String(error) },
+          'control channel failed inside the emulator; closing it with 1011',
+        );
+        this.close(CloseCode.internalError, 'Something went wrong in the service');
+      }
+    });
     socket.on('pong', () => (this.alive = true));
     socket.on('error', (error) =>
       this.logger.warn(

@@ -45,6 +45,12 @@ export interface RelayEmulator {
    * service stops routing to it: the "zombie listener". Returns how many were silenced.
    */
   silenceListeners(path: string): number;
+  /**
+   * Fault-injection hook for tests: acts as if the service failed internally on `path`, closing
+   * every listener control channel with 1011 ("something went wrong in the service"), which is
+   * what Azure sends then. The listeners are expected to reconnect. Returns how many were closed.
+   */
+  failListeners(path: string): number;
   /** Deletes a hybrid connection: its listeners are closed with 1001, as Azure does. */
   removeEntity(path: string): void;
   close(): Promise<void>;
@@ -286,6 +292,13 @@ export async function createRelayEmulator(
         channel.silence();
       }
       return silenced.length;
+    },
+    failListeners(path) {
+      const failed = listeners.list(path);
+      for (const channel of failed) {
+        channel.close(CloseCode.internalError, 'Injected fault: the service failed internally');
+      }
+      return failed.length;
     },
     removeEntity(path) {
       entities.delete(path.toLowerCase());

@@ -188,6 +188,24 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
     expect(states).toEqual([]);
   });
 
+  it('is closed with 1011 on an internal fault of the service, reports it and reconnects', async () => {
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, echo);
+    await listener.waitUntilOnline(3000);
+    const closes: RelayConnectionClosedError[] = [];
+    listener.on('state', (status) => {
+      if (status.state === 'reconnecting' && status.lastError instanceof RelayConnectionClosedError)
+        closes.push(status.lastError);
+    });
+    expect(emulator.failListeners(PATH)).toBe(1);
+    await eventually(() => closes.length === 1, 'the listener to report the close');
+    expect(closes[0]!.closeCode).toBe(1011);
+    expect(closes[0]!.message).toMatch(/1011 \(something went wrong in the service\)/);
+    await listener.waitUntilOnline(3000);
+    expect(emulator.listenerCount(PATH)).toBe(1);
+    expect(await roundTrip(emulator.url)).toBe('ping');
+  });
+
   it('is closed with 1001 when its hybrid connection is deleted, then reports 404 while retrying', async () => {
     const emulator = await startEmulator();
     const listener = startListener(emulator, echo);

@@ -73,6 +73,21 @@ describe('relay sessions (emulator over real sockets)', () => {
     expect(rtt).toBeGreaterThanOrEqual(0);
   });
 
+  it('puts a traceparent on frames sent without one; the pong continues the ping trace', async () => {
+    const { open, sessions } = await gateway();
+    const session = await open();
+    await eventually(() => sessions.length === 1, 'the listener side');
+    const seen: SessionFrame[] = [];
+    sessions[0]!.onFrame((frame) => void seen.push(frame));
+    const sent = session.send({ kind: 'event', body: 'no trace given' });
+    await eventually(() => seen.length === 1, 'the event at the listener');
+    expect(seen[0]!.traceparent).toBe(sent.traceparent);
+    const traceparent = newTraceparent();
+    const pong = await session.request({ kind: 'ping', traceparent });
+    expect(pong.kind).toBe('pong');
+    expect(pong.traceparent.split('-')[1]).toBe(traceparent.split('-')[1]);
+  });
+
   it('serves many concurrent senders, each getting its own replies', async () => {
     const { open } = await gateway();
     const senders = await Promise.all(Array.from({ length: 40 }, () => open()));
@@ -114,8 +129,10 @@ describe('relay sessions (emulator over real sockets)', () => {
     socket.send('{"kind":"deliver", this is not json');
     socket.send(JSON.stringify({ kind: 'teleport', id: 'f-2' }));
     socket.send(Buffer.from([1, 2, 3]));
-    socket.send(JSON.stringify({ kind: 'deliver', id: 'f-4', body: 'still here' }));
-    await eventually(() => frames.length === 4, 'four answers');
+    socket.send(JSON.stringify({ kind: 'deliver', id: 'f-4', body: 'no trace' }));
+    const traceparent = newTraceparent();
+    socket.send(JSON.stringify({ kind: 'deliver', id: 'f-5', traceparent, body: 'still here' }));
+    await eventually(() => frames.length === 5, 'five answers');
     expect(frames[0]).toMatchObject({
       kind: 'error',
       body: { code: 'malformed_frame', reason: expect.stringMatching(/not JSON/) },
@@ -129,7 +146,19 @@ describe('relay sessions (emulator over real sockets)', () => {
       kind: 'error',
       body: { code: 'malformed_frame', reason: expect.stringMatching(/binary/) },
     });
-    expect(frames[3]).toMatchObject({ kind: 'ack', replyTo: 'f-4', body: 'still here' });
+    expect(frames[3]).toMatchObject({
+      kind: 'error',
+      replyTo: 'f-4',
+      body: { code: 'malformed_frame', reason: expect.stringMatching(/traceparent/) },
+    });
+    expect(frames[4]).toMatchObject({
+      kind: 'ack',
+      replyTo: 'f-5',
+      traceparent,
+      body: 'still here',
+    });
+    // Every answer, error frames included, carries a traceparent.
+    for (const frame of frames) expect(frame.traceparent).toMatch(/^00-[0-9a-f]{32}-/);
   });
 
   it('refuses to send an oversized frame, and the session stays open', async () => {
