@@ -24,8 +24,11 @@ export function fixedEvent(
         settingId: overrides.settingId ?? 'setting-leeds',
         // 09:30 in London in summer time is 08:30 UTC: the worklist must show 093000.
         startsAt: '2026-06-15T08:30:00.000Z',
+        // A 12-minute slot: no default length (10 minutes was once assumed) could produce it.
+        endsAt: '2026-06-15T08:42:00.000Z',
         accessionNumber: 'ACC20260615A1B2',
       },
+      setting: { name: 'Leeds Teaching Hospitals NHS Trust', odsCode: 'RR8' },
     },
     {
       id: overrides.id ?? 'evt-0001',

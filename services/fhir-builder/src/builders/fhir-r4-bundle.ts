@@ -2,44 +2,41 @@ import type {
   Appointment,
   Bundle,
   BundleEntry,
+  Identifier,
+  Organization,
   Patient,
+  Reference,
   Resource,
   ServiceRequest,
 } from '@medplum/fhirtypes';
 import { validateFhirResource } from '../validation/validate-fhir-resource';
 import { urnUuid } from './deterministic-ids';
+import {
+  ACCESSION_NUMBER_SYSTEM,
+  APPOINTMENT_ID_SYSTEM,
+  IDENTIFIER_TYPE_V2_0203,
+  IMAGING_CATEGORY,
+  NHS_NUMBER_SYSTEM,
+  ODS_ORGANIZATION_CODE_SYSTEM,
+  SCREENING_MAMMOGRAPHY,
+  UK_CORE_PROFILE,
+} from './fhir-r4-systems';
 import type { BuildTarget, MessageBuilder, SentToModality } from './message-builder';
 import { PayloadInvalidError } from './payload-invalid-error';
 
-export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
-export const UK_CORE_PATIENT = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient';
-const SNOMED = 'http://snomed.info/sct';
-const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
-
-/** SNOMED CT procedure of the screening order (as NHS's proof of concept uses). */
-export const SCREENING_MAMMOGRAPHY = {
-  system: SNOMED,
-  code: '1224585002',
-  display: 'Screening mammography of breast',
-};
-
 /**
- * The event carries the appointment's start only, and FHIR invariant app-2 needs start and end
- * together on a booked Appointment. Breast screening slots are short; 10 minutes stands in until
- * the snapshot carries the real end (see the README).
- */
-export const ASSUMED_SLOT_MINUTES = 10;
-
-/**
- * FHIR R4 transaction Bundle: a UK Core Patient, the ServiceRequest (the order, as the HL7
- * Imaging ServiceRequest IG shapes it: accession number identifier typed ACSN, procedure code,
- * subject, requester, occurrence) and the booked Appointment based on it. Entries refer to each
- * other by `urn:uuid` full URLs derived from the appointment id, and use conditional create
- * (`ifNoneExist`) so a resend does not duplicate the patient or the order at the receiver.
+ * FHIR R4 transaction Bundle of UK Core resources: the Patient, the ServiceRequest (the order, as
+ * the HL7 Imaging ServiceRequest IG shapes it: accession number identifier typed ACSN with its
+ * system and assigner, procedure code, subject, requester, occurrence), the booked Appointment
+ * based on it, and the Organization of the requesting screening setting. Entries refer to each
+ * other by `urn:uuid` full URLs derived from the appointment id, and every entry is a conditional
+ * create (`ifNoneExist` on its business identifier), so a resend duplicates nothing at the
+ * receiver.
  */
 export const fhirR4Bundle: MessageBuilder = {
   type: 'fhir-r4',
-  description: 'FHIR R4 transaction Bundle (UK Core Patient, ServiceRequest, Appointment)',
+  description:
+    'FHIR R4 transaction Bundle (UK Core Patient, ServiceRequest, Appointment, Organization)',
   contentType: 'application/fhir+json',
 
   build(event: SentToModality, destination: BuildTarget) {
@@ -61,19 +58,37 @@ export const fhirR4Bundle: MessageBuilder = {
 };
 
 export function buildBundle(event: SentToModality, destination: BuildTarget): Bundle {
-  const { appointmentId, participant, appointment } = event.data;
+  const { appointmentId, participant, appointment, setting } = event.data;
   const patientUrl = urnUuid(`${appointmentId}/Patient/${participant.participantId}`);
   const orderUrl = urnUuid(`${appointmentId}/ServiceRequest`);
   const appointmentUrl = urnUuid(`${appointmentId}/Appointment`);
+  const settingUrl = urnUuid(`${appointmentId}/Organization/${setting.odsCode}`);
   const patientName = `${participant.givenName} ${participant.familyName}`;
+  const settingReference: Reference<Organization> = {
+    reference: settingUrl,
+    type: 'Organization',
+    display: setting.name,
+  };
+
+  const nhsNumber: Identifier = { system: NHS_NUMBER_SYSTEM, value: participant.nhsNumber };
+  const odsCode: Identifier = { system: ODS_ORGANIZATION_CODE_SYSTEM, value: setting.odsCode };
+  const appointmentIdentifier: Identifier = { system: APPOINTMENT_ID_SYSTEM, value: appointmentId };
+  // The Imaging ServiceRequest IG's accessionNumber slice: type ACSN, and a system naming the
+  // issuer's namespace so numbers of two issuers never collide. The setting assigns it.
+  const accessionNumber: Identifier = {
+    type: { coding: [{ system: IDENTIFIER_TYPE_V2_0203, code: 'ACSN', display: 'Accession ID' }] },
+    system: ACCESSION_NUMBER_SYSTEM,
+    value: appointment.accessionNumber,
+    assigner: settingReference,
+  };
 
   // The NHS number verification status extension is left out on purpose: the snapshot proves
   // only the check digit, not that the number was traced against PDS, and "verified" must not
   // be claimed without that.
   const patient: Patient = {
     resourceType: 'Patient',
-    meta: { profile: [UK_CORE_PATIENT] },
-    identifier: [{ system: NHS_NUMBER_SYSTEM, value: participant.nhsNumber }],
+    meta: { profile: [UK_CORE_PROFILE.Patient] },
+    identifier: [nhsNumber],
     name: [{ use: 'official', family: participant.familyName, given: [participant.givenName] }],
     gender: participant.sex,
     birthDate: participant.dateOfBirth,
@@ -81,33 +96,26 @@ export function buildBundle(event: SentToModality, destination: BuildTarget): Bu
 
   const order: ServiceRequest = {
     resourceType: 'ServiceRequest',
-    identifier: [
-      {
-        type: { coding: [{ system: V2_0203, code: 'ACSN', display: 'Accession ID' }] },
-        value: appointment.accessionNumber,
-      },
-    ],
+    meta: { profile: [UK_CORE_PROFILE.ServiceRequest] },
+    identifier: [accessionNumber],
     status: 'active',
     intent: 'order',
-    category: [{ coding: [{ system: SNOMED, code: '363679005', display: 'Imaging' }] }],
+    category: [{ coding: [IMAGING_CATEGORY] }],
     code: { coding: [SCREENING_MAMMOGRAPHY], text: SCREENING_MAMMOGRAPHY.display },
     subject: { reference: patientUrl, type: 'Patient', display: patientName },
     occurrenceDateTime: appointment.startsAt,
     authoredOn: event.occurredAt,
-    // The screening setting orders the examination; only its id travels in the event.
-    requester: {
-      type: 'Organization',
-      display: `NHS breast screening setting ${appointment.settingId}`,
-    },
+    requester: settingReference,
   };
 
-  const end = new Date(Date.parse(appointment.startsAt) + ASSUMED_SLOT_MINUTES * 60_000);
   const booked: Appointment = {
     resourceType: 'Appointment',
+    meta: { profile: [UK_CORE_PROFILE.Appointment] },
+    identifier: [appointmentIdentifier],
     status: 'booked',
     serviceType: [{ coding: [SCREENING_MAMMOGRAPHY] }],
     start: appointment.startsAt,
-    end: end.toISOString(),
+    end: appointment.endsAt,
     basedOn: [{ reference: orderUrl, type: 'ServiceRequest' }],
     participant: [
       {
@@ -117,15 +125,12 @@ export function buildBundle(event: SentToModality, destination: BuildTarget): Bu
     ],
   };
 
-  const entry = (
-    fullUrl: string,
-    resource: Patient | ServiceRequest | Appointment,
-    ifNoneExist?: string,
-  ): BundleEntry => ({
-    fullUrl,
-    resource,
-    request: { method: 'POST', url: resource.resourceType, ...(ifNoneExist && { ifNoneExist }) },
-  });
+  const requestingSetting: Organization = {
+    resourceType: 'Organization',
+    meta: { profile: [UK_CORE_PROFILE.Organization] },
+    identifier: [odsCode],
+    name: setting.name,
+  };
 
   return {
     resourceType: 'Bundle',
@@ -136,9 +141,31 @@ export function buildBundle(event: SentToModality, destination: BuildTarget): Bu
     type: 'transaction',
     timestamp: event.occurredAt,
     entry: [
-      entry(patientUrl, patient, `identifier=${NHS_NUMBER_SYSTEM}|${participant.nhsNumber}`),
-      entry(orderUrl, order, `identifier=${appointment.accessionNumber}`),
-      entry(appointmentUrl, booked),
+      conditionalCreate(patientUrl, patient, nhsNumber),
+      conditionalCreate(orderUrl, order, accessionNumber),
+      conditionalCreate(appointmentUrl, booked, appointmentIdentifier),
+      conditionalCreate(settingUrl, requestingSetting, odsCode),
     ],
+  };
+}
+
+/**
+ * A transaction entry that creates the resource unless the receiver already has one with this
+ * business identifier (`ifNoneExist: identifier=<system>|<value>`), so a resend duplicates
+ * nothing. Our identifier values are letters, digits and `.-_:` only: nothing to escape.
+ */
+function conditionalCreate(
+  fullUrl: string,
+  resource: Patient | ServiceRequest | Appointment | Organization,
+  identifier: Identifier,
+): BundleEntry {
+  return {
+    fullUrl,
+    resource,
+    request: {
+      method: 'POST',
+      url: resource.resourceType,
+      ifNoneExist: `identifier=${identifier.system}|${identifier.value}`,
+    },
   };
 }
