@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   CONTROL_CHANNEL_BODY_LIMIT,
   CONTROL_CHANNEL_HEADER_LIMIT,
@@ -38,6 +39,8 @@ interface PendingRequest {
   /** Too large for the control channel: the request itself goes over the rendezvous. */
   readonly viaRendezvous: boolean;
   readonly response: ServerResponse;
+  /** The sender's HTTP connection: a rendezvous opened for this request stays tied to it. */
+  readonly senderConnection: Socket;
   readonly timer: NodeJS.Timeout;
   rendezvousKey: string;
   rendezvous?: WebSocket;
@@ -46,9 +49,15 @@ interface PendingRequest {
 /**
  * HTTP mode: a sender's request to `{endpoint}/{path}` becomes a `request` for one listener,
  * and the listener's `response` (on the control channel or a rendezvous socket) goes back.
+ *
+ * A rendezvous socket, once a listener opens one for a request, is kept while the sender's HTTP
+ * connection lasts, and later requests on that connection travel over it instead of the control
+ * channel, as the document describes. It is closed when the sender's connection closes.
  */
 export class HttpBridge {
   private readonly pending = new Map<string, PendingRequest>();
+  /** Open rendezvous sockets by the sender HTTP connection they serve. */
+  private readonly keptRendezvous = new Map<Socket, WebSocket>();
   private readonly rendezvous: RendezvousRegistry<PendingRequest>;
 
   constructor(private readonly options: HttpBridgeOptions) {
@@ -70,14 +79,7 @@ export class HttpBridge {
       );
     }
 
-    // Relay authorization: query token, then ServiceBusAuthorization, then Authorization; the
-    // ones used for the relay never reach the listener.
-    const queryToken = url.searchParams.get('sb-hc-token') ?? undefined;
-    const sbHeader = header(request, 'servicebusauthorization');
-    const authHeader = header(request, 'authorization');
-    const token = queryToken ?? sbHeader ?? authHeader;
-    const strip = ['servicebusauthorization'];
-    if (!queryToken && !sbHeader && authHeader) strip.push('authorization');
+    const { token, strip } = relayToken(request, url, entity.requiresClientAuthorization);
     const auth = authorize(entity, token, 'Send');
     if (!auth.ok) return this.fail(response, auth.status, auth.reason, log);
 
@@ -88,8 +90,10 @@ export class HttpBridge {
       return this.fail(response, 413, (error as Error).message, log);
     }
 
-    const channel = this.pickOpen(entity.path);
-    if (!channel) {
+    const candidate = this.keptRendezvous.get(request.socket);
+    const kept = candidate?.readyState === WebSocket.OPEN ? candidate : undefined;
+    const channel = kept ? undefined : this.pickOpen(entity.path);
+    if (!kept && !channel) {
       return this.fail(
         response,
         502,
@@ -120,6 +124,7 @@ export class HttpBridge {
       body,
       viaRendezvous,
       response,
+      senderConnection: request.socket,
       rendezvousKey: '',
       timer: setTimeout(() => {
         this.finish(pending, {
@@ -139,12 +144,27 @@ export class HttpBridge {
       if (this.pending.has(id)) this.cleanUp(pending);
     });
 
+    if (kept) {
+      this.options.logger.info(
+        { ...log, requestId: id, bytes: body.length, route: 'kept rendezvous' },
+        'HTTP request routed over the rendezvous of its sender connection',
+      );
+      pending.rendezvous = kept;
+      sendRequest(kept, fields, body);
+      return;
+    }
     this.options.logger.info(
-      { ...log, listener: channel.id, requestId: id, bytes: body.length, viaRendezvous },
+      {
+        ...log,
+        listener: channel?.id,
+        requestId: id,
+        bytes: body.length,
+        route: viaRendezvous ? 'new rendezvous' : 'control channel',
+      },
       'HTTP request routed to a listener',
     );
-    if (viaRendezvous) channel.sendRequest({ request: { address } }, undefined);
-    else channel.sendRequest({ request: fields }, body);
+    if (viaRendezvous) channel?.sendRequest({ request: { address } }, undefined);
+    else channel?.sendRequest({ request: fields }, body);
   }
 
   /** A `response` arrived on a control channel. */
@@ -168,9 +188,26 @@ export class HttpBridge {
     return pending && this.pending.has(pending.id) ? pending : undefined;
   }
 
-  /** The listener opened the rendezvous socket for a request. */
+  /**
+   * The listener opened the rendezvous socket for a request. The socket then serves every later
+   * request of the same sender connection, so responses on it are matched by `requestId`.
+   */
   attachRendezvous(pending: PendingRequest, socket: WebSocket): void {
     pending.rendezvous = socket;
+    const connection = pending.senderConnection;
+    if (!connection.destroyed && !this.keptRendezvous.has(connection)) {
+      this.keptRendezvous.set(connection, socket);
+      const closeRendezvous = () => {
+        if (socket.readyState === WebSocket.OPEN) {
+          socket.close(CloseCode.normal, 'the sender closed its HTTP connection');
+        }
+      };
+      connection.once('close', closeRendezvous);
+      socket.once('close', () => {
+        connection.off('close', closeRendezvous);
+        if (this.keptRendezvous.get(connection) === socket) this.keptRendezvous.delete(connection);
+      });
+    }
     let awaitingBody: ResponseMessage['response'] | undefined;
     socket.on('error', () => undefined);
     socket.on('message', (data, isBinary) => {
@@ -180,19 +217,19 @@ export class HttpBridge {
           ? Buffer.concat(data)
           : Buffer.from(data);
       if (isBinary) {
-        if (awaitingBody) this.finish(pending, { message: awaitingBody, body: buffer });
+        const waiting = awaitingBody && this.pending.get(awaitingBody.requestId);
+        if (awaitingBody && waiting) this.finish(waiting, { message: awaitingBody, body: buffer });
         awaitingBody = undefined;
         return;
       }
       const parsed = parseControlMessage(buffer.toString('utf8'));
-      if (parsed.kind !== 'response' || parsed.message.response.requestId !== pending.id) return;
+      if (parsed.kind !== 'response') return;
+      const answered = this.pending.get(parsed.message.response.requestId);
+      if (!answered) return;
       if (parsed.message.response.body) awaitingBody = parsed.message.response;
-      else this.finish(pending, { message: parsed.message.response, body: undefined });
+      else this.finish(answered, { message: parsed.message.response, body: undefined });
     });
-    if (pending.viaRendezvous) {
-      socket.send(JSON.stringify({ request: pending.fields }));
-      if (pending.body.length > 0) socket.send(pending.body);
-    }
+    if (pending.viaRendezvous) sendRequest(socket, pending.fields, pending.body);
   }
 
   close(): void {
@@ -257,6 +294,23 @@ export class HttpBridge {
       return;
     }
     const { message, body } = outcome;
+    if (message.statusCode === 502 || message.statusCode === 504) {
+      // The document reserves these for the service (listener unreachable, listener timeout);
+      // a listener must not send them, so the sender would otherwise blame the relay.
+      this.options.logger.warn(
+        { action: 'http', entity: pending.entity, requestId: pending.id, status: 502 },
+        `listener answered ${message.statusCode}, which only the service may send`,
+      );
+      const text = JSON.stringify({
+        error: {
+          code: 502,
+          message: `The listener answered with status ${message.statusCode}, which listeners must not send (the service reserves 502 and 504)`,
+        },
+      });
+      response.writeHead(502, 'Bad Gateway', { 'Content-Type': 'application/json' });
+      response.end(text);
+      return;
+    }
     const headers = withVia(forwardedResponseHeaders(message.responseHeaders), pending.host);
     response.writeHead(
       message.statusCode,
@@ -280,12 +334,36 @@ export class HttpBridge {
     clearTimeout(pending.timer);
     this.pending.delete(pending.id);
     this.rendezvous.cancel(pending.rendezvousKey);
-    // Azure keeps a rendezvous while the sender's HTTP connection lasts; the emulator serves one
-    // request per rendezvous, which a listener must handle anyway (the service may drop it).
-    if (pending.rendezvous?.readyState === WebSocket.OPEN) {
-      pending.rendezvous.close(CloseCode.normal, 'response delivered');
-    }
+    // The rendezvous socket is not closed here: it belongs to the sender's HTTP connection.
   }
+}
+
+/** A complete `request` (and its body) over a rendezvous socket. */
+function sendRequest(socket: WebSocket, fields: RequestMessage['request'], body: Buffer): void {
+  if (socket.readyState !== WebSocket.OPEN) return;
+  socket.send(JSON.stringify({ request: fields }));
+  if (body.length > 0) socket.send(body);
+}
+
+/**
+ * The token a sender gives the relay, and the headers that carried relay authorization and so
+ * must not reach the listener. The token is looked for in `sb-hc-token`, then
+ * `ServiceBusAuthorization`, then `Authorization`; `sb-hc-*` query parameters never reach the
+ * listener anyway. Where client authorization is off, `Authorization` is the application's own
+ * header (the relay takes no token from it) and passes through untouched.
+ */
+function relayToken(
+  request: IncomingMessage,
+  url: URL,
+  requiresClientAuthorization: boolean,
+): { token: string | undefined; strip: string[] } {
+  const queryToken = url.searchParams.get('sb-hc-token') ?? undefined;
+  const sbHeader = header(request, 'servicebusauthorization');
+  const strip = ['servicebusauthorization'];
+  if (!requiresClientAuthorization) return { token: queryToken ?? sbHeader, strip };
+  const authHeader = header(request, 'authorization');
+  if (!queryToken && !sbHeader && authHeader) strip.push('authorization');
+  return { token: queryToken ?? sbHeader ?? authHeader, strip };
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { Agent, get, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import {
   createSasToken,
@@ -10,10 +10,12 @@ import {
   resourceUri,
   type RelayHttpRequest,
 } from '@mbs/relay';
+import type WebSocket from 'ws';
 import {
   LISTEN_KEY,
   PATH,
   SEND_KEY,
+  eventually,
   onCleanup,
   startEmulator,
   startListener,
@@ -24,6 +26,95 @@ const fixture = (name: string) =>
 
 function sendToken(endpoint: string, key: { keyName: string; key: string } = SEND_KEY) {
   return createSasToken({ resourceUri: resourceUri(endpoint, PATH), ...key });
+}
+
+/** A control channel opened by hand: every text frame, parsed as raw JSON, and binary frame. */
+async function rawControlChannel(endpoint: string) {
+  const token = createSasToken({ resourceUri: resourceUri(endpoint, PATH), ...LISTEN_KEY });
+  const socket = await openRelaySocket(
+    hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token }),
+    { phase: 'handshake', purpose: 'raw listener', timeoutMs: 3000 },
+  );
+  onCleanup(() => socket.terminate());
+  const frames: Array<{ json: Record<string, Record<string, unknown>> } | { binary: Buffer }> = [];
+  socket.on('message', (data, isBinary) =>
+    frames.push(
+      isBinary
+        ? { binary: data as Buffer }
+        : { json: JSON.parse(data.toString()) as Record<string, Record<string, unknown>> },
+    ),
+  );
+  return { socket, frames };
+}
+
+/** Answers `request` frames on a raw socket with 200 and the body length in a header. */
+function answerRequests(socket: WebSocket, answered: string[] = []): string[] {
+  let waiting: Record<string, unknown> | undefined;
+  const reply = (request: Record<string, unknown>, bytes: number) => {
+    answered.push(String(request.id));
+    socket.send(
+      JSON.stringify({
+        response: {
+          requestId: request.id,
+          statusCode: 200,
+          responseHeaders: { 'X-Bytes': String(bytes) },
+          body: false,
+        },
+      }),
+    );
+  };
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) {
+      if (waiting) reply(waiting, (data as Buffer).length);
+      waiting = undefined;
+      return;
+    }
+    const { request } = JSON.parse(data.toString()) as { request?: Record<string, unknown> };
+    if (!request?.method) return;
+    if (request.body) waiting = request;
+    else reply(request, 0);
+  });
+  return answered;
+}
+
+interface PlainResponse {
+  status?: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  reusedSocket: boolean;
+}
+
+/** node:http, so a test controls the connection (keep-alive) and sees the raw response. */
+function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer; agent?: Agent },
+): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            reusedSocket: req.reusedSocket,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function keepAliveAgent(): Agent {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  onCleanup(() => agent.destroy());
+  return agent;
 }
 
 /** A listener that records requests and answers with what `respond` returns. */
@@ -84,7 +175,42 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
     },
   );
 
-  it('carries a large request body over a rendezvous socket', async () => {
+  it('sends a 65 536-byte body inline on the control channel and a 70 000-byte body only over a rendezvous', async () => {
+    const emulator = await startEmulator();
+    const { socket, frames } = await rawControlChannel(emulator.url);
+    answerRequests(socket);
+    const headers = { ServiceBusAuthorization: sendToken(emulator.url) };
+    const url = httpUrl(emulator.url, PATH);
+
+    const inline = await send(url, { method: 'PUT', headers, body: Buffer.alloc(65_536, 1) });
+    expect(inline.status).toBe(200);
+    expect(inline.headers['x-bytes']).toBe('65536');
+    expect(frames).toHaveLength(2);
+    const announced = frames[0] as { json: { request: Record<string, unknown> } };
+    expect(announced.json.request).toMatchObject({ method: 'PUT', body: true });
+    expect((frames[1] as { binary: Buffer }).binary.length).toBe(65_536);
+
+    frames.length = 0;
+    const large = send(url, { method: 'PUT', headers, body: Buffer.alloc(70_000, 2) });
+    await eventually(() => frames.length === 1, 'the rendezvous announcement');
+    // Only the address travels on the control channel: no method, no headers, no body frame.
+    const { request } = (frames[0] as { json: { request: Record<string, unknown> } }).json;
+    expect(Object.keys(request)).toEqual(['address']);
+    expect(String(request.address)).toMatch(/sb-hc-action=request/);
+    const rendezvous = await openRelaySocket(String(request.address), {
+      phase: 'rendezvous',
+      purpose: 'raw request rendezvous',
+      timeoutMs: 3000,
+    });
+    onCleanup(() => rendezvous.terminate());
+    answerRequests(rendezvous);
+    const response = await large;
+    expect(response.status).toBe(200);
+    expect(response.headers['x-bytes']).toBe('70000');
+    expect(frames).toHaveLength(1);
+  });
+
+  it('carries a large request body over a rendezvous socket to the listener', async () => {
     const { emulator, seen, url } = await httpListener();
     const body = Buffer.alloc(300 * 1024, 3);
     const response = await fetch(url, {
@@ -95,6 +221,62 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
     expect(response.status).toBe(200);
     expect(seen[0]!.body.equals(body)).toBe(true);
     expect(Buffer.from(await response.arrayBuffer()).equals(body)).toBe(true);
+  });
+
+  it('keeps a rendezvous for the sender connection and routes its later requests over it', async () => {
+    const emulator = await startEmulator();
+    const { socket, frames } = await rawControlChannel(emulator.url);
+    answerRequests(socket);
+    const agent = keepAliveAgent();
+    const headers = { ServiceBusAuthorization: sendToken(emulator.url) };
+    const url = httpUrl(emulator.url, PATH);
+    const first = send(url, { method: 'PUT', headers, body: Buffer.alloc(70_000), agent });
+    await eventually(() => frames.length === 1, 'the rendezvous announcement');
+    const { request } = (frames[0] as { json: { request: Record<string, unknown> } }).json;
+    const rendezvous = await openRelaySocket(String(request.address), {
+      phase: 'rendezvous',
+      purpose: 'raw request rendezvous',
+      timeoutMs: 3000,
+    });
+    onCleanup(() => rendezvous.terminate());
+    const overRendezvous = answerRequests(rendezvous);
+    expect((await first).status).toBe(200);
+
+    const second = await send(`${url}/again`, { headers, agent });
+    expect(second.status).toBe(200);
+    expect(second.reusedSocket).toBe(true);
+    expect(overRendezvous).toHaveLength(2);
+    expect(frames).toHaveLength(1); // nothing more on the control channel
+
+    const closed = new Promise<number>((resolve) => rendezvous.once('close', resolve));
+    agent.destroy();
+    expect(await closed).toBe(1000);
+  });
+
+  it('lets a listener serve a second request of a keep-alive connection on its rendezvous', async () => {
+    const { emulator, seen, url } = await httpListener();
+    const agent = keepAliveAgent();
+    const headers = { ServiceBusAuthorization: sendToken(emulator.url) };
+    const first = await send(url, {
+      method: 'PUT',
+      headers,
+      body: Buffer.alloc(70_000, 5),
+      agent,
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers['x-echo-bytes']).toBe('70000');
+    // With the control channel out of routing, only the kept rendezvous can carry the second.
+    expect(emulator.silenceListeners(PATH)).toBe(1);
+    const second = await send(`${url}/second`, {
+      method: 'POST',
+      headers,
+      body: Buffer.from('hi'),
+      agent,
+    });
+    expect(second.reusedSocket).toBe(true);
+    expect(second.status).toBe(201);
+    expect(second.body.toString()).toBe('hi');
+    expect(seen.map((r) => r.target)).toEqual([`/${PATH}`, `/${PATH}/second`]);
   });
 
   it('sends a large response over a rendezvous socket', async () => {
@@ -139,6 +321,60 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
     expect(slow.status).toBe(504);
   });
 
+  it.each([[502], [504]])(
+    'refuses a listener response with status %d and answers the sender 502 with a reason',
+    async (statusCode) => {
+      const emulator = await startEmulator();
+      await startListener(emulator, {
+        onRequest: () => ({ statusCode, statusDescription: 'made up by the listener' }),
+      }).waitUntilOnline(3000);
+      const response = await fetch(httpUrl(emulator.url, PATH), {
+        headers: { ServiceBusAuthorization: sendToken(emulator.url) },
+      });
+      expect(response.status).toBe(502);
+      expect(await response.text()).toMatch(
+        new RegExp(`listener answered with status ${statusCode}, which listeners must not send`),
+      );
+    },
+  );
+
+  it('where client authorization is off, ignores and strips sender tokens and passes Authorization through', async () => {
+    const emulator = await startEmulator({
+      entities: [
+        {
+          path: 'open-hc',
+          requiresClientAuthorization: false,
+          keys: [{ name: 'listen', key: 'k', rights: ['Listen'] }],
+        },
+      ],
+    });
+    const seen: RelayHttpRequest[] = [];
+    await startListener(emulator, {
+      path: 'open-hc',
+      keyName: 'listen',
+      key: 'k',
+      onRequest: (request) => {
+        seen.push(request);
+        return { statusCode: 200 };
+      },
+    }).waitUntilOnline(3000);
+    const response = await fetch(
+      `${httpUrl(emulator.url, 'open-hc')}/app?sb-hc-token=not-a-token&x=1`,
+      {
+        headers: {
+          Authorization: 'Bearer app-token',
+          ServiceBusAuthorization: 'SharedAccessSignature sr=x&sig=bad&se=1&skn=nobody',
+        },
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(seen[0]!.target).toBe('/open-hc/app?x=1');
+    expect(seen[0]!.headers.authorization).toBe('Bearer app-token');
+    expect(Object.keys(seen[0]!.headers).map((h) => h.toLowerCase())).not.toContain(
+      'servicebusauthorization',
+    );
+  });
+
   it('answers 501 from a listener that has no request handler', async () => {
     const emulator = await startEmulator();
     await startListener(emulator, { onConnection: () => undefined }).waitUntilOnline(3000);
@@ -163,12 +399,16 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
     const documentResponse = JSON.parse(fixture('response.golden.json')) as {
       response: Record<string, unknown>;
     };
-    const documentRequest = requestMessageSchema.parse(JSON.parse(fixture('request.golden.json')));
+    // Raw JSON on both sides: a schema parse could add or drop keys and hide a difference.
+    const documentRequest = JSON.parse(fixture('request.golden.json')) as {
+      request: Record<string, unknown>;
+    };
+    const rawKeys: string[][] = [];
     control.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const { request } = requestMessageSchema.parse(JSON.parse(data.toString()));
-      // Same properties as the document's example.
-      expect(Object.keys(request).sort()).toEqual(Object.keys(documentRequest.request).sort());
+      const raw = JSON.parse(data.toString()) as { request: Record<string, unknown> };
+      rawKeys.push(Object.keys(raw), Object.keys(raw.request));
+      const { request } = requestMessageSchema.parse(raw);
       control.send(
         JSON.stringify({ response: { ...documentResponse.response, requestId: request.id } }),
       );
@@ -196,6 +436,9 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
         },
       ).on('error', reject);
     });
+    // Same properties as the document's example, at both levels.
+    expect(rawKeys[0]).toEqual(Object.keys(documentRequest));
+    expect([...rawKeys[1]!].sort()).toEqual(Object.keys(documentRequest.request).sort());
     expect(response.status).toBe(200);
     expect(response.headers['content-encoding']).toBe('gzip');
     expect(response.body).toBe('{ "hey" : "mydata" }');
