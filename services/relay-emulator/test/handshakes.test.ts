@@ -13,9 +13,16 @@ import {
   hybridConnectionUrl,
   openRelaySession,
   openRelaySocket,
+  rejectionUrl,
   resourceUri,
   type AcceptMessage,
 } from '@mbs/relay';
+import { createLogger } from '@mbs/telemetry';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import {
   LISTEN_KEY,
@@ -48,7 +55,7 @@ async function echoes(socket: WebSocket, text: string): Promise<string> {
 /** A control channel opened by hand, to see exactly what the service sends. */
 async function rawControlChannel(
   endpoint: string,
-): Promise<{ socket: WebSocket; accepts: AcceptMessage[] }> {
+): Promise<{ socket: WebSocket; accepts: AcceptMessage[]; raw: unknown[] }> {
   const token = createSasToken({ resourceUri: resourceUri(endpoint, PATH), ...LISTEN_KEY });
   const socket = await openRelaySocket(
     hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token }),
@@ -60,11 +67,28 @@ async function rawControlChannel(
   );
   onCleanup(() => socket.terminate());
   const accepts: AcceptMessage[] = [];
-  socket.on('message', (data) =>
-    accepts.push(acceptMessageSchema.parse(JSON.parse(data.toString()))),
-  );
-  return { socket, accepts };
+  const raw: unknown[] = [];
+  socket.on('message', (data) => {
+    raw.push(JSON.parse(data.toString()));
+    accepts.push(acceptMessageSchema.parse(JSON.parse(data.toString())));
+  });
+  return { socket, accepts, raw };
 }
+
+/** A logger whose JSON lines a test can read. */
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    service: 'relay-emulator',
+    level: 'info',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+  });
+  return { logger, lines };
+}
+
+const documentAccept = JSON.parse(
+  readFileSync(join(__dirname, '../../../libs/relay/src/fixtures/accept.golden.json'), 'utf8'),
+) as { accept: Record<string, unknown> };
 
 describe('relay handshakes (emulator over real sockets)', () => {
   it('joins a sender to a listener, and frames flow both ways', async () => {
@@ -246,7 +270,7 @@ describe('relay handshakes (emulator over real sockets)', () => {
     expect(error).toMatchObject({ code: 'relay_unavailable', retryable: true });
   });
 
-  it('passes a listener rejection (sb-hc-statusCode) to the sender; the rejection itself gets 410', async () => {
+  it('passes a listener rejection (sb-hc-statusCode) to the sender as a typed error', async () => {
     const emulator = await startEmulator();
     const listener = startListener(emulator, {
       shouldAccept: (info) =>
@@ -277,9 +301,28 @@ describe('relay handshakes (emulator over real sockets)', () => {
     expect(busy.message).toMatch(/Gateway is restarting/);
   });
 
-  it('sends an accept shaped as the document shows, with a single-use address', async () => {
+  it('answers the rejection handshake itself with 410, and the sender with the listener status', async () => {
     const emulator = await startEmulator();
     const { accepts } = await rawControlChannel(emulator.url);
+    const sender = rejectionOf(connectToRelay({ endpoint: emulator.url, path: PATH, ...SEND_KEY }));
+    await eventually(() => accepts.length === 1, 'an accept');
+    const rejection = await rejectionOf(
+      openRelaySocket(rejectionUrl(accepts[0]!.accept.address, 409, 'Unknown dispatcher'), {
+        phase: 'rendezvous',
+        purpose: 'reject',
+        timeoutMs: 3000,
+      }),
+    );
+    expect(rejection).toBeInstanceOf(RelayRejectedError);
+    expect(rejection).toMatchObject({ statusCode: 410 });
+    const refused = await sender;
+    expect(refused).toMatchObject({ statusCode: 409 });
+    expect(refused.message).toMatch(/Unknown dispatcher/);
+  });
+
+  it('sends an accept shaped as the document shows, with a single-use address', async () => {
+    const emulator = await startEmulator();
+    const { accepts, raw } = await rawControlChannel(emulator.url);
     const sender = connectToRelay({
       endpoint: emulator.url,
       path: `${PATH}/orders`,
@@ -289,6 +332,10 @@ describe('relay handshakes (emulator over real sockets)', () => {
       headers: { 'X-Trace': 't1' },
     });
     await eventually(() => accepts.length === 1, 'an accept');
+    // The raw JSON has the document's keys, at both levels (a schema parse could hide extras).
+    const rawAccept = raw[0] as { accept: Record<string, unknown> };
+    expect(Object.keys(rawAccept)).toEqual(Object.keys(documentAccept));
+    expect(Object.keys(rawAccept.accept).sort()).toEqual(Object.keys(documentAccept.accept).sort());
     const { accept } = accepts[0]!;
     expect(accept.id).toBe('dispatcher-42');
     expect(accept.connectHeaders['x-trace']).toBe('t1');
@@ -383,6 +430,135 @@ describe('relay handshakes (emulator over real sockets)', () => {
     );
     onCleanup(() => socket.terminate());
     expect(await echoes(socket, 'anonymous')).toBe('anonymous');
+  });
+
+  it('where client authorization is off, does not check a sender token, strips it, and passes Authorization on', async () => {
+    const emulator = await startEmulator({
+      entities: [
+        {
+          path: 'open-hc',
+          requiresClientAuthorization: false,
+          keys: [{ name: 'listen', key: 'k', rights: ['Listen'] }],
+        },
+      ],
+    });
+    const accepted: Array<{ headers: Readonly<Record<string, string>>; suffix: string }> = [];
+    const listener = startListener(emulator, {
+      path: 'open-hc',
+      keyName: 'listen',
+      key: 'k',
+      shouldAccept: (info) => {
+        accepted.push({ headers: info.connectHeaders, suffix: info.suffix });
+        return true;
+      },
+      onConnection: (socket) => socket.on('message', (data) => socket.send(data)),
+    });
+    await listener.waitUntilOnline(3000);
+    const bad = 'SharedAccessSignature sr=x&sig=bad&se=1&skn=nobody';
+    const socket = await openRelaySocket(
+      hybridConnectionUrl({
+        endpoint: emulator.url,
+        path: 'open-hc',
+        action: 'connect',
+        token: bad,
+        query: { x: '1' },
+      }),
+      {
+        phase: 'handshake',
+        purpose: 'sender with a bad token',
+        timeoutMs: 3000,
+        headers: { Authorization: 'Bearer app-token', ServiceBusAuthorization: bad },
+      },
+    );
+    onCleanup(() => socket.terminate());
+    expect(await echoes(socket, 'let in')).toBe('let in');
+    expect(accepted[0]!.headers.authorization).toBe('Bearer app-token');
+    expect(JSON.stringify(accepted[0]!.headers)).not.toMatch(/SharedAccessSignature/);
+    expect(accepted[0]!.suffix).toBe('?x=1');
+  });
+
+  it('lets a listener send its token in the ServiceBusAuthorization header instead of the query', async () => {
+    // What goes over the wire: a bare HTTP server records the listener's upgrade request.
+    const upgrades: Array<{ url: string; auth: string | undefined }> = [];
+    const recorder = createServer();
+    recorder.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+      upgrades.push({
+        url: request.url ?? '',
+        auth: request.headers.servicebusauthorization as string | undefined,
+      });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise((resolve) => recorder.close(resolve)));
+    const { port } = recorder.address() as AddressInfo;
+    startListener({ url: `ws://127.0.0.1:${port}` }, { tokenIn: 'header' });
+    await eventually(() => upgrades.length > 0, 'the listener handshake');
+    expect(upgrades[0]!.url).not.toMatch(/sb-hc-token/);
+    expect(upgrades[0]!.url).toMatch(/sb-hc-action=listen/);
+    expect(upgrades[0]!.auth).toMatch(/^SharedAccessSignature sr=/);
+
+    // And the emulator takes it there.
+    const emulator = await startEmulator();
+    const listener = startListener(emulator, {
+      tokenIn: 'header',
+      onConnection: (socket) => socket.on('message', (data) => socket.send(data)),
+    });
+    await listener.waitUntilOnline(3000);
+    const socket = await connectToRelay({
+      endpoint: emulator.url,
+      path: PATH,
+      ...SEND_KEY,
+      timeoutMs: 3000,
+    });
+    onCleanup(() => socket.terminate());
+    expect(await echoes(socket, 'header listener')).toBe('header listener');
+  });
+
+  it('refuses the 26th listener of a hybrid connection with 403', async () => {
+    const emulator = await startEmulator();
+    const token = createSasToken({ resourceUri: resourceUri(emulator.url, PATH), ...LISTEN_KEY });
+    const url = hybridConnectionUrl({
+      endpoint: emulator.url,
+      path: PATH,
+      action: 'listen',
+      token,
+    });
+    for (let i = 0; i < 25; i += 1) {
+      const socket = await openRelaySocket(url, {
+        phase: 'handshake',
+        purpose: `listener ${i + 1}`,
+        timeoutMs: 3000,
+      });
+      onCleanup(() => socket.terminate());
+    }
+    expect(emulator.listenerCount(PATH)).toBe(25);
+    const refused = await rejectionOf(
+      openRelaySocket(url, { phase: 'handshake', purpose: 'listener 26', timeoutMs: 3000 }),
+    );
+    expect(refused).toBeInstanceOf(RelayForbiddenError);
+    expect(refused).toMatchObject({ statusCode: 403 });
+    expect(refused.message).toMatch(/already has 25 listeners/);
+    expect(emulator.listenerCount(PATH)).toBe(25);
+  });
+
+  it('logs one line per connection naming its action, entity and outcome', async () => {
+    const { logger, lines } = capturedLogger();
+    const emulator = await startEmulator({ logger });
+    await echoListener(emulator).waitUntilOnline(3000);
+    const socket = await connectToRelay({ endpoint: emulator.url, path: PATH, ...SEND_KEY });
+    onCleanup(() => socket.terminate());
+    await rejectionOf(connectToRelay({ endpoint: emulator.url, path: PATH, ...LISTEN_KEY }));
+    const outcomes = lines
+      .filter((line) => line.outcome !== undefined)
+      .map(({ action, entity, outcome, status }) => ({ action, entity, outcome, status }));
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        { action: 'listen', entity: PATH, outcome: 'listening', status: undefined },
+        { action: 'connect', entity: PATH, outcome: 'offered', status: undefined },
+        { action: 'accept', entity: PATH, outcome: 'connected', status: undefined },
+        { action: 'connect', entity: PATH, outcome: 'refused', status: 403 },
+      ]),
+    );
   });
 
   it('spreads connections over several listeners in turn', async () => {
