@@ -33,6 +33,15 @@ describe('test NHS numbers', () => {
     }
   });
 
+  it('skips 9999999999: its check digit is right, but ten identical digits are a placeholder', () => {
+    // Serial 478330 gives 999999999 and check digit 9 (the demo data reaches it in 2033).
+    expect(checkDigit('999999999')).toBe(9);
+    const numbers = testNhsNumbers(3, 478_329);
+    expect(numbers).toHaveLength(3);
+    expect(numbers).not.toContain('9999999999');
+    for (const n of numbers) expect(isValidNhsNumber(n)).toBe(true);
+  });
+
   it('is deterministic', () => {
     expect(testNhsNumbers(5, 10)).toEqual(testNhsNumbers(5, 10));
   });

@@ -1,3 +1,5 @@
+import { isValidNhsNumber } from '@mbs/contracts';
+
 /**
  * NHS numbers for demo and test data: `999` numbers are never issued to real people (the range
  * NHS England reserves for testing), each with its correct modulus 11 check digit, so they pass
@@ -19,7 +21,9 @@ export function testNhsNumbers(count: number, start = 0): string[] {
   for (let serial = start; numbers.length < count; serial++) {
     const firstNine = `999${String((serial * 7919 + 104_729) % 1_000_000).padStart(6, '0')}`;
     const check = checkDigit(firstNine);
-    if (check !== undefined) numbers.push(`${firstNine}${check}`);
+    // 9999999999 has a correct check digit but is refused as a placeholder: skip it too.
+    if (check !== undefined && isValidNhsNumber(`${firstNine}${check}`))
+      numbers.push(`${firstNine}${check}`);
   }
   return numbers;
 }
