@@ -1,5 +1,6 @@
 import { Bus, Header, on } from '@mbs/bus';
 import {
+  AppointmentCommandRejected,
   AppointmentSentToModality,
   AppointmentStateChanged,
   CancelAppointment,
@@ -23,12 +24,13 @@ import {
   sleep,
   stateOf,
 } from '../test/support';
-import { sentEventId, stateChangedId } from './handlers';
+import { rejectedEventId, sentEventId, stateChangedId } from './handlers';
 import { CONSUMER, startAppointmentService } from './service';
 import type { Models } from './store/models';
 
 type Sent = MessageOf<typeof AppointmentSentToModality>;
 type Changed = MessageOf<typeof AppointmentStateChanged>;
+type Rejected = MessageOf<typeof AppointmentCommandRejected>;
 
 const ada = { userId: 'u-ada', name: 'Ada Radiographer' };
 
@@ -42,6 +44,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
   let probe: Awaited<ReturnType<typeof openProbe>>;
   const sent: Sent[] = [];
   const changed: Changed[] = [];
+  const rejected: Rejected[] = [];
 
   beforeAll(async () => {
     const logger = quietLogger();
@@ -58,10 +61,12 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       logger,
       retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
     }));
-    // What the rest of the system sees: fhir-builder takes "sent", web takes "state changed".
+    // What the rest of the system sees: fhir-builder takes "sent", web takes "state changed"
+    // and "command rejected".
     await bus.subscribe('observer', [
       on(AppointmentSentToModality, async (event) => void sent.push(event)),
       on(AppointmentStateChanged, async (event) => void changed.push(event)),
+      on(AppointmentCommandRejected, async (event) => void rejected.push(event)),
     ]);
     probe = await openProbe(broker.current.url);
   });
@@ -77,7 +82,18 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
     sent.filter((e) => e.data.appointmentId === appointmentId);
   const changesFor = (appointmentId: string) =>
     changed.filter((e) => e.data.appointmentId === appointmentId);
+  const rejectionsOf = (commandId: string) =>
+    rejected.filter((e) => e.data.commandId === commandId);
   const deadLetters = () => bus.names.deadLetterQueue(CONSUMER);
+
+  /** The rejection a refused command publishes, once it has arrived. */
+  const rejectionOf = async (commandId: string) => {
+    const [event] = await eventually(
+      () => rejectionsOf(commandId).length > 0 && rejectionsOf(commandId),
+      `the rejection of ${commandId}`,
+    );
+    return event!;
+  };
 
   const sendCommand = (appointmentId: string) =>
     createMessage(SendToModality, { appointmentId, requestedBy: ada });
@@ -90,7 +106,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
   }
 
   describe('send to modality', () => {
-    it('moves a checked-in appointment to sent_to_modality and publishes the snapshot', async () => {
+    it('moves a checked-in appointment to sent_to_modality and publishes the snapshot, with the slot end and the setting', async () => {
       const { appointmentId, participant, appointment } = await givenAppointment(
         models,
         'checked_in',
@@ -137,8 +153,10 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
             clinicId: 'clinic-test',
             settingId: 'setting-leeds',
             startsAt: '2026-11-26T09:30:00.000Z',
+            endsAt: '2026-11-26T09:50:00.000Z',
             accessionNumber: appointment.accessionNumber,
           },
+          setting: { name: "Leeds St James's Breast Screening Unit", odsCode: 'RR8' },
         },
       });
 
@@ -201,7 +219,9 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         expect(dead.properties.headers?.[Header.failureReason]).toBe(
           'TransitionRefusedError: Cannot send to modality: the appointment has already been sent to the modality (appointment is sent_to_modality)',
         );
+        expect((await rejectionOf(loser.id)).data.code).toBe('transition_refused');
       }
+      expect(rejectionsOf(winner.id)).toEqual([]);
       const stored = await stateOf(models, appointmentId);
       expect(stored?.state).toBe('sent_to_modality');
       expect(stored?.history).toHaveLength(1);
@@ -225,6 +245,15 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       expect(stored?.history).toEqual([]);
       expect(sentFor(appointmentId)).toEqual([]);
       expect(changesFor(appointmentId)).toEqual([]);
+      expect((await rejectionOf(command.id)).data).toEqual({
+        commandId: command.id,
+        commandType: 'appointment.send-to-modality',
+        appointmentId,
+        requestedBy: ada,
+        reason:
+          'Cannot send to modality: the participant has not been checked in (appointment is booked)',
+        code: 'transition_refused',
+      });
     });
 
     it('dead-letters a command for an unknown appointment with the reason', async () => {
@@ -237,6 +266,12 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       );
       expect(JSON.parse(dead.content.toString())).toEqual(command);
       expect(sentFor('apt-that-does-not-exist')).toEqual([]);
+      expect((await rejectionOf(command.id)).data).toEqual(
+        expect.objectContaining({
+          reason: 'No appointment with id "apt-that-does-not-exist"',
+          code: 'unknown_appointment',
+        }),
+      );
     });
 
     it('dead-letters malformed messages with the reason and carries on with good ones', async () => {
@@ -501,6 +536,9 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       expect(dead.properties.headers?.[Header.failureReason]).toBe(
         'UnknownAppointmentError: No appointment with accession number "MBSNOSUCHORDER00"',
       );
+      // An event appointment consumes is not a staff command: nobody clicked, nobody is told.
+      await sleep(300);
+      expect(rejectionsOf(event.id)).toEqual([]);
     });
 
     it('dead-letters a confirmation for an appointment that was never sent, leaving it alone', async () => {
@@ -512,6 +550,9 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         'TransitionRefusedError: Cannot record the confirmation: the participant is checked in but has not been sent to the modality (appointment is checked_in)',
       );
       expect((await stateOf(models, appointmentId))?.state).toBe('checked_in');
+      await sleep(300);
+      expect(rejectionsOf(event.id)).toEqual([]);
+      expect(rejected.filter((e) => e.data.appointmentId === appointmentId)).toEqual([]);
     });
   });
 
@@ -586,6 +627,89 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         createMessage(MarkDidNotAttend, { appointmentId, requestedBy: ada }),
       );
       await stateBecomes(appointmentId, 'did_not_attend');
+    });
+  });
+
+  describe('refused staff commands (told back as appointment.command-rejected, then dead-lettered)', () => {
+    it('a check-in of a cancelled appointment publishes the rejection with a readable reason and dead-letters the command', async () => {
+      const { appointmentId } = await givenAppointment(models, 'cancelled');
+      const command = createMessage(CheckIn, { appointmentId, requestedBy: ada });
+      await bus.publish(CheckIn, command);
+
+      const rejection = await rejectionOf(command.id);
+      expect(rejection).toEqual({
+        id: rejectedEventId(command.id),
+        type: 'appointment.command-rejected',
+        version: 1,
+        occurredAt: expect.any(String),
+        correlationId: command.id,
+        causationId: command.id,
+        data: {
+          commandId: command.id,
+          commandType: 'appointment.check-in',
+          appointmentId,
+          requestedBy: ada,
+          reason: 'Cannot check in: the appointment was cancelled (appointment is cancelled)',
+          code: 'transition_refused',
+        },
+      });
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('transition_refused');
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        `TransitionRefusedError: ${rejection.data.reason}`,
+      );
+      expect(JSON.parse(dead.content.toString())).toEqual(command);
+      const stored = await stateOf(models, appointmentId);
+      expect(stored?.state).toBe('cancelled');
+      expect(stored?.history).toEqual([]);
+      expect(changesFor(appointmentId)).toEqual([]);
+    });
+
+    it('a command for an unknown appointment publishes the rejection and dead-letters the command', async () => {
+      const command = createMessage(CancelAppointment, {
+        appointmentId: 'apt-nobody-booked',
+        requestedBy: ada,
+        reason: 'Participant asked to rebook',
+      });
+      await bus.publish(CancelAppointment, command);
+
+      const rejection = await rejectionOf(command.id);
+      expect(rejection.id).toBe(rejectedEventId(command.id));
+      expect(rejection.data).toEqual({
+        commandId: command.id,
+        commandType: 'appointment.cancel',
+        appointmentId: 'apt-nobody-booked',
+        requestedBy: ada,
+        reason: 'No appointment with id "apt-nobody-booked"',
+        code: 'unknown_appointment',
+      });
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('unknown_appointment');
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        'UnknownAppointmentError: No appointment with id "apt-nobody-booked"',
+      );
+    });
+
+    it('a refused command delivered again yields the same rejection (same id, same data)', async () => {
+      const { appointmentId } = await givenAppointment(models, 'did_not_attend');
+      const command = createMessage(MarkDidNotAttend, { appointmentId, requestedBy: ada });
+      await bus.publish(MarkDidNotAttend, command);
+      await rejectionOf(command.id);
+      await bus.publish(MarkDidNotAttend, command);
+
+      const both = await eventually(
+        () => rejectionsOf(command.id).length === 2 && rejectionsOf(command.id),
+        'the second rejection',
+      );
+      expect(both.map((e) => e.id)).toEqual([
+        rejectedEventId(command.id),
+        rejectedEventId(command.id),
+      ]);
+      expect(both[1]!.data).toEqual(both[0]!.data);
+      expect(both[0]!.data.reason).toBe(
+        'Cannot mark as did not attend: the participant was marked as did not attend (appointment is did_not_attend)',
+      );
+      expect((await stateOf(models, appointmentId))?.state).toBe('did_not_attend');
     });
   });
 });

@@ -11,6 +11,20 @@ export const quietLogger = () => testLogger('appointment-test');
 
 let sequence = 0;
 
+/** The setting every test appointment belongs to, as the demo data has it. */
+export const testSetting = {
+  settingId: 'setting-leeds',
+  name: "Leeds St James's Breast Screening Unit",
+  kind: 'static' as const,
+  address: "St James's University Hospital, Beckett Street, Leeds LS9 7TF",
+  odsCode: 'RR8',
+};
+
+async function givenTestSetting(models: Models) {
+  const _id = idFor(testSetting.settingId);
+  if (!(await models.Setting.exists({ _id }))) await models.Setting.create({ _id, ...testSetting });
+}
+
 /**
  * A participant and an appointment in the given state, with ids no other test uses. Returns the
  * appointment's readable id and what the sent event's snapshot must carry.
@@ -29,14 +43,16 @@ export async function givenAppointment(models: Models, state: AppointmentState) 
     dateOfBirth: '1970-01-31',
     sex: 'female' as const,
   };
+  await givenTestSetting(models);
   await models.Participant.create(participant);
   const appointment = {
     _id: idFor(appointmentId),
     appointmentId,
     clinicId: 'clinic-test',
-    settingId: 'setting-leeds',
+    settingId: testSetting.settingId,
     participantId,
     startsAt: new Date('2026-11-26T09:30:00.000Z'),
+    endsAt: new Date('2026-11-26T09:50:00.000Z'),
     accessionNumber: accessionNumberFor(appointmentId),
     state,
     history: [],

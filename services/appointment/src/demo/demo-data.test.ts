@@ -1,5 +1,5 @@
-import { AccessionNumber, ParticipantSnapshot } from '@mbs/contracts';
-import { APPOINTMENTS_PER_CLINIC, CLINIC_DAYS, demoData } from './demo-data';
+import { AccessionNumber, OdsCode, ParticipantSnapshot } from '@mbs/contracts';
+import { APPOINTMENTS_PER_CLINIC, CLINIC_DAYS, SLOT_MINUTES, demoData } from './demo-data';
 
 describe('demo data', () => {
   const data = demoData('2026-11-26');
@@ -10,6 +10,27 @@ describe('demo data', () => {
       ['setting-york', 'York Breast Screening Unit'],
       ['setting-harrogate', 'Harrogate Mobile Unit'],
     ]);
+  });
+
+  it("names each setting's trust by its ODS code", () => {
+    expect(data.settings.map((s) => [s.settingId, s.odsCode])).toEqual([
+      ['setting-leeds', 'RR8'],
+      ['setting-york', 'RCB'],
+      ['setting-harrogate', 'RCD'],
+    ]);
+    for (const setting of data.settings)
+      expect(OdsCode.safeParse(setting.odsCode).success).toBe(true);
+  });
+
+  it('gives every appointment a slot of SLOT_MINUTES inside its clinic, one after another', () => {
+    for (const clinic of data.clinics) {
+      const slots = data.appointments.filter((a) => a.clinicId === clinic.clinicId);
+      for (const [i, a] of slots.entries()) {
+        expect(a.endsAt.getTime() - a.startsAt.getTime()).toBe(SLOT_MINUTES * 60_000);
+        expect(a.startsAt.getTime()).toBe(clinic.startsAt.getTime() + i * SLOT_MINUTES * 60_000);
+        expect(a.endsAt.getTime()).toBeLessThanOrEqual(clinic.endsAt.getTime());
+      }
+    }
   });
 
   it('has a morning and an afternoon clinic per setting today and on the next three days', () => {

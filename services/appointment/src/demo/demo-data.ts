@@ -22,18 +22,21 @@ const settings: Array<Omit<SettingRecord, '_id'>> = [
     name: "Leeds St James's Breast Screening Unit",
     kind: 'static',
     address: "St James's University Hospital, Beckett Street, Leeds LS9 7TF",
+    odsCode: 'RR8', // Leeds Teaching Hospitals NHS Trust
   },
   {
     settingId: 'setting-york',
     name: 'York Breast Screening Unit',
     kind: 'static',
     address: 'York Hospital, Wigginton Road, York YO31 8HE',
+    odsCode: 'RCB', // York and Scarborough Teaching Hospitals NHS Foundation Trust
   },
   {
     settingId: 'setting-harrogate',
     name: 'Harrogate Mobile Unit',
     kind: 'mobile',
     address: 'Mobile screening unit, Harrogate District Hospital car park, Harrogate HG2 7SX',
+    odsCode: 'RCD', // Harrogate and District NHS Foundation Trust
   },
 ];
 
@@ -98,7 +101,7 @@ const familyNames = [
 
 export const APPOINTMENTS_PER_CLINIC = 8;
 export const CLINIC_DAYS = 4;
-const SLOT_MINUTES = 20;
+export const SLOT_MINUTES = 20;
 const demoActor = { userId: 'demo-seed', name: 'Demo data' };
 
 /**
@@ -225,6 +228,7 @@ export function demoData(today: string): DemoData {
             settingId: setting.settingId,
             participantId,
             startsAt: slotStarts,
+            endsAt: new Date(slotStarts.getTime() + SLOT_MINUTES * 60_000),
             accessionNumber: accessionNumberFor(appointmentId),
             state,
             history: demoHistory(appointmentId, state, slotStarts),

@@ -13,6 +13,7 @@ import { sendToModalityHandler } from './send-to-modality';
 export type { HandlerDeps } from './handler-deps';
 export { sentEventId } from './send-to-modality';
 export { stateChangedId } from './apply-transition';
+export { rejectedEventId } from './command-rejection';
 
 /** Every command and event appointment handles, one handler each. */
 export function appointmentHandlers(deps: HandlerDeps): MessageHandler<AnyContract>[] {

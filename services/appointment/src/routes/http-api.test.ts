@@ -42,15 +42,19 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
   };
 
   describe('GET /settings', () => {
-    it('lists the hospital sites by name, with the ids fhir-builder knows', async () => {
+    it('lists the hospital sites by name, with the ids fhir-builder knows and their ODS codes', async () => {
       const { status, body } = await get('/settings');
       expect(status).toBe(200);
       expect(
-        body.settings.map((s: { settingId: string; name: string }) => [s.settingId, s.name]),
+        body.settings.map((s: { settingId: string; name: string; odsCode: string }) => [
+          s.settingId,
+          s.name,
+          s.odsCode,
+        ]),
       ).toEqual([
-        ['setting-harrogate', 'Harrogate Mobile Unit'],
-        ['setting-leeds', "Leeds St James's Breast Screening Unit"],
-        ['setting-york', 'York Breast Screening Unit'],
+        ['setting-harrogate', 'Harrogate Mobile Unit', 'RCD'],
+        ['setting-leeds', "Leeds St James's Breast Screening Unit", 'RR8'],
+        ['setting-york', 'York Breast Screening Unit', 'RCB'],
       ]);
       expect(body.settings[0]).not.toHaveProperty('_id');
     });
@@ -152,6 +156,7 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
       expect(body.appointments[0]).toEqual({
         appointmentId: 'apt-york-2026-11-26-pm-01',
         startsAt: '2026-11-26T13:30:00.000Z',
+        endsAt: '2026-11-26T13:50:00.000Z',
         state: 'screened',
         accessionNumber: expect.stringMatching(/^MBS[A-Z2-7]{13}$/),
         participant: {
@@ -191,8 +196,13 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
           appointmentId: 'apt-leeds-2026-11-26-am-07',
           clinicId: 'clinic-leeds-2026-11-26-am',
           settingId: 'setting-leeds',
+          startsAt: '2026-11-26T11:00:00.000Z',
+          endsAt: '2026-11-26T11:20:00.000Z',
           state: 'cancelled',
-          setting: expect.objectContaining({ name: "Leeds St James's Breast Screening Unit" }),
+          setting: expect.objectContaining({
+            name: "Leeds St James's Breast Screening Unit",
+            odsCode: 'RR8',
+          }),
           clinic: expect.objectContaining({ session: 'morning' }),
           participant: expect.objectContaining({ nhsNumber: expect.stringMatching(/^999/) }),
         }),

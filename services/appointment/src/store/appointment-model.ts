@@ -23,6 +23,8 @@ export interface AppointmentRecord {
   settingId: string;
   participantId: string;
   startsAt: Date;
+  /** The end of the booked slot: the sent-to-modality snapshot carries it, so nobody guesses. */
+  endsAt: Date;
   accessionNumber: string;
   state: AppointmentState;
   history: HistoryEntry[];
@@ -54,6 +56,7 @@ export const appointmentSchema = new Schema<AppointmentRecord>(
     settingId: { type: String, required: true },
     participantId: { type: String, required: true },
     startsAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true },
     accessionNumber: { type: String, required: true, index: true },
     state: { type: String, required: true, enum: AppointmentState.options },
     history: { type: [historySchema], default: [] },
@@ -61,3 +64,10 @@ export const appointmentSchema = new Schema<AppointmentRecord>(
   },
   { collection: 'appointments', versionKey: false },
 );
+
+// A slot that ends before it starts would put an order on the hospital's worklist that no
+// message can carry (the sent-to-modality contract refuses it): refuse it when it is written.
+appointmentSchema.pre('validate', function () {
+  if (this.startsAt && this.endsAt && this.endsAt.getTime() <= this.startsAt.getTime())
+    this.invalidate('endsAt', 'must be after startsAt', this.endsAt);
+});

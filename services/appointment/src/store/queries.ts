@@ -12,7 +12,13 @@ export type StateCounts = Record<AppointmentState, number>;
 const iso = (date: Date) => new Date(date).toISOString();
 
 function settingView(s: SettingRecord) {
-  return { settingId: s.settingId, name: s.name, kind: s.kind, address: s.address };
+  return {
+    settingId: s.settingId,
+    name: s.name,
+    odsCode: s.odsCode,
+    kind: s.kind,
+    address: s.address,
+  };
 }
 
 function clinicView(c: ClinicRecord) {
@@ -112,6 +118,7 @@ export async function clinicAppointments(models: Models, clinicId: string) {
       return {
         appointmentId: a.appointmentId,
         startsAt: iso(a.startsAt),
+        endsAt: iso(a.endsAt),
         state: a.state,
         accessionNumber: a.accessionNumber,
         participant: participant ? participantView(participant) : null,
@@ -134,6 +141,7 @@ export async function appointmentDetail(models: Models, appointmentId: string) {
     clinicId: a.clinicId,
     settingId: a.settingId,
     startsAt: iso(a.startsAt),
+    endsAt: iso(a.endsAt),
     state: a.state,
     accessionNumber: a.accessionNumber,
     clinic: clinic ? clinicView(clinic) : null,

@@ -1,3 +1,4 @@
+import { OdsCode } from '@mbs/contracts';
 import { Schema, type Types } from 'mongoose';
 
 /** A hospital site (breast screening unit) where clinics run. `settingId` is the readable id. */
@@ -8,6 +9,8 @@ export interface SettingRecord {
   /** e.g. 'static' (a hospital unit) or 'mobile' (a screening van). */
   kind: 'static' | 'mobile';
   address: string;
+  /** The NHS ODS code of the trust the unit belongs to: orders name the requesting organisation by it. */
+  odsCode: OdsCode;
 }
 
 export const settingSchema = new Schema<SettingRecord>(
@@ -16,6 +19,14 @@ export const settingSchema = new Schema<SettingRecord>(
     name: { type: String, required: true },
     kind: { type: String, required: true, enum: ['static', 'mobile'] },
     address: { type: String, required: true },
+    odsCode: {
+      type: String,
+      required: true,
+      validate: {
+        validator: (value: string) => OdsCode.safeParse(value).success,
+        message: 'is not an ODS code (3 to 10 upper-case letters and digits)',
+      },
+    },
   },
   { collection: 'settings', versionKey: false },
 );

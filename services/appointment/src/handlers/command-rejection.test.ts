@@ -1,0 +1,55 @@
+import { AppointmentCommandRejected, CheckIn, Id, createMessage } from '@mbs/contracts';
+import { PermanentError, TransientError } from '@mbs/errors';
+import {
+  ConcurrentChangeError,
+  InconsistentDataError,
+  TransitionRefusedError,
+  UnknownAppointmentError,
+} from './handler-errors';
+import { rejectedEventId, rejectionOf } from './command-rejection';
+
+const ada = { userId: 'u-ada', name: 'Ada Radiographer' };
+const command = createMessage(CheckIn, { appointmentId: 'apt-1', requestedBy: ada });
+
+describe('rejection of a staff command', () => {
+  it('tells staff why an illegal transition was refused, in the refusal’s own words', () => {
+    const refusal = new TransitionRefusedError(
+      'Cannot check in: the appointment was cancelled (appointment is cancelled)',
+    );
+    const rejection = rejectionOf(command, refusal);
+    expect(rejection).toEqual({
+      commandId: command.id,
+      commandType: 'appointment.check-in',
+      appointmentId: 'apt-1',
+      requestedBy: ada,
+      reason: 'Cannot check in: the appointment was cancelled (appointment is cancelled)',
+      code: 'transition_refused',
+    });
+    expect(createMessage(AppointmentCommandRejected, rejection!).data).toEqual(rejection);
+  });
+
+  it('tells staff the appointment does not exist', () => {
+    expect(rejectionOf(command, new UnknownAppointmentError('id "apt-1"'))).toEqual(
+      expect.objectContaining({
+        reason: 'No appointment with id "apt-1"',
+        code: 'unknown_appointment',
+      }),
+    );
+  });
+
+  it.each([
+    ['a race (retried)', new ConcurrentChangeError('apt-1')],
+    ['inconsistent data (for admins)', new InconsistentDataError('no participant')],
+    ['another permanent error', new PermanentError('contract_violation', 'bad')],
+    ['a transient error', new TransientError('store_unavailable', 'down')],
+    ['a foreign error', new Error('socket hang up')],
+  ])('is not told for %s', (_, error) => {
+    expect(rejectionOf(command, error)).toBeUndefined();
+  });
+
+  it('has an event id derived from the command id: the same for a redelivery', () => {
+    expect(rejectedEventId(command.id)).toBe(`rejected:${command.id}`);
+    expect(rejectedEventId(command.id)).toBe(rejectedEventId(command.id));
+    expect(Id.safeParse(rejectedEventId('x'.repeat(128))).success).toBe(true);
+  });
+});
