@@ -24,6 +24,23 @@ describe('SAS tokens', () => {
     );
   });
 
+  it('matches a known-answer vector computed outside this code', () => {
+    // Computed once with OpenSSL, not with node:crypto, so a shared mistake cannot hide:
+    //   printf 'https%%3A%%2F%%2Fcontoso.servicebus.windows.net%%2Fgateway-a\n1767225660' \
+    //     | openssl dgst -sha256 -hmac 'secret-key' -binary | base64
+    const token = createSasToken({
+      resourceUri,
+      keyName: 'send',
+      key: 'secret-key',
+      ttlSeconds: 60,
+      now,
+    });
+    expect(token).toBe(
+      'SharedAccessSignature sr=https%3A%2F%2Fcontoso.servicebus.windows.net%2Fgateway-a' +
+        '&sig=zBrQMCl7J3pmUw4CVoG6hcsXaAidbd5Vold%2FONv5PHI%3D&se=1767225660&skn=send',
+    );
+  });
+
   it('validates its own tokens and reads their fields', () => {
     const token = createSasToken({
       resourceUri,
