@@ -1,39 +1,22 @@
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { startInMemoryTracing, type InMemoryTracing } from './in-memory-tracing';
+import { startInstrumentedTracing, type InstrumentedTracing } from '../test/apply-instrumentation';
+import { type InMemoryTracing } from './in-memory-tracing';
 import { currentTraceparent, withSpan } from './trace-context';
 
-/**
- * Inside jest, enable() alone patches nothing (jest's require bypasses the instrumentation's
- * require hook), so the instrumentation's own patch is applied to the `http` module here, and
- * undone afterwards because it is the process-wide module object.
- */
-function applyToHttp(instrumentation: HttpInstrumentation): () => void {
-  const definition = instrumentation.getModuleDefinitions().find((d) => d.name === 'http');
-  if (!definition?.patch || !definition.unpatch) throw new Error('no http module definition');
-  const { patch, unpatch } = definition;
-  patch(http);
-  return () => unpatch(http);
-}
-
 describe('http instrumentation (applied explicitly)', () => {
+  let instrumented: InstrumentedTracing;
   let tracing: InMemoryTracing;
-  let instrumentation: HttpInstrumentation;
-  let undo: () => void;
 
   beforeEach(() => {
-    tracing = startInMemoryTracing();
-    instrumentation = new HttpInstrumentation({ enabled: false });
-    instrumentation.setTracerProvider(trace.getTracerProvider());
-    instrumentation.enable();
-    undo = applyToHttp(instrumentation);
+    // jest bypasses the require hook: the instrumentation's own patches are applied to http.
+    instrumented = startInstrumentedTracing(new HttpInstrumentation({ enabled: false }), 'http');
+    ({ tracing } = instrumented);
   });
   afterEach(async () => {
-    undo();
-    instrumentation.disable();
-    await tracing.shutdown();
+    await instrumented.stop();
   });
 
   it('records a client and a server span of one trace, the server continuing the caller', async () => {
