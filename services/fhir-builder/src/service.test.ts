@@ -10,7 +10,10 @@ import { deleteNamespace, uniqueDbName, uniqueName, useMongoDb, useRabbitMq } fr
 import amqp from 'amqplib';
 import { fixedEvent } from '../test/fixtures';
 import { eventually, quietLogger, sleep } from '../test/support';
-import { fhirR4Bundle } from './builders/fhir-r4-bundle';
+import type { Appointment } from '@medplum/fhirtypes';
+import { buildBundle, fhirR4Bundle } from './builders/fhir-r4-bundle';
+import type { MessageBuilder } from './builders/message-builder';
+import { builderFor } from './builders/registry';
 import { worklistJson } from './builders/worklist-json';
 import { seedDemoDestinations } from './demo/demo-destinations';
 import { CONSUMER, startFhirBuilder, type FhirBuilder } from './service';
@@ -28,6 +31,8 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
   let builder: FhirBuilder;
   let ready: Ready[];
   let failed: Failed[];
+  /** Builders a test puts in place of the registered ones (the service asks on every event). */
+  const replacedBuilders = new Map<string, MessageBuilder>();
 
   beforeEach(async () => {
     namespace = uniqueName('fhir-builder');
@@ -49,6 +54,7 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
       store,
       logger,
       retry: { baseDelayMs: 50, maxDelayMs: 100 },
+      builderFor: (type) => replacedBuilders.get(type) ?? builderFor(type),
     });
     await seedDemoDestinations(builder.destinations, logger);
 
@@ -68,6 +74,7 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
   });
 
   afterEach(async () => {
+    replacedBuilders.clear();
     await observer.close(2_000);
     await builder.app.close();
     await service.close(2_000);
@@ -125,7 +132,7 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
     expect(ready[0]!.data.messageId).toMatch(/^msg-[0-9a-f]{32}$/);
   });
 
-  it('publishes message failed (destination_lookup) for a setting without a destination', async () => {
+  it('publishes message failed (destination_lookup) for a setting without any destination', async () => {
     const event = fixedEvent({ id: uniqueName('evt'), settingId: 'setting-harrogate' });
     await send(event);
     await eventually(() => failed.length === 1, 'message failed');
@@ -135,7 +142,7 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
       data: {
         appointmentId: event.data.appointmentId,
         phase: 'destination_lookup',
-        reason: 'No enabled destination for setting setting-harrogate: configure one in the admin',
+        reason: 'No destination for setting setting-harrogate',
         attempts: 0,
       },
     });
@@ -144,16 +151,76 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
 
   it('publishes message failed for a setting whose destination is disabled, and ready once enabled again', async () => {
     await builder.destinations.setEnabled('dest-leeds-ris', false);
-    await send(fixedEvent({ id: uniqueName('evt') }));
+    const event = fixedEvent({ id: uniqueName('evt') });
+    await send(event);
     await eventually(() => failed.length === 1, 'message failed');
-    expect(failed[0]!.data).toMatchObject({
-      phase: 'destination_lookup',
-      reason: 'No enabled destination for setting setting-leeds: configure one in the admin',
+    expect(failed[0]).toMatchObject({
+      id: `failed:${event.id}`,
+      causationId: event.id,
+      data: {
+        appointmentId: event.data.appointmentId,
+        phase: 'destination_lookup',
+        reason: 'Destination dest-leeds-ris for setting setting-leeds is disabled',
+        attempts: 0,
+      },
     });
+    expect(ready).toEqual([]);
 
     await builder.destinations.setEnabled('dest-leeds-ris', true);
     await send(fixedEvent({ id: uniqueName('evt') }));
     await eventually(() => ready.length === 1, 'message ready after enabling');
+  });
+
+  it('publishes message failed (validate) with the validator text when the FHIR validator refuses the Bundle', async () => {
+    // A builder that forgets the Appointment's status: the real validator must refuse it, and
+    // staff must be told so, rather than the event being retried and dead-lettered unseen.
+    replacedBuilders.set('fhir-r4', {
+      ...fhirR4Bundle,
+      build(event, destination) {
+        const bundle = buildBundle(event, destination);
+        delete (bundle.entry![2]!.resource as Partial<Appointment>).status;
+        return { contentType: this.contentType, payload: JSON.stringify(bundle) };
+      },
+    });
+    const event = fixedEvent({ id: uniqueName('evt') });
+    await send(event);
+    await eventually(() => failed.length === 1, 'message failed');
+    expect(failed[0]).toMatchObject({
+      id: `failed:${event.id}`,
+      causationId: event.id,
+      data: {
+        appointmentId: event.data.appointmentId,
+        gatewayId: 'gateway-local',
+        phase: 'validate',
+        reason:
+          'fhir-r4 payload is invalid: Missing required property (Bundle.entry[2].resource.status)',
+        attempts: 0,
+      },
+    });
+    expect(failed[0]!.data.messageId).toBeUndefined();
+    expect(ready).toEqual([]);
+  });
+
+  it('publishes message failed (validate), not a retry and a dead letter, when the validator itself throws', async () => {
+    replacedBuilders.set('fhir-r4', {
+      ...fhirR4Bundle,
+      validate: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'elements')");
+      },
+    });
+    const event = fixedEvent({ id: uniqueName('evt') });
+    await send(event);
+    await eventually(() => failed.length === 1, 'message failed');
+    expect(failed[0]!.data).toMatchObject({
+      phase: 'validate',
+      reason:
+        "Validating fhir-r4 failed: TypeError: Cannot read properties of undefined (reading 'elements')",
+      attempts: 0,
+    });
+    // Once: it was not retried into a second failure or a dead letter.
+    await sleep(300);
+    expect(failed).toHaveLength(1);
+    expect(ready).toEqual([]);
   });
 
   it('dead-letters a malformed event with the reason and keeps consuming', async () => {

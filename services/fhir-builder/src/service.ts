@@ -4,6 +4,7 @@ import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { createDestinationStore, type DestinationStore } from './destinations/destination-store';
 import { appointmentSentToModality } from './handlers/appointment-sent-to-modality';
+import type { BuilderLookup } from './handlers/prepare-message';
 import { buildHttpApi } from './routes/http-api';
 
 /** The consumer (queue `<namespace>.fhir-builder`) that takes appointment sent to modality. */
@@ -14,6 +15,11 @@ export interface FhirBuilderOptions {
   readonly store: Store;
   readonly logger: Logger;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Which builder makes each message type. main.ts leaves it out (the registry); the integration
+   * tests put a builder that makes a broken payload in its place, to show the failure staff see.
+   */
+  readonly builderFor?: BuilderLookup;
 }
 
 export interface FhirBuilder {
@@ -30,15 +36,14 @@ export async function startFhirBuilder({
   store,
   logger,
   retry,
+  builderFor,
 }: FhirBuilderOptions): Promise<FhirBuilder> {
   const destinations = createDestinationStore(store.connection);
   const policy = { ...defaultRetryPolicy, ...retry };
   await bus.subscribe(
     CONSUMER,
-    [appointmentSentToModality({ bus, destinations, attempts: policy.attempts })],
-    {
-      retry: policy,
-    },
+    [appointmentSentToModality({ bus, destinations, attempts: policy.attempts, builderFor })],
+    { retry: policy },
   );
   const app = await buildHttpApi({
     destinations,

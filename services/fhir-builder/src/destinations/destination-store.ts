@@ -17,8 +17,6 @@ import { type DestinationDocument, destinationModel } from './destination-model'
 export interface DestinationStore {
   list(filter?: DestinationFilter): Promise<Destination[]>;
   get(destinationId: string): Promise<Destination | undefined>;
-  /** The enabled destinations of a setting: one, or none (more would be a bug; the handler refuses). */
-  enabledForSetting(settingId: string): Promise<Destination[]>;
   create(input: NewDestination, now?: Date): Promise<Destination>;
   change(destinationId: string, change: DestinationChange, now?: Date): Promise<Destination>;
   setEnabled(destinationId: string, enabled: boolean, now?: Date): Promise<Destination>;
@@ -89,7 +87,6 @@ export function createDestinationStore(connection: Connection): DestinationStore
         ...(filter.enabled !== undefined && { enabled: filter.enabled }),
       }),
     get,
-    enabledForSetting: (settingId) => find({ settingId, enabled: true }),
     async create(input, now = new Date()) {
       const parsed = NewDestination.parse(input);
       const destination = Destination.parse({

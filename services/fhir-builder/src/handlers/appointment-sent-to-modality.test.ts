@@ -1,20 +1,21 @@
 import type { DeliveryContext } from '@mbs/bus';
 import { MessageFailed, type AnyContract } from '@mbs/contracts';
-import { TransientError } from '@mbs/errors';
+import { PermanentError, TransientError } from '@mbs/errors';
 import { fixedEvent } from '../../test/fixtures';
 import { quietLogger } from '../../test/support';
 import { appointmentSentToModality } from './appointment-sent-to-modality';
 
-describe('appointment sent to modality handler when the database is away', () => {
+describe('appointment sent to modality handler when the destination lookup fails', () => {
   const published: Array<{ type: string; message: unknown }> = [];
+  let lookupError: Error;
   const handler = appointmentSentToModality({
     bus: {
       publish: async (contract: AnyContract, message: unknown) =>
         void published.push({ type: contract.type, message }),
     },
     destinations: {
-      enabledForSetting: async () => {
-        throw new TransientError('store_unavailable', 'MongoDB at db:27017 did not answer');
+      list: async () => {
+        throw lookupError;
       },
     },
     attempts: 3,
@@ -25,7 +26,10 @@ describe('appointment sent to modality handler when the database is away', () =>
     logger: quietLogger(),
   });
 
-  beforeEach(() => published.splice(0));
+  beforeEach(() => {
+    published.splice(0);
+    lookupError = new TransientError('store_unavailable', 'MongoDB at db:27017 did not answer');
+  });
 
   it('lets the bus retry while tries remain', async () => {
     await expect(handler.handle(fixedEvent(), context(2))).rejects.toThrow('did not answer');
@@ -46,6 +50,25 @@ describe('appointment sent to modality handler when the database is away', () =>
             reason:
               'Could not look up the destination of setting setting-leeds after 3 attempts: TransientError: MongoDB at db:27017 did not answer',
             attempts: 3,
+          },
+        }),
+      },
+    ]);
+  });
+
+  it('publishes message failed at once when the error says no retry can help', async () => {
+    lookupError = new PermanentError('destination_unreadable', 'stored destination is corrupt');
+    await handler.handle(fixedEvent(), context(1));
+    expect(published).toEqual([
+      {
+        type: MessageFailed.type,
+        message: expect.objectContaining({
+          data: {
+            appointmentId: 'apt-0001',
+            phase: 'destination_lookup',
+            reason:
+              'Could not look up the destination of setting setting-leeds: PermanentError: stored destination is corrupt',
+            attempts: 1,
           },
         }),
       },

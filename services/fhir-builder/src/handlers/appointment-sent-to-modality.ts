@@ -5,43 +5,50 @@ import {
   MessageFailed,
   MessageReady,
 } from '@mbs/contracts';
-import { describeError } from '@mbs/errors';
+import { describeError, isRetryable } from '@mbs/errors';
 import type { Destination } from '../destinations/destination';
 import type { DestinationStore } from '../destinations/destination-store';
 import { derivedEventId } from './derived-ids';
-import { prepareMessage } from './prepare-message';
+import { type BuilderLookup, prepareMessage } from './prepare-message';
 
 export interface SentToModalityDependencies {
   readonly bus: Pick<Bus, 'publish'>;
-  readonly destinations: Pick<DestinationStore, 'enabledForSetting'>;
+  readonly destinations: Pick<DestinationStore, 'list'>;
   /** The consumer's retry limit: on the last try a lookup that still fails becomes a failure event. */
   readonly attempts: number;
+  /** Which builder makes each message type (the registry unless given). */
+  readonly builderFor?: BuilderLookup;
 }
 
 /**
  * Appointment sent to modality -> message ready (or message failed, naming the phase).
  *
  * Idempotent without storing anything: the message id, the envelope ids and `occurredAt` all
- * derive from the event, so a redelivery publishes identical events. Only the destination lookup
- * can fail transiently (the database is away); it is retried by the bus, and on the last try
- * becomes a destination_lookup failure so the appointment never sticks in sent_to_modality.
+ * derive from the event, so a redelivery publishes identical events. Only two things are retried,
+ * because only they can pass later: the destination lookup while the database is away (on the
+ * last try, or at once for an error that says no retry helps, it becomes a destination_lookup
+ * failure) and a publish while the broker is away (the bus retries the whole delivery). Building
+ * and validating are pure, so whatever they throw becomes a build or validate failure at once:
+ * the appointment never sticks in sent_to_modality, and nothing is dead-lettered silently.
  */
 export function appointmentSentToModality({
   bus,
   destinations,
   attempts,
+  builderFor,
 }: SentToModalityDependencies) {
   return on(AppointmentSentToModality, async (event, { attempt, logger }) => {
     const causedBy = { id: event.id, correlationId: event.correlationId };
     const occurredAt = event.occurredAt;
     const settingId = event.data.appointment.settingId;
 
-    let enabled: Destination[];
+    let ofSetting: Destination[];
     try {
-      enabled = await destinations.enabledForSetting(settingId);
+      ofSetting = await destinations.list({ settingId });
     } catch (error) {
-      if (attempt < attempts) throw error;
-      const reason = `Could not look up the destination of setting ${settingId} after ${attempt} attempts: ${describeError(error)}`;
+      if (isRetryable(error) && attempt < attempts) throw error;
+      const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
+      const reason = `Could not look up the destination of setting ${settingId}${tries}: ${describeError(error)}`;
       logger.error({ settingId, err: describeError(error) }, reason);
       await bus.publish(
         MessageFailed,
@@ -59,7 +66,7 @@ export function appointmentSentToModality({
       return;
     }
 
-    const prepared = prepareMessage(event, enabled);
+    const prepared = prepareMessage(event, ofSetting, builderFor);
     if (prepared.outcome === 'failed') {
       logger.warn(
         { settingId, phase: prepared.data.phase, reason: prepared.data.reason },

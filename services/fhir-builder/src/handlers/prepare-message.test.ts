@@ -1,5 +1,7 @@
 import { MessageReady, MessageFailed, createMessage } from '@mbs/contracts';
 import { fixedEvent } from '../../test/fixtures';
+import { fhirR4Bundle } from '../builders/fhir-r4-bundle';
+import type { MessageBuilder } from '../builders/message-builder';
 import type { Destination } from '../destinations/destination';
 import { derivedEventId } from './derived-ids';
 import { prepareMessage } from './prepare-message';
@@ -46,20 +48,43 @@ describe('preparing a message from an event and the destination', () => {
     expect(id(fixedEvent(), { ...leeds, messageType: 'worklist-json' })).not.toBe(id());
   });
 
-  it('fails with destination_lookup when the setting has no enabled destination', () => {
+  it('fails with destination_lookup when the setting has no destination', () => {
     const prepared = prepareMessage(fixedEvent({ settingId: 'setting-harrogate' }), []);
     expect(prepared).toEqual({
       outcome: 'failed',
       data: {
         appointmentId: 'apt-0001',
         phase: 'destination_lookup',
-        reason: 'No enabled destination for setting setting-harrogate: configure one in the admin',
+        reason: 'No destination for setting setting-harrogate',
         attempts: 0,
       },
     });
     if (prepared.outcome === 'failed') {
       expect(() => createMessage(MessageFailed, prepared.data)).not.toThrow();
     }
+  });
+
+  it('says the destination is disabled, rather than missing, when it is', () => {
+    const disabled = { ...leeds, enabled: false };
+    expect(prepareMessage(fixedEvent(), [disabled]).data).toEqual({
+      appointmentId: 'apt-0001',
+      phase: 'destination_lookup',
+      reason: 'Destination dest-leeds-ris for setting setting-leeds is disabled',
+      attempts: 0,
+    });
+    expect(
+      prepareMessage(fixedEvent(), [disabled, { ...disabled, destinationId: 'dest-old' }]).data,
+    ).toMatchObject({
+      reason: 'Destinations dest-leeds-ris, dest-old for setting setting-leeds are disabled',
+    });
+  });
+
+  it('uses the enabled destination when disabled ones wait beside it', () => {
+    const prepared = prepareMessage(fixedEvent(), [
+      { ...leeds, destinationId: 'dest-old', enabled: false },
+      leeds,
+    ]);
+    expect(prepared).toMatchObject({ outcome: 'ready', data: { destinationId: 'dest-leeds-ris' } });
   });
 
   it('refuses to choose between two enabled destinations', () => {
@@ -86,6 +111,43 @@ describe('preparing a message from an event and the destination', () => {
       reason: expect.stringContaining(
         'worklist-json payload is invalid: parameters.worklist_item.participant.name',
       ),
+    });
+  });
+});
+
+describe('preparing a message when a builder or validator throws something unexpected', () => {
+  const only =
+    (builder: MessageBuilder) =>
+    (type: string): MessageBuilder | undefined =>
+      type === builder.type ? builder : undefined;
+
+  it('fails with build, naming the error, when the builder throws', () => {
+    const throwing: MessageBuilder = {
+      ...fhirR4Bundle,
+      build: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'odsCode')");
+      },
+    };
+    expect(prepareMessage(fixedEvent(), [leeds], only(throwing)).data).toEqual({
+      appointmentId: 'apt-0001',
+      gatewayId: 'gateway-local',
+      phase: 'build',
+      reason:
+        "Building fhir-r4 failed: TypeError: Cannot read properties of undefined (reading 'odsCode')",
+      attempts: 0,
+    });
+  });
+
+  it('fails with validate, naming the error, when the validator itself breaks', () => {
+    const breaking: MessageBuilder = {
+      ...fhirR4Bundle,
+      validate: () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    };
+    expect(prepareMessage(fixedEvent(), [leeds], only(breaking)).data).toMatchObject({
+      phase: 'validate',
+      reason: 'Validating fhir-r4 failed: RangeError: Maximum call stack size exceeded',
     });
   });
 });

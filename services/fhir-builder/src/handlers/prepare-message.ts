@@ -5,8 +5,8 @@ import {
   type MessageReady,
 } from '@mbs/contracts';
 import { describeError } from '@mbs/errors';
-import { builderFor } from '../builders/registry';
-import type { SentToModality } from '../builders/message-builder';
+import type { MessageBuilder, SentToModality } from '../builders/message-builder';
+import { builderFor as registeredBuilder } from '../builders/registry';
 import { PayloadInvalidError } from '../builders/payload-invalid-error';
 import type { Destination } from '../destinations/destination';
 import { deriveMessageId } from './derived-ids';
@@ -15,15 +15,24 @@ export type Prepared =
   | { readonly outcome: 'ready'; readonly data: DataOf<typeof MessageReady> }
   | { readonly outcome: 'failed'; readonly data: DataOf<typeof MessageFailed> };
 
+/** Which builder makes a message type: the registry, unless a test puts a broken one in its place. */
+export type BuilderLookup = (messageType: string) => MessageBuilder | undefined;
+
 const REASON_LIMIT = 2000;
 
 /**
- * Turns an event and the setting's enabled destinations into either a ready message or a
- * failure that names its phase. Every outcome is an event, never a thrown error: an appointment
- * must not stay in sent_to_modality with nobody told why.
+ * Turns an event and the destinations of its setting (enabled or not) into either a ready
+ * message or a failure that names its phase. Every outcome is an event, never a thrown error,
+ * whatever a builder or validator throws: nothing here can pass on a retry (it is all pure), and
+ * an appointment must not stay in sent_to_modality with nobody told why.
  */
-export function prepareMessage(event: SentToModality, enabled: readonly Destination[]): Prepared {
+export function prepareMessage(
+  event: SentToModality,
+  destinations: readonly Destination[],
+  builderFor: BuilderLookup = registeredBuilder,
+): Prepared {
   const { appointmentId, appointment } = event.data;
+  const settingId = appointment.settingId;
   const failed = (
     phase: DataOf<typeof MessageFailed>['phase'],
     reason: string,
@@ -39,18 +48,24 @@ export function prepareMessage(event: SentToModality, enabled: readonly Destinat
     },
   });
 
+  const ids = (list: readonly Destination[]) => list.map((d) => d.destinationId).join(', ');
+  const enabled = destinations.filter((d) => d.enabled);
+  if (destinations.length === 0) {
+    return failed('destination_lookup', `No destination for setting ${settingId}`);
+  }
+  // Told apart from a missing one, because the fix differs: enable it rather than configure one.
   if (enabled.length === 0) {
     return failed(
       'destination_lookup',
-      `No enabled destination for setting ${appointment.settingId}: configure one in the admin`,
+      destinations.length === 1
+        ? `Destination ${ids(destinations)} for setting ${settingId} is disabled`
+        : `Destinations ${ids(destinations)} for setting ${settingId} are disabled`,
     );
   }
   if (enabled.length > 1) {
     return failed(
       'destination_lookup',
-      `Setting ${appointment.settingId} has ${enabled.length} enabled destinations (${enabled
-        .map((d) => d.destinationId)
-        .join(', ')}): disable all but one in the admin`,
+      `Setting ${settingId} has ${enabled.length} enabled destinations (${ids(enabled)}): disable all but one in the admin`,
     );
   }
   const destination = enabled[0]!;
@@ -80,8 +95,13 @@ export function prepareMessage(event: SentToModality, enabled: readonly Destinat
   try {
     builder.validate(built.payload);
   } catch (error) {
-    if (!(error instanceof PayloadInvalidError)) throw error;
-    return failed('validate', error.message, destination);
+    // A refusal carries the validator's own words; anything else is a validator that broke,
+    // which a retry would break the same way.
+    const reason =
+      error instanceof PayloadInvalidError
+        ? error.message
+        : `Validating ${builder.type} failed: ${describeError(error)}`;
+    return failed('validate', reason, destination);
   }
 
   return {
