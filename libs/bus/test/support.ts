@@ -1,4 +1,4 @@
-import { eventually, sleep, testLogger } from '@mbs/testing';
+import { eventually, rabbitmqctl, sleep, testLogger } from '@mbs/testing';
 import { SendToModality, createMessage } from '@mbs/contracts';
 import amqp, { type GetMessage } from 'amqplib';
 import { on, type Bus } from '../src/index';
@@ -14,6 +14,7 @@ export async function openProbe(url: string) {
   });
   const channel = await connection.createConfirmChannel();
   return {
+    connection,
     channel,
     async publishRaw(
       exchange: string,
@@ -41,6 +42,82 @@ export async function openProbe(url: string) {
       return (await channel.checkQueue(queue)).messageCount;
     },
     close: () => connection.close(),
+  };
+}
+
+/**
+ * Makes the broker refuse (nack) every publish to the given queues, through a policy that
+ * matches their exact names only: `max-length` 0 with `reject-publish`. This is how a full
+ * queue answers, so the bus meets a real nack, not a mock. `lift()` lets publishes in again
+ * and removes the policy.
+ *
+ * A policy reaches a quorum queue a moment after `set_policy` returns, and a quorum queue
+ * refuses only once it is over its limit, so both steps publish probes until the broker
+ * behaves as asked. The probe that fills the queue stays in while it refuses; `lift` takes the
+ * probes back out (they are at the head, before anything a test puts there).
+ */
+export async function refusePublishesTo(url: string, policy: string, queues: readonly string[]) {
+  const escaped = queues.map((queue) => queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const probe = await openProbe(url);
+  const accepted = new Map<string, number>();
+  const refuses = async (queue: string) => {
+    try {
+      await probe.publishRaw('', queue, 'policy probe');
+    } catch {
+      return true;
+    }
+    accepted.set(queue, (accepted.get(queue) ?? 0) + 1);
+    return false;
+  };
+  // Empties the queue of the probes it accepted.
+  const takeBack = async (queue: string) => {
+    await probe.take(queue, accepted.get(queue) ?? 0);
+    accepted.delete(queue);
+  };
+  // Under the policy an empty quorum queue still takes one message, so only two accepted in a
+  // row prove the limit is gone.
+  const acceptsFreely = async (queue: string) => {
+    await takeBack(queue);
+    return !(await refuses(queue)) && !(await refuses(queue));
+  };
+  const setLimit = (maxLength: number) =>
+    rabbitmqctl([
+      'set_policy',
+      '--apply-to',
+      'queues',
+      '--priority',
+      '100',
+      policy,
+      `^(${escaped.join('|')})$`,
+      JSON.stringify({ 'max-length': maxLength, overflow: 'reject-publish' }),
+    ]);
+  try {
+    await setLimit(0);
+    for (const queue of queues)
+      await eventually(() => refuses(queue), `${queue} to refuse publishes`);
+  } catch (error) {
+    await rabbitmqctl(['clear_policy', policy]).catch(() => undefined);
+    await probe.close();
+    throw error;
+  }
+  let lifted = false;
+  return {
+    async lift() {
+      if (lifted) return;
+      lifted = true;
+      try {
+        // A quorum queue (RabbitMQ 3.10) keeps the limit of a policy that is cleared, but takes
+        // a changed one: raise the limit first, and clear the policy once it is in effect.
+        await setLimit(1_000_000);
+        for (const queue of queues) {
+          await eventually(() => acceptsFreely(queue), `${queue} to accept publishes again`);
+          await takeBack(queue);
+        }
+      } finally {
+        await rabbitmqctl(['clear_policy', policy]).catch(() => undefined);
+        await probe.close();
+      }
+    },
   };
 }
 
