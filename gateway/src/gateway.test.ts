@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RelayEmulator } from '@mbs/relay-emulator';
+import { newTraceparent, RelaySession } from '@mbs/relay';
 import {
   closedPort,
   connectDispatcher,
+  connectRawDispatcher,
   deliverBody,
   eventually,
   quietLogger,
@@ -50,6 +52,8 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
         timeoutMs: 500,
         retries: 2,
       },
+      // The same hospital system, but with no patience: a slow answer is a timeout.
+      { name: 'ris-impatient', kind: 'http', url: target.url, timeoutMs: 150, retries: 1 },
     ];
     gateway = await startTestGateway(emulator, targets, dataDir);
   });
@@ -107,7 +111,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(d.events).toHaveLength(1);
   });
 
-  it('reports a 4xx from the target as rejected, with its status and body, without retrying', async () => {
+  it('reports a 4xx from the target as rejected, with its status and body, without retrying, and never delivers it again', async () => {
     target.script({ status: 422, body: 'ServiceRequest.identifier missing' });
     const d = await dispatcher();
     const body = deliverBody('ris-fhir');
@@ -121,6 +125,17 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     });
     expect(target.requests).toHaveLength(1);
     expect(gateway!.store.getMessage(body.messageId)).toMatchObject({ status: 'rejected' });
+
+    // Permanent: a resend is answered with the rejection, and the target is not asked again.
+    expect((await d.deliver({ ...body, attempt: 2 })).body).toEqual({
+      messageId: body.messageId,
+      status: 'already_have',
+      outcome: 'rejected',
+      reason: 'deliver_http: ris-fhir answered 422: ServiceRequest.identifier missing',
+    });
+    await sleep(200);
+    expect(target.requests).toHaveLength(1);
+    expect(d.events).toHaveLength(1);
   });
 
   it('retries a 5xx and confirms when the target recovers', async () => {
@@ -133,31 +148,47 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(target.requests).toHaveLength(3);
   });
 
-  it('retries a target that refuses connections, then reports rejected naming the phase and attempts', async () => {
+  it('reports a target that refuses connections as unavailable after its retries, naming the phase and attempts', async () => {
     const d = await dispatcher();
     const body = deliverBody('ris-down');
     await d.deliver(body);
     await eventually(() => d.events.length === 1, 'the outcome');
     const [event] = d.bodies();
-    expect(event).toMatchObject({ outcome: 'rejected' });
+    expect(event).toMatchObject({ outcome: 'unavailable' });
     expect(event).toHaveProperty(
       'reason',
       expect.stringMatching(/^deliver_http: gave up after 3 attempts: .*ECONNREFUSED/),
     );
+    expect(gateway!.store.getMessage(body.messageId)).toMatchObject({ status: 'unavailable' });
+    expect(gateway!.store.counts()).toMatchObject({ unavailable: 1, rejected: 0 });
   });
 
-  it('delivers a resend again when the target was unreachable last time, but never a refused one', async () => {
+  it('reports a target that does not answer in time as unavailable', async () => {
+    target.script({ status: 200, delayMs: 1000 }, { status: 200, delayMs: 1000 });
+    const d = await dispatcher();
+    const body = deliverBody('ris-impatient');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the outcome');
+    expect(d.bodies()[0]).toMatchObject({
+      messageId: body.messageId,
+      outcome: 'unavailable',
+      reason: expect.stringMatching(/gave up after 2 attempts: .*no answer within 150 ms/),
+    });
+  });
+
+  it('reports a target still failing with 5xx after its retries as unavailable, and delivers it again on the next deliver', async () => {
     target.script(503, 503, 503);
     const d = await dispatcher();
     const body = deliverBody('ris-fhir');
     await d.deliver(body);
     await eventually(() => d.events.length === 1, 'the first outcome');
     expect(d.bodies()[0]).toMatchObject({
-      outcome: 'rejected',
-      reason: expect.stringMatching(/gave up after 3/),
+      outcome: 'unavailable',
+      reason: expect.stringMatching(/gave up after 3 attempts: ris-fhir answered 503/),
     });
 
-    // The hospital system is back; the dispatcher sends the same message again.
+    // The hospital system is back; the dispatcher's retry sends the same message id again. It is
+    // not "already have it": it is taken and delivered again.
     const again = await d.deliver({ ...body, attempt: 2 });
     expect(again.body).toEqual({ messageId: body.messageId, status: 'received' });
     await eventually(() => d.events.length === 2, 'the second outcome');
@@ -211,6 +242,53 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(gateway!.store.counts().delivered).toBe(1);
   });
 
+  it('answers a non-JSON frame and frames of unknown kinds with a protocol error, and takes the next valid deliver', async () => {
+    const { socket, received } = await connectRawDispatcher(emulator);
+    socket.send('this is not JSON {');
+    await eventually(() => received.length === 1, 'an answer to the non-JSON frame');
+    expect(received[0]).toMatchObject({
+      kind: 'error',
+      body: { code: 'malformed_frame', reason: expect.stringContaining('not JSON') },
+    });
+
+    // A kind no session frame has.
+    socket.send(
+      JSON.stringify({ kind: 'teleport', id: 'frame-teleport', traceparent: newTraceparent() }),
+    );
+    await eventually(() => received.length === 2, 'an answer to the unknown kind');
+    expect(received[1]).toMatchObject({
+      kind: 'error',
+      replyTo: 'frame-teleport',
+      body: { code: 'malformed_frame', reason: expect.stringContaining('kind') },
+    });
+
+    // A session kind the gateway does not take from a dispatcher.
+    socket.send(
+      JSON.stringify({ kind: 'event', id: 'frame-event', traceparent: newTraceparent(), body: {} }),
+    );
+    await eventually(() => received.length === 3, 'an answer to the event frame');
+    expect(received[2]).toMatchObject({
+      kind: 'error',
+      replyTo: 'frame-event',
+      body: { code: 'unhandled_frame', reason: 'the gateway does not take event frames' },
+    });
+
+    // The same connection still works.
+    const session = new RelaySession(socket, { name: 'test dispatcher (raw)' });
+    try {
+      const body = deliverBody('ris-fhir');
+      const receipt = await session.request({ kind: 'deliver', body }, { timeoutMs: 5_000 });
+      expect(receipt).toMatchObject({
+        kind: 'ack',
+        body: { messageId: body.messageId, status: 'received' },
+      });
+      await eventually(() => target.requests.length === 1, 'the message delivered');
+      expect(gateway!.health()).toMatchObject({ ok: true, sessionsOpen: 1 });
+    } finally {
+      await session.close();
+    }
+  });
+
   it('refuses a deliver for a target it does not have, naming the ones it has', async () => {
     const d = await dispatcher();
     const body = deliverBody('pacs');
@@ -218,7 +296,8 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(receipt.body).toEqual({
       messageId: body.messageId,
       status: 'refused',
-      reason: 'unknown target "pacs"; this gateway delivers to: ris-fhir, worklist-drop, ris-down',
+      reason:
+        'unknown target "pacs"; this gateway delivers to: ris-fhir, worklist-drop, ris-down, ris-impatient',
     });
     expect(gateway!.store.getMessage(body.messageId)).toBeUndefined();
   });

@@ -2,7 +2,13 @@ import { eventually, sleep, testLogger } from '@mbs/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeliverBody, UpstreamEvent } from '@mbs/contracts';
-import { newTraceparent, openRelaySession, type RelaySession, type SessionFrame } from '@mbs/relay';
+import {
+  connectToRelay,
+  newTraceparent,
+  openRelaySession,
+  type RelaySession,
+  type SessionFrame,
+} from '@mbs/relay';
 import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
 import type { Target } from '../src/config';
 import { startGateway, type Gateway, type GatewayOptions } from '../src/gateway';
@@ -20,17 +26,20 @@ export const SEND = { keyName: 'send', key: 'dev-send-key-not-secret' };
 
 export const startEmulator = (): Promise<RelayEmulator> => createRelayEmulator({ port: 0 });
 
-/** A hospital system: answers each POST with the next scripted status (then 200). */
+/** One scripted answer: a status, or a status and body, optionally after a delay (a slow system). */
+export type ScriptedAnswer = number | { status: number; body?: string; delayMs?: number };
+
+/** A hospital system: answers each POST with the next scripted answer (then 200). */
 export interface FakeTarget {
   readonly url: string;
   readonly requests: Array<{ body: string; headers: IncomingMessage['headers']; url: string }>;
-  script(...statuses: Array<number | { status: number; body: string }>): void;
+  script(...answers: ScriptedAnswer[]): void;
   close(): Promise<void>;
 }
 
 export async function startFakeTarget(): Promise<FakeTarget> {
   const requests: FakeTarget['requests'] = [];
-  let queue: Array<number | { status: number; body: string }> = [];
+  let queue: ScriptedAnswer[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,8 +50,13 @@ export async function startFakeTarget(): Promise<FakeTarget> {
         url: request.url ?? '',
       });
       const next = queue.shift() ?? 200;
-      const { status, body } = typeof next === 'number' ? { status: next, body: '' } : next;
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+      const { status, body = '', delayMs = 0 } = typeof next === 'number' ? { status: next } : next;
+      const answer = () => {
+        if (!response.destroyed)
+          response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs).unref();
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,8 +64,8 @@ export async function startFakeTarget(): Promise<FakeTarget> {
   return {
     url: `http://127.0.0.1:${port}/fhir`,
     requests,
-    script: (...statuses) => {
-      queue = statuses;
+    script: (...answers) => {
+      queue = answers;
     },
     close: () =>
       new Promise((resolve) => {
@@ -102,6 +116,26 @@ export async function connectDispatcher(emulator: RelayEmulator): Promise<FakeDi
     if (dispatcher.autoAck) dispatcher.ack(body.eventId);
   });
   return dispatcher;
+}
+
+/** The dispatcher's raw socket, for frames a RelaySession would refuse to send. */
+export type RawSocket = Awaited<ReturnType<typeof connectToRelay>>;
+
+/** A sender socket with every text frame it receives, parsed, in order. */
+export async function connectRawDispatcher(
+  emulator: RelayEmulator,
+): Promise<{ socket: RawSocket; received: Array<Record<string, unknown>> }> {
+  const socket = await connectToRelay({
+    endpoint: emulator.url,
+    path: HYBRID_CONNECTION,
+    ...SEND,
+    timeoutMs: 10_000,
+  });
+  const received: Array<Record<string, unknown>> = [];
+  socket.on('message', (data) =>
+    received.push(JSON.parse(data.toString()) as Record<string, unknown>),
+  );
+  return { socket, received };
 }
 
 let counter = 0;

@@ -25,12 +25,11 @@ const MAX_REASON = 2000;
  * outcome together with its upstream report.
  *
  * Retry policy: 5xx, timeouts, network and disk failures are retried `retries` times (per
- * target) with growing, jittered delays; a 4xx is final at once. When the retries run out the
- * message is `rejected`, with a reason that names the phase, the attempts and the last error, so
- * it is visible upstream instead of waiting silently. Such a rejection is marked retryable: when
- * the dispatcher sends the message again (a resend from the admin UI), it is delivered again; a
- * message the hospital refused (4xx) never is. A stop in the middle leaves the message
- * `received`: it is resumed when the gateway starts again.
+ * target) with growing, jittered delays; a 4xx is final at once (`rejected`). When the retries
+ * run out the message is `unavailable`, with a reason that names the phase, the attempts and the
+ * last error: the dispatcher schedules it again with its own backoff, and its next deliver is
+ * taken and delivered again. A message the hospital refused (4xx) never is. A stop in the middle
+ * leaves the message `received`: it is resumed when the gateway starts again.
  */
 export class DeliveryRunner {
   private readonly targets: Map<string, Target>;
@@ -115,9 +114,8 @@ export class DeliveryRunner {
         if (final) {
           this.finish(
             message,
-            'rejected',
+            'unavailable',
             `${phase}: gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${(error as Error).message}`,
-            true,
           );
           return;
         }
@@ -128,9 +126,8 @@ export class DeliveryRunner {
 
   private finish(
     message: ReceivedMessage,
-    outcome: 'confirmed' | 'rejected',
+    outcome: DeliveryOutcome['outcome'],
     reason: string | undefined,
-    retryable = false,
   ): void {
     const trimmed =
       reason && reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason;
@@ -143,14 +140,7 @@ export class DeliveryRunner {
       at: new Date().toISOString(),
     });
     try {
-      this.options.store.recordOutcome(
-        message.messageId,
-        outcome,
-        trimmed,
-        event,
-        new Date(),
-        retryable,
-      );
+      this.options.store.recordOutcome(message.messageId, outcome, trimmed, event, new Date());
     } catch (error) {
       // The hospital has it but we could not record that: it stays `received` and is delivered
       // again at the next start (the target sees a duplicate, with the same x-message-id).

@@ -17,7 +17,8 @@ export interface DeliverHandlerOptions {
  * Answers a `deliver` frame with a Receipt (kind `ack`, replyTo the frame):
  * invalid body -> `refused` with the reason (or an `error` frame when not even the message id
  * is usable); unknown target -> `refused`; a message id already taken -> `already_have` with
- * its outcome when known, delivered no second time; otherwise the message is recorded durably,
+ * its outcome when known, delivered no second time, except one whose delivery was `unavailable`
+ * (the target was down): that is taken again (`received`) and delivered again; otherwise the message is recorded durably,
  * `received` is answered at once, and delivery to the target starts in the background.
  */
 export function handleDeliver(
@@ -78,8 +79,8 @@ export function handleDeliver(
   }
 
   if (!recorded.recorded && store.reopen(body.messageId)) {
-    // Given up last time because the hospital system did not answer: a resend tries again.
-    logger.info(log, 'message sent again after its target was unreachable; delivering again');
+    // Unavailable last time (the hospital system did not answer): the dispatcher's retry tries again.
+    logger.info(log, 'message sent again after its target was unavailable; delivering again');
     answer(session, frame, { messageId: body.messageId, status: 'received' }, logger);
     const reopened = store.getMessage(body.messageId);
     if (reopened) runner.start(reopened);
@@ -88,7 +89,10 @@ export function handleDeliver(
 
   if (!recorded.recorded) {
     const existing = recorded.existing;
-    const outcome = existing.status === 'received' ? undefined : existing.status;
+    const outcome =
+      existing.status === 'confirmed' || existing.status === 'rejected'
+        ? existing.status
+        : undefined;
     logger.info({ ...log, status: existing.status }, 'message already taken; not delivered again');
     answer(
       session,

@@ -83,37 +83,75 @@ describe('gateway store (SQLite file)', () => {
   });
 });
 
-describe('gateway store: retryable rejections', () => {
+describe('gateway store: unavailable deliveries', () => {
   let dir: string;
   beforeEach(() => (dir = tempDir('gateway-store-retry')));
   afterEach(() => removeDir(dir));
 
-  it('reopens a message given up on, and only that kind of rejection', () => {
+  it('reopens a message whose target was unavailable, and never a refused or confirmed one', () => {
     const store = GatewayStore.open(join(dir, 'gateway.sqlite'));
     try {
-      const rejected = { ...outcome('out-1'), outcome: 'rejected' as const };
+      const unavailable = {
+        ...outcome('out-1'),
+        outcome: 'unavailable' as const,
+        reason: 'deliver_http: gave up',
+      };
       store.recordReceived(body, undefined);
-      store.recordOutcome('msg-1', 'rejected', 'deliver_http: gave up', rejected, new Date(), true);
-      expect(store.getMessage('msg-1')).toMatchObject({ status: 'rejected', retryable: true });
+      store.recordOutcome('msg-1', 'unavailable', 'deliver_http: gave up', unavailable);
+      expect(store.getMessage('msg-1')).toMatchObject({ status: 'unavailable' });
+      expect(store.counts()).toMatchObject({ unavailable: 1, rejected: 0, inProgress: 0 });
       expect(store.reopen('msg-1')).toBe(true);
-      expect(store.getMessage('msg-1')).toMatchObject({ status: 'received', retryable: false });
+      expect(store.getMessage('msg-1')).toMatchObject({ status: 'received', reason: undefined });
       expect(store.reopen('msg-1')).toBe(false);
 
       store.recordReceived({ ...body, messageId: 'msg-2' }, undefined);
       store.recordOutcome('msg-2', 'rejected', 'answered 422', {
-        ...rejected,
-        eventId: 'out-2',
+        ...outcome('out-2'),
         messageId: 'msg-2',
+        outcome: 'rejected',
       });
       expect(store.reopen('msg-2')).toBe(false);
+      store.recordReceived({ ...body, messageId: 'msg-3' }, undefined);
+      store.recordOutcome('msg-3', 'confirmed', undefined, {
+        ...outcome('out-3'),
+        messageId: 'msg-3',
+      });
+      expect(store.reopen('msg-3')).toBe(false);
     } finally {
       store.close();
     }
   });
 
-  it('adds the retryable column to a store made before it existed', () => {
+  it('migrates a store made before `unavailable`: given-up rejections become unavailable', () => {
     const file = join(dir, 'old.sqlite');
-    // The schema as first released, without `retryable`.
+    // The schema of the previous release: `retryable` marked a rejection given up on.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE messages (
+      message_id TEXT PRIMARY KEY, appointment_id TEXT NOT NULL, accession_number TEXT NOT NULL,
+      message_type TEXT NOT NULL, target TEXT NOT NULL, content_type TEXT NOT NULL, payload TEXT NOT NULL,
+      traceparent TEXT, status TEXT NOT NULL CHECK (status IN ('received', 'confirmed', 'rejected')),
+      reason TEXT, received_at TEXT NOT NULL, outcome_at TEXT,
+      retryable INTEGER NOT NULL DEFAULT 0) STRICT`);
+    const insert = old.prepare(
+      `INSERT INTO messages VALUES (?, 'a', 'ACC', 'fhir-r4', 'ris-fhir', 'application/json', '{}', NULL, 'rejected', 'x', '2026-01-01T00:00:00Z', NULL, ?)`,
+    );
+    insert.run('msg-refused', 0);
+    insert.run('msg-given-up', 1);
+    old.close();
+
+    const store = GatewayStore.open(file);
+    try {
+      expect(store.getMessage('msg-refused')).toMatchObject({ status: 'rejected', reason: 'x' });
+      expect(store.getMessage('msg-given-up')).toMatchObject({ status: 'unavailable' });
+      expect(store.reopen('msg-refused')).toBe(false);
+      expect(store.reopen('msg-given-up')).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('migrates a store made before `retryable` existed, keeping its rejections final', () => {
+    const file = join(dir, 'oldest.sqlite');
     const old = new Database(file);
     old.exec(`CREATE TABLE messages (
       message_id TEXT PRIMARY KEY, appointment_id TEXT NOT NULL, accession_number TEXT NOT NULL,
@@ -129,8 +167,18 @@ describe('gateway store: retryable rejections', () => {
 
     const store = GatewayStore.open(file);
     try {
-      expect(store.getMessage('msg-old')).toMatchObject({ status: 'rejected', retryable: false });
+      expect(store.getMessage('msg-old')).toMatchObject({ status: 'rejected' });
       expect(store.reopen('msg-old')).toBe(false);
+      // The rebuilt table takes the new status.
+      store.recordReceived({ ...body, messageId: 'msg-new' }, undefined);
+      expect(
+        store.recordOutcome('msg-new', 'unavailable', 'down', {
+          ...outcome('out-new'),
+          messageId: 'msg-new',
+          outcome: 'unavailable',
+          reason: 'down',
+        }),
+      ).toBe(true);
     } finally {
       store.close();
     }

@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DeliverBody, UpstreamEvent } from '@mbs/contracts';
 
-export type MessageStatus = 'received' | 'confirmed' | 'rejected';
+/**
+ * `received` (taken, being delivered), then `confirmed` (the target took it), `rejected` (the
+ * target refused it: final) or `unavailable` (the target could not be reached or did not take it
+ * after the local retries: the dispatcher's next deliver of it is taken and delivered again).
+ */
+export type MessageStatus = 'received' | 'confirmed' | 'rejected' | 'unavailable';
 
 /** A message the gateway has taken from the dispatcher, as recorded. */
 export interface ReceivedMessage {
@@ -19,12 +24,6 @@ export interface ReceivedMessage {
   readonly reason: string | undefined;
   readonly receivedAt: string;
   readonly outcomeAt: string | undefined;
-  /**
-   * For a rejection: the target never answered (unreachable, timing out, failing with 5xx) and
-   * the gateway gave up, as opposed to the hospital refusing the message. A resend of such a
-   * message is delivered again; a refused one is not.
-   */
-  readonly retryable: boolean;
 }
 
 /** An upstream event waiting for the dispatcher's acknowledgement. */
@@ -42,6 +41,8 @@ export interface StoreCounts {
   readonly inProgress: number;
   readonly confirmed: number;
   readonly rejected: number;
+  /** Given up on because the target was down; delivered again when the dispatcher resends. */
+  readonly unavailable: number;
   /** Upstream events not yet acknowledged. */
   readonly outboxDepth: number;
   /** Upstream events the dispatcher refused: kept for inspection, never resent. */
@@ -61,7 +62,6 @@ interface MessageRow {
   reason: string | null;
   received_at: string;
   outcome_at: string | null;
-  retryable: number;
 }
 
 interface OutboxRow {
@@ -72,8 +72,8 @@ interface OutboxRow {
   sends: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS messages (
+const MESSAGES_TABLE = `
+CREATE TABLE IF NOT EXISTS {name} (
   message_id       TEXT PRIMARY KEY,
   appointment_id   TEXT NOT NULL,
   accession_number TEXT NOT NULL,
@@ -82,12 +82,16 @@ CREATE TABLE IF NOT EXISTS messages (
   content_type     TEXT NOT NULL,
   payload          TEXT NOT NULL,
   traceparent      TEXT,
-  status           TEXT NOT NULL CHECK (status IN ('received', 'confirmed', 'rejected')),
+  status           TEXT NOT NULL
+                   CHECK (status IN ('received', 'confirmed', 'rejected', 'unavailable')),
   reason           TEXT,
   received_at      TEXT NOT NULL,
-  outcome_at       TEXT,
-  retryable        INTEGER NOT NULL DEFAULT 0
+  outcome_at       TEXT
 ) STRICT;
+`;
+
+const SCHEMA = `
+${MESSAGES_TABLE.replace('{name}', 'messages')}
 CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
 CREATE TABLE IF NOT EXISTS outbox (
   seq             INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -119,12 +123,36 @@ export class GatewayStore {
     // FULL: a receipt says "recorded durably"; it must survive a power cut, not only a crash.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    this.migrateMessages();
     this.db.exec(SCHEMA);
-    // Stores created before `retryable` existed gain it (as "not retryable", which they were).
+  }
+
+  /**
+   * Stores made before the `unavailable` status (whose CHECK refuses it) are rebuilt with it, in
+   * one transaction. Their "given up, target unreachable" rejections (`retryable = 1`, when the
+   * column exists) become `unavailable`, so a resend still delivers them again.
+   */
+  private migrateMessages(): void {
+    const table = this.db
+      .prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'`)
+      .get() as { sql: string } | undefined;
+    if (!table || table.sql.includes("'unavailable'")) return;
     const columns = this.db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
-    if (!columns.some((column) => column.name === 'retryable')) {
-      this.db.exec('ALTER TABLE messages ADD COLUMN retryable INTEGER NOT NULL DEFAULT 0');
-    }
+    const givenUp = columns.some((column) => column.name === 'retryable')
+      ? `CASE WHEN status = 'rejected' AND retryable = 1 THEN 'unavailable' ELSE status END`
+      : 'status';
+    this.db.transaction(() => {
+      this.db.exec(MESSAGES_TABLE.replace('{name}', 'messages_migrated'));
+      this.db.exec(
+        `INSERT INTO messages_migrated (message_id, appointment_id, accession_number,
+           message_type, target, content_type, payload, traceparent, status, reason, received_at,
+           outcome_at)
+         SELECT message_id, appointment_id, accession_number, message_type, target, content_type,
+           payload, traceparent, ${givenUp}, reason, received_at, outcome_at FROM messages`,
+      );
+      this.db.exec('DROP TABLE messages');
+      this.db.exec('ALTER TABLE messages_migrated RENAME TO messages');
+    })();
   }
 
   static open(file: string): GatewayStore {
@@ -193,20 +221,13 @@ export class GatewayStore {
     reason: string | undefined,
     event: UpstreamEvent,
     at = new Date(),
-    retryable = false,
   ): boolean {
     const update = this.db.prepare(
-      `UPDATE messages SET status = ?, reason = ?, outcome_at = ?, retryable = ?
+      `UPDATE messages SET status = ?, reason = ?, outcome_at = ?
        WHERE message_id = ? AND status = 'received'`,
     );
     return this.db.transaction(() => {
-      const result = update.run(
-        outcome,
-        reason ?? null,
-        at.toISOString(),
-        retryable ? 1 : 0,
-        messageId,
-      );
+      const result = update.run(outcome, reason ?? null, at.toISOString(), messageId);
       if (result.changes !== 1) return false;
       const message = this.getMessage(messageId);
       this.insertOutbox(event, message?.traceparent, at);
@@ -215,15 +236,15 @@ export class GatewayStore {
   }
 
   /**
-   * Takes back a message whose delivery was given up because the target did not answer, so a
-   * resend delivers it again (after the hospital system is back). Returns false for anything
-   * else: a confirmed or refused message is never delivered twice.
+   * Takes back a message whose delivery was `unavailable` (the target did not answer), so the
+   * dispatcher's next deliver of it delivers it again (once the hospital system is back). Returns
+   * false for anything else: a confirmed or refused message is never delivered twice.
    */
   reopen(messageId: string): boolean {
     const result = this.db
       .prepare(
-        `UPDATE messages SET status = 'received', reason = NULL, outcome_at = NULL, retryable = 0
-         WHERE message_id = ? AND status = 'rejected' AND retryable = 1`,
+        `UPDATE messages SET status = 'received', reason = NULL, outcome_at = NULL
+         WHERE message_id = ? AND status = 'unavailable'`,
       )
       .run(messageId);
     return result.changes === 1;
@@ -284,10 +305,11 @@ export class GatewayStore {
         `SELECT count(*) AS delivered,
            coalesce(sum(status = 'received'), 0) AS inProgress,
            coalesce(sum(status = 'confirmed'), 0) AS confirmed,
-           coalesce(sum(status = 'rejected'), 0) AS rejected
+           coalesce(sum(status = 'rejected'), 0) AS rejected,
+           coalesce(sum(status = 'unavailable'), 0) AS unavailable
          FROM messages`,
       )
-      .get() as { delivered: number; inProgress: number; confirmed: number; rejected: number };
+      .get() as Omit<StoreCounts, 'outboxDepth' | 'outboxRefused'>;
     const outbox = this.db
       .prepare(
         `SELECT coalesce(sum(state = 'pending'), 0) AS outboxDepth,
@@ -336,6 +358,5 @@ function toMessage(row: MessageRow): ReceivedMessage {
     reason: row.reason ?? undefined,
     receivedAt: row.received_at,
     outcomeAt: row.outcome_at ?? undefined,
-    retryable: row.retryable === 1,
   };
 }

@@ -12,7 +12,8 @@ import { Id, Instant } from './values/identifiers';
  * Downstream, the dispatcher sends `deliver`; the gateway answers at once with a `Receipt`
  * (kind `ack`, replyTo the deliver frame) once the message is durably recorded, which is the
  * message's `delivered_at`. Upstream, the gateway sends `event` frames from its durable outbox:
- * the outcome of each delivery to the hospital (`confirmed` or `rejected`) and modality events.
+ * the outcome of each delivery to the hospital (`confirmed`, `rejected` or `unavailable`) and
+ * modality events.
  * The dispatcher answers each with an `UpstreamAck` only after it has published it, and the
  * gateway keeps the event until then.
  */
@@ -41,7 +42,9 @@ export type DeliverBody = z.infer<typeof DeliverBody>;
  * The gateway's immediate answer to `deliver`:
  * - `received`: recorded durably; its outcome will follow as an upstream event.
  * - `already_have`: this message id was received before. Counts as confirmed when its outcome
- *   was; otherwise the outcome still follows (or followed) upstream.
+ *   was; otherwise the outcome still follows (or followed) upstream. A message whose delivery was
+ *   `unavailable` is never answered `already_have`: it is taken again (`received`) and delivered
+ *   again.
  * - `refused`: the frame cannot be delivered at all (an unknown target, an invalid body); permanent.
  */
 export const Receipt = z.object({
@@ -53,16 +56,30 @@ export const Receipt = z.object({
 });
 export type Receipt = z.infer<typeof Receipt>;
 
-/** What the hospital destination said about a delivered message. */
-export const DeliveryOutcome = z.object({
-  type: z.literal('delivery-outcome'),
-  /** Unique per outcome report, so the dispatcher applies a resend once. */
-  eventId: Id,
-  messageId: Id,
-  outcome: z.enum(['confirmed', 'rejected']),
-  reason: z.string().max(2000).optional(),
-  at: Instant,
-});
+/**
+ * What the hospital destination said about a delivered message (`outcome`):
+ * - `confirmed`: the destination accepted the message.
+ * - `rejected`: the destination refused it (a 4xx, an unknown target); sending it again will be
+ *   refused the same way. Permanent.
+ * - `unavailable`: the destination could not be reached or did not take it (connection refused,
+ *   timeout, 5xx, a write failure) even after the gateway's own retries. Not the message's
+ *   fault: the dispatcher sends it again later, and the gateway then delivers it again.
+ *   `reason` says what failed.
+ */
+export const DeliveryOutcome = z
+  .object({
+    type: z.literal('delivery-outcome'),
+    /** Unique per outcome report, so the dispatcher applies a resend once. */
+    eventId: Id,
+    messageId: Id,
+    outcome: z.enum(['confirmed', 'rejected', 'unavailable']),
+    reason: z.string().max(2000).optional(),
+    at: Instant,
+  })
+  .refine((event) => event.outcome !== 'unavailable' || (event.reason ?? '').length > 0, {
+    error: 'an unavailable outcome must say why (reason)',
+    path: ['reason'],
+  });
 export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>;
 
 /** What happened at the modality (DICOM MPPS), reported by the gateway. */

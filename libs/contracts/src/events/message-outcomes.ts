@@ -48,6 +48,8 @@ export const FailurePhase = z.enum([
   'ack_timeout',
   'confirm_timeout',
   'destination_rejected',
+  /** The hospital system was down (refused, timed out, 5xx) after the gateway's own retries. */
+  'destination_unavailable',
   'retry_limit',
 ]);
 export type FailurePhase = z.infer<typeof FailurePhase>;
