@@ -274,6 +274,28 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       );
     });
 
+    it('leaves an appointment stored before endsAt existed checked in: dead-lettered as inconsistent data, nothing sent', async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      // Written before the field existed (an update runs no validators, as an old release did not).
+      await models.Appointment.updateOne({ appointmentId }, { $unset: { endsAt: 1 } });
+      const command = sendCommand(appointmentId);
+      await bus.publish(SendToModality, command);
+
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('inconsistent_data');
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        `InconsistentDataError: appointment ${appointmentId} cannot be sent to the modality: its stored data does not make a valid order (appointment.endsAt: Invalid ISO datetime)`,
+      );
+      const stored = await stateOf(models, appointmentId);
+      expect(stored?.state).toBe('checked_in');
+      expect(stored?.history).toEqual([]);
+      // Not a refusal staff can act on (admins fix the data): no rejection, no events.
+      await sleep(300);
+      expect(rejectionsOf(command.id)).toEqual([]);
+      expect(sentFor(appointmentId)).toEqual([]);
+      expect(changesFor(appointmentId)).toEqual([]);
+    });
+
     it('dead-letters malformed messages with the reason and carries on with good ones', async () => {
       const exchange = bus.names.exchangeFor('command');
       await probe.publishRaw(
