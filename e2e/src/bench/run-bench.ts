@@ -7,13 +7,14 @@ import {
   appointment,
   bookedAppointments,
   pointDemoGatewayAtThisRelay,
+  type AppointmentView,
   type MessageView,
 } from '../system/flow';
 import { repositoryRoot } from '../system/managed-process';
-import { startSystem, type PartName } from '../system/system';
+import { startSystem, type PartName, type RunningSystem } from '../system/system';
 import { renderChart } from './chart';
 import { peakMemoryMiB } from './peak-memory';
-import { summarise } from './statistics';
+import { formatMs, summarise } from './statistics';
 
 interface Timed extends MessageView {
   appointmentId: string;
@@ -45,12 +46,16 @@ async function main(): Promise<void> {
       `Checking in ${ids.length} participants (demo data: Leeds sends FHIR R4 over HTTP, York worklist JSON to a folder)...`,
     );
     for (const id of ids) await staff.checkIn(id);
-    await until(async () => {
-      const states = await Promise.all(
-        ids.map(async (id) => (await appointment(system, id)).state),
-      );
-      return states.every((s) => s === 'checked_in');
-    });
+    await until(
+      async () => {
+        const states = await Promise.all(
+          ids.map(async (id) => (await appointment(system, id)).state),
+        );
+        return states.every((s) => s === 'checked_in');
+      },
+      60_000,
+      () => 'every appointment to be checked_in',
+    );
 
     log(`Sending ${ids.length} to the modality...`);
     const accepted = new Map<string, number>();
@@ -59,17 +64,25 @@ async function main(): Promise<void> {
       await staff.sendToModality(id);
       accepted.set(id, Date.now());
     }
-    const messages = await until(async () => {
-      const { messages: all } = await getJson<{ messages: Timed[] }>(
-        `${system.urls.dispatcher}/messages?limit=500`,
-      );
-      const confirmed = all.filter((m) => m.status === 'confirmed');
-      process.stdout.write(
-        `\r  confirmed ${confirmed.length}/${ids.length} after ${((Date.now() - started) / 1000).toFixed(1)} s `,
-      );
-      return confirmed.length >= ids.length ? confirmed : undefined;
-    }, 300_000);
+    const messages = await until(
+      async () => {
+        const { messages: all } = await getJson<{ messages: Timed[] }>(
+          `${system.urls.dispatcher}/messages?limit=500`,
+        );
+        const confirmed = all.filter((m) => m.status === 'confirmed');
+        process.stdout.write(
+          `\r  confirmed ${confirmed.length}/${ids.length} after ${((Date.now() - started) / 1000).toFixed(1)} s `,
+        );
+        return confirmed.length >= ids.length ? confirmed : undefined;
+      },
+      300_000,
+      () => `all ${ids.length} messages to be confirmed`,
+    );
     log('');
+
+    // Confirmed is not the end: the appointment becomes with_modality only when the confirmation
+    // has travelled back over the bus. Sampling before that would leave the last hop unmeasured.
+    const views = await waitUntilAllWithModality(system, ids);
 
     const memory = Object.fromEntries(
       (Object.keys(system.parts) as PartName[]).map((name) => [
@@ -77,21 +90,19 @@ async function main(): Promise<void> {
         peakMemoryMiB(system.parts[name].pid),
       ]),
     );
-    const rows = await Promise.all(
-      messages.map(async (m) => {
-        const view = await appointment(system, m.appointmentId);
-        const at = (to: string) => Date.parse(view.history.find((h) => h.to === to)?.at ?? '');
-        const t0 = accepted.get(m.appointmentId)!;
-        return {
-          total: Date.parse(m.confirmedAt!) - t0,
-          appointment: at('sent_to_modality') - t0,
-          build: Date.parse(m.createdAt) - at('sent_to_modality'),
-          relay: Date.parse(m.deliveredAt!) - Date.parse(m.createdAt),
-          hospital: Date.parse(m.confirmedAt!) - Date.parse(m.deliveredAt!),
-          back: at('with_modality') - Date.parse(m.confirmedAt!),
-        };
-      }),
-    );
+    const rows = messages.map((m) => {
+      const view = views.get(m.appointmentId)!;
+      const at = (to: string) => Date.parse(view.history.find((h) => h.to === to)?.at ?? '');
+      const t0 = accepted.get(m.appointmentId)!;
+      return {
+        total: Date.parse(m.confirmedAt!) - t0,
+        appointment: at('sent_to_modality') - t0,
+        build: Date.parse(m.createdAt) - at('sent_to_modality'),
+        relay: Date.parse(m.deliveredAt!) - Date.parse(m.createdAt),
+        hospital: Date.parse(m.confirmedAt!) - Date.parse(m.deliveredAt!),
+        back: at('with_modality') - Date.parse(m.confirmedAt!),
+      };
+    });
     const lastConfirmed = Math.max(...messages.map((m) => Date.parse(m.confirmedAt!)));
     const throughput = messages.length / ((lastConfirmed - started) / 1000);
     const total = summarise(rows.map((r) => r.total));
@@ -129,7 +140,7 @@ async function main(): Promise<void> {
     log('\nMedian time in each hop:');
     log('| hop | p50 (ms) |');
     log('|---|---:|');
-    for (const hop of hops) log(`| ${hop.label} | ${hop.ms.toFixed(1)} |`);
+    for (const hop of hops) log(`| ${hop.label} | ${formatMs(hop.ms)} |`);
     log('\nPeak memory (resident, MiB):');
     log('| process | peak RSS |');
     log('|---|---:|');
@@ -159,18 +170,49 @@ async function main(): Promise<void> {
 }
 
 function f(ms: number): string {
-  return ms.toFixed(1).padStart(8);
+  return formatMs(ms).padStart(8);
+}
+
+/** Every appointment once it is with_modality; on timeout, names those that are not, and where. */
+async function waitUntilAllWithModality(
+  system: RunningSystem,
+  ids: readonly string[],
+  timeoutMs = 60_000,
+): Promise<Map<string, AppointmentView>> {
+  const views = new Map<string, AppointmentView>();
+  let missing: AppointmentView[] = [];
+  await until(
+    async () => {
+      const pending = ids.filter((id) => !views.has(id));
+      missing = [];
+      for (const view of await Promise.all(pending.map((id) => appointment(system, id))))
+        if (view.state === 'with_modality') views.set(view.appointmentId, view);
+        else missing.push(view);
+      return missing.length === 0;
+    },
+    timeoutMs,
+    () =>
+      `every appointment to be with_modality; ${missing.length} of ${ids.length} are not: ` +
+      missing
+        .slice(0, 20)
+        .map((view) => `${view.appointmentId} (${view.state})`)
+        .join(', ') +
+      (missing.length > 20 ? ', ...' : ''),
+  );
+  return views;
 }
 
 async function until<T>(
   probe: () => Promise<T | undefined | false>,
   timeoutMs = 60_000,
+  waitingFor: () => string = () => 'the system',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('the benchmark timed out waiting for the system');
+    if (Date.now() > deadline)
+      throw new Error(`the benchmark timed out after ${timeoutMs} ms waiting for ${waitingFor()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
