@@ -2,7 +2,7 @@ import { SendToModality, createMessage } from '@mbs/contracts';
 import { PermanentError, TransientError } from '@mbs/errors';
 import { closeConnectionsNamed, deleteNamespace, uniqueName, useRabbitMq } from '@mbs/testing';
 import type { GetMessage } from 'amqplib';
-import { eventually, openProbe, quietLogger, refusePublishesTo } from '../test/support';
+import { eventually, gate, openProbe, quietLogger, refusePublishesTo } from '../test/support';
 import {
   BROKER_DELIVERY_LIMIT,
   Bus,
@@ -18,13 +18,6 @@ const command = () =>
     appointmentId: 'apt-1',
     requestedBy: { userId: 'u-1', name: 'Ada' },
   });
-
-/** A promise a test opens when it chooses, to hold a handler at a known point. */
-function gate() {
-  let open = () => {};
-  const passed = new Promise<void>((resolve) => (open = resolve));
-  return { passed, open };
-}
 
 describe('bus failure paths (real RabbitMQ)', () => {
   const broker = useRabbitMq();

@@ -45,6 +45,13 @@ export async function openProbe(url: string) {
   };
 }
 
+/** A promise a test opens when it chooses, to hold a handler at a known point. */
+export function gate() {
+  let open = () => {};
+  const passed = new Promise<void>((resolve) => (open = resolve));
+  return { passed, open };
+}
+
 /**
  * Makes the broker refuse (nack) every publish to the given queues, through a policy that
  * matches their exact names only: `max-length` 0 with `reject-publish`. This is how a full
@@ -140,8 +147,7 @@ export function idempotentRecorder(workMs: number) {
   const effects = new Map<string, number>();
   const appliedKeys = new Set<string>();
   const seen = { duplicates: 0, redelivered: 0, inHand: 0 };
-  let held: Promise<void> | undefined;
-  let releaseHeld = () => {};
+  let held: ReturnType<typeof gate> | undefined;
 
   function applyOnce(key: string, effect: () => void): 'applied' | 'duplicate' {
     if (appliedKeys.has(key)) return 'duplicate';
@@ -164,10 +170,10 @@ export function idempotentRecorder(workMs: number) {
       return seen.inHand;
     },
     hold() {
-      held ??= new Promise<void>((resolve) => (releaseHeld = resolve));
+      held ??= gate();
     },
     release() {
-      releaseHeld();
+      held?.open();
       held = undefined;
     },
     handler: on(SendToModality, async (message, { redelivered }) => {
@@ -176,7 +182,7 @@ export function idempotentRecorder(workMs: number) {
       seen.inHand++;
       try {
         await sleep(workMs);
-        if (held) await held;
+        if (held) await held.passed;
         const outcome = applyOnce(message.id, () =>
           effects.set(message.id, (effects.get(message.id) ?? 0) + 1),
         );
