@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
+// fhir-builder's own validator, the one that refuses to send an invalid Bundle: what reached the
+// hospital must pass it too. (@mbs/fhir-builder's package entry is its main.js, not this API.)
+import { validateFhirResource } from '../../services/fhir-builder/src/validation';
 import { connectStaffBus, sendJson, waitFor } from './system/clients';
 import {
   appointment,
   bookedAppointments,
   type AppointmentView,
+  gatewayDeliveriesInFlight,
   messageFor,
+  messagesFor,
   pointDemoGatewayAtThisRelay,
   receivedBySink,
+  setSinkBehaviour,
   waitForMessage,
   waitForState,
 } from './system/flow';
@@ -70,6 +76,8 @@ describe('send to modality, end to end (every process, real RabbitMQ)', () => {
     expect(delivery?.contentType).toContain('application/fhir+json');
     const bundle = JSON.parse(delivery!.body);
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'transaction' });
+    // Throws PayloadInvalidError listing every problem, which jest then shows.
+    expect(() => validateFhirResource(bundle)).not.toThrow();
     const kinds = bundle.entry.map(
       (e: { resource: { resourceType: string } }) => e.resource.resourceType,
     );
@@ -103,7 +111,7 @@ describe('send to modality, end to end (every process, real RabbitMQ)', () => {
   });
 
   it('a destination that rejects the message fails it, with the reason, and the appointment can be sent again', async () => {
-    await sendJson('POST', `${system.urls.sink}/behaviour`, {
+    await setSinkBehaviour(system, {
       mode: 'reject',
       status: 422,
       reason: 'Patient demographics do not match the PAS',
@@ -120,7 +128,7 @@ describe('send to modality, end to end (every process, real RabbitMQ)', () => {
       });
       expect(JSON.stringify(back.history)).toContain('Patient demographics do not match the PAS');
     } finally {
-      await sendJson('POST', `${system.urls.sink}/behaviour`, { mode: 'accept' });
+      await setSinkBehaviour(system, { mode: 'accept' });
     }
   });
 
@@ -144,22 +152,93 @@ describe('send to modality, end to end (every process, real RabbitMQ)', () => {
     expect(await deliveriesOf(confirmed.messageId)).toHaveLength(1);
   });
 
+  it('the gateway killed while posting to the hospital resumes that delivery when it returns: confirmed once, the hospital may get it twice', async () => {
+    // What the gateway guarantees (gateway/src/relay/deliver-handler.ts, delivery/delivery-runner.ts):
+    // it records the message by id in its store before it answers `received`, and records the
+    // outcome only after the hospital has answered. A crash between the two leaves the message
+    // `received`; the next start resumes it and posts it again with the same x-message-id. So the
+    // hospital gets it at least once (here twice, since it took the interrupted POST), never more
+    // than once per interrupted attempt, and upstream there is exactly one outcome.
+    const delayMs = 4_000;
+    await setSinkBehaviour(system, { mode: 'accept', delayMs });
+    try {
+      const { appointmentId, accessionNumber } = await checkedInAppointment();
+      await staff.sendToModality(appointmentId);
+      // The receipt came back (recorded by the gateway), and its POST is waiting on the hospital.
+      const { messageId } = await waitForMessage(system, accessionNumber, 'delivered');
+      await waitFor(
+        system,
+        'the gateway to be posting to the hospital',
+        async () => (await gatewayDeliveriesInFlight(system)) === 1,
+      );
+      expect(await deliveriesOf(messageId)).toHaveLength(0);
+      await system.parts.gateway.kill();
+      expect((await messageFor(system, accessionNumber))?.status).toBe('delivered');
+
+      // The hospital still takes the interrupted POST; its answer goes to a connection now gone.
+      await waitFor(
+        system,
+        'the hospital to take the interrupted POST',
+        async () => (await deliveriesOf(messageId)).length === 1,
+        delayMs + 10_000,
+      );
+      await setSinkBehaviour(system, { mode: 'accept' });
+      await system.parts.gateway.start();
+
+      await waitForMessage(system, accessionNumber, 'confirmed', 60_000);
+      const done = await waitForState(system, appointmentId, 'with_modality');
+      const resumed = system.parts.gateway
+        .linesSinceStart()
+        .find((line) => line.includes('resuming deliveries interrupted by the last stop'));
+      expect(resumed && JSON.parse(resumed)).toMatchObject({ resumed: 1 });
+      await waitFor(
+        system,
+        'the gateway to finish posting',
+        async () => (await gatewayDeliveriesInFlight(system)) === 0,
+      );
+      const deliveries = await deliveriesOf(messageId);
+      expect(deliveries).toHaveLength(2);
+      expect(deliveries[0]!.body).toBe(deliveries[1]!.body);
+      expect(done.history.filter((h) => h.to === 'with_modality')).toHaveLength(1);
+    } finally {
+      await setSinkBehaviour(system, { mode: 'accept' });
+    }
+  });
+
   it('the dispatcher killed mid-batch loses nothing and delivers nothing twice', async () => {
     const batch: AppointmentView[] = [];
-    for (let i = 0; i < 4; i++) batch.push(await checkedInAppointment());
-    for (const { appointmentId } of batch) await staff.sendToModality(appointmentId);
-    await waitFor(
-      system,
-      'the first of the batch to be stored',
-      async () => (await messageFor(system, batch[0]!.accessionNumber)) !== undefined,
-    );
-    await system.parts['relay-dispatcher'].kill();
-    await system.parts['relay-dispatcher'].start();
+    for (let i = 0; i < 10; i++) batch.push(await checkedInAppointment());
+    const accessions = batch.map((a) => a.accessionNumber);
+    // A slow hospital holds every delivery open for seconds: no message can be confirmed in the
+    // moment between looking at the batch and killing the dispatcher.
+    await setSinkBehaviour(system, { mode: 'accept', delayMs: 3_000 });
+    try {
+      for (const { appointmentId } of batch) await staff.sendToModality(appointmentId);
+      const atKill = await waitFor(system, 'part of the batch to be stored', async () => {
+        const stored = await messagesFor(system, accessions);
+        return stored.length > 0 ? stored : undefined;
+      });
+      await system.parts['relay-dispatcher'].kill();
+      expect(atKill.length).toBeGreaterThan(0);
+      expect(atKill.filter((m) => m.status === 'confirmed')).toEqual([]);
 
-    for (const { appointmentId, accessionNumber } of batch) {
-      const confirmed = await waitForMessage(system, accessionNumber, 'confirmed', 60_000);
-      await waitForState(system, appointmentId, 'with_modality');
-      expect(await deliveriesOf(confirmed.messageId)).toHaveLength(1);
+      await setSinkBehaviour(system, { mode: 'accept' });
+      await system.parts['relay-dispatcher'].start();
+      for (const { appointmentId, accessionNumber } of batch) {
+        await waitForMessage(system, accessionNumber, 'confirmed', 60_000);
+        await waitForState(system, appointmentId, 'with_modality');
+      }
+      // A second POST would come from the gateway: once it has none in progress, the count is final.
+      await waitFor(
+        system,
+        'the gateway to finish posting',
+        async () => (await gatewayDeliveriesInFlight(system)) === 0,
+      );
+      const messages = await messagesFor(system, accessions);
+      expect(messages).toHaveLength(batch.length);
+      for (const { messageId } of messages) expect(await deliveriesOf(messageId)).toHaveLength(1);
+    } finally {
+      await setSinkBehaviour(system, { mode: 'accept' });
     }
   });
 });

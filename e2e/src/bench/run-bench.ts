@@ -18,7 +18,6 @@ import { formatMs, summarise } from './statistics';
 
 interface Timed extends MessageView {
   appointmentId: string;
-  accessionNumber: string;
   createdAt: string;
 }
 

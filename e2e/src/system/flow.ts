@@ -10,6 +10,7 @@ export interface AppointmentView {
 }
 export interface MessageView {
   messageId: string;
+  accessionNumber: string;
   status: string;
   attempts: number;
   deliveredAt: string | null;
@@ -71,6 +72,17 @@ export async function messageFor(
   return messages[0];
 }
 
+/** The dispatcher's messages for these accession numbers (those it has stored so far). */
+export async function messagesFor(
+  system: RunningSystem,
+  accessionNumbers: readonly string[],
+): Promise<MessageView[]> {
+  const { messages } = await getJson<{ messages: MessageView[] }>(
+    `${system.urls.dispatcher}/messages?limit=500`,
+  );
+  return messages.filter((m) => accessionNumbers.includes(m.accessionNumber));
+}
+
 export async function waitForMessage(
   system: RunningSystem,
   accessionNumber: string,
@@ -90,6 +102,27 @@ export async function waitForMessage(
 
 export async function receivedBySink(system: RunningSystem): Promise<ReceivedView[]> {
   return (await getJson<{ received: ReceivedView[] }>(`${system.urls.sink}/received`)).received;
+}
+
+/** How the hospital sink answers deliveries from now on (see hospital-sink's Behaviour). */
+export interface SinkBehaviour {
+  mode: 'accept' | 'reject';
+  status?: number;
+  delayMs?: number;
+  reason?: string;
+}
+
+export async function setSinkBehaviour(
+  system: RunningSystem,
+  behaviour: SinkBehaviour,
+): Promise<void> {
+  await sendJson('POST', `${system.urls.sink}/behaviour`, behaviour);
+}
+
+/** Deliveries the gateway has in progress to the hospital (its GET /health, read even when 503). */
+export async function gatewayDeliveriesInFlight(system: RunningSystem): Promise<number> {
+  const response = await fetch(`${system.urls.gateway}/health`);
+  return ((await response.json()) as { deliveriesInFlight: number }).deliveriesInFlight;
 }
 
 export async function pointDemoGatewayAtThisRelay(system: RunningSystem): Promise<void> {

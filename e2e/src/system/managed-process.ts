@@ -23,6 +23,9 @@ export interface ProcessSpec {
 export class ManagedProcess {
   private child: ChildProcess | undefined;
   private readonly lines: string[] = [];
+  /** Lines dropped from the front of `lines`, and the count of all lines when it last started. */
+  private dropped = 0;
+  private startedAtLine = 0;
 
   constructor(readonly spec: ProcessSpec) {}
 
@@ -39,6 +42,7 @@ export class ManagedProcess {
 
   async start(): Promise<void> {
     if (this.running) throw new Error(`${this.spec.name} is already running`);
+    this.startedAtLine = this.dropped + this.lines.length;
     const child = spawn(process.execPath, [path.join(repositoryRoot, this.spec.script)], {
       cwd: repositoryRoot,
       env: { ...process.env, ...this.spec.env },
@@ -58,7 +62,10 @@ export class ManagedProcess {
       );
       const onLine = (line: string) => {
         this.lines.push(line);
-        if (this.lines.length > 400) this.lines.shift();
+        if (this.lines.length > 400) {
+          this.lines.shift();
+          this.dropped += 1;
+        }
         if (this.spec.ready.test(messageOf(line))) {
           clearTimeout(timer);
           resolve();
@@ -95,6 +102,11 @@ export class ManagedProcess {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     await exited;
     clearTimeout(timer);
+  }
+
+  /** The log lines of the current run (from its last start), as far as they are still kept. */
+  linesSinceStart(): string[] {
+    return this.lines.slice(Math.max(0, this.startedAtLine - this.dropped));
   }
 
   recentLogs(count = 60): string {
