@@ -126,13 +126,13 @@ describe('bus (real RabbitMQ)', () => {
 
   it('retries a transient failure with growing delays, then dead-letters it at the limit', async () => {
     const bus = await connect();
-    const attempts: Array<{ at: number; attempt: number }> = [];
+    const attempts: Array<{ at: number; attempt: number; lastAttempt: boolean }> = [];
     const policy = { attempts: 4, baseDelayMs: 150, maxDelayMs: 5_000 };
     await bus.subscribe(
       'appointment',
       [
-        on(SendToModality, async (_message, { attempt }) => {
-          attempts.push({ at: Date.now(), attempt });
+        on(SendToModality, async (_message, { attempt, lastAttempt }) => {
+          attempts.push({ at: Date.now(), attempt, lastAttempt });
           throw new TransientError('hospital_busy', 'the destination is busy');
         }),
       ],
@@ -144,6 +144,8 @@ describe('bus (real RabbitMQ)', () => {
     const [dead] = await raw.take(bus.names.deadLetterQueue('appointment'), 1, 20_000);
 
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
+    // The handler is told which try is its last, so it can report before the dead letter.
+    expect(attempts.map((a) => a.lastAttempt)).toEqual([false, false, false, true]);
     const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
     // Each wait is at least half its step (150, 300, 600 ms): delays grow, and never come early.
     gaps.forEach((gap, i) =>

@@ -149,7 +149,12 @@ export class Consumer {
           },
         },
         () =>
-          handler.handle(message, { attempt, redelivered: delivery.fields.redelivered, logger }),
+          handler.handle(message, {
+            attempt,
+            lastAttempt: attempt >= this.options.retry.attempts,
+            redelivered: delivery.fields.redelivered,
+            logger,
+          }),
       );
     } catch (error) {
       const outcome = decideFailure(error, attempt, this.options.retry);

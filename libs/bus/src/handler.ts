@@ -4,6 +4,12 @@ import type { Logger } from '@mbs/telemetry';
 export interface DeliveryContext {
   /** Which try this is, from 1. */
   readonly attempt: number;
+  /**
+   * No further try follows if this one fails transiently: the message goes to the dead-letter
+   * queue. A handler whose silence would strand someone (an appointment waiting for its order)
+   * uses it to report the failure downstream before giving up.
+   */
+  readonly lastAttempt: boolean;
   /** The broker delivered this before without an ack (a consumer or connection died). */
   readonly redelivered: boolean;
   /** A logger bound to this message (type, id, correlation, attempt). */

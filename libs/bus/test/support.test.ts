@@ -23,7 +23,7 @@ describe('the exactly-once test kit', () => {
       appointmentId: 'apt-1',
       requestedBy: { userId: 'u', name: 'n' },
     });
-    const context = { attempt: 1, logger: testLogger('bus-test') };
+    const context = { attempt: 1, lastAttempt: false, logger: testLogger('bus-test') };
     // Two runs at once, as when a redelivery overtakes a run whose connection went away.
     await Promise.all([
       recorder.handler.handle(message, { ...context, redelivered: false }),

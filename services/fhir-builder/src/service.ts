@@ -40,11 +40,9 @@ export async function startFhirBuilder({
 }: FhirBuilderOptions): Promise<FhirBuilder> {
   const destinations = createDestinationStore(store.connection);
   const policy = { ...defaultRetryPolicy, ...retry };
-  await bus.subscribe(
-    CONSUMER,
-    [appointmentSentToModality({ bus, destinations, attempts: policy.attempts, builderFor })],
-    { retry: policy },
-  );
+  await bus.subscribe(CONSUMER, [appointmentSentToModality({ bus, destinations, builderFor })], {
+    retry: policy,
+  });
   const app = await buildHttpApi({
     destinations,
     logger,

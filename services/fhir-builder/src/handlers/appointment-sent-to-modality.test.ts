@@ -18,10 +18,11 @@ describe('appointment sent to modality handler when the destination lookup fails
         throw lookupError;
       },
     },
-    attempts: 3,
   });
+  // The consumer's policy allows three tries in these tests.
   const context = (attempt: number): DeliveryContext => ({
     attempt,
+    lastAttempt: attempt >= 3,
     redelivered: false,
     logger: quietLogger(),
   });

@@ -14,8 +14,6 @@ import { type BuilderLookup, prepareMessage } from './prepare-message';
 export interface SentToModalityDependencies {
   readonly bus: Pick<Bus, 'publish'>;
   readonly destinations: Pick<DestinationStore, 'list'>;
-  /** The consumer's retry limit: on the last try a lookup that still fails becomes a failure event. */
-  readonly attempts: number;
   /** Which builder makes each message type (the registry unless given). */
   readonly builderFor?: BuilderLookup;
 }
@@ -34,10 +32,9 @@ export interface SentToModalityDependencies {
 export function appointmentSentToModality({
   bus,
   destinations,
-  attempts,
   builderFor,
 }: SentToModalityDependencies) {
-  return on(AppointmentSentToModality, async (event, { attempt, logger }) => {
+  return on(AppointmentSentToModality, async (event, { attempt, lastAttempt, logger }) => {
     const causedBy = { id: event.id, correlationId: event.correlationId };
     const occurredAt = event.occurredAt;
     const settingId = event.data.appointment.settingId;
@@ -46,7 +43,7 @@ export function appointmentSentToModality({
     try {
       ofSetting = await destinations.list({ settingId });
     } catch (error) {
-      if (isRetryable(error) && attempt < attempts) throw error;
+      if (isRetryable(error) && !lastAttempt) throw error;
       const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
       const reason = `Could not look up the destination of setting ${settingId}${tries}: ${describeError(error)}`;
       logger.error({ settingId, err: describeError(error) }, reason);
