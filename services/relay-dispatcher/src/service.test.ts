@@ -13,6 +13,7 @@ import { deleteNamespace, uniqueDbName, uniqueName, useMongoDb, useRabbitMq } fr
 import { FakeGateway } from '../test/fake-gateway';
 import { readyMessage } from '../test/fixtures';
 import { eventually, quietLogger, sleep } from '../test/support';
+import { gatewayModel } from './gateways/gateway-model';
 import { createGatewayStore } from './gateways/gateway-store';
 import type { DispatcherOptions } from './config';
 import { staticSecrets } from './secrets/secret-source';
@@ -91,12 +92,15 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   });
 
   /** Exactly what main.ts runs, with short timings so no test waits long. */
-  const start = async (options: Partial<DispatcherOptions> = {}) => {
+  const start = async (
+    options: Partial<DispatcherOptions> = {},
+    secrets = staticSecrets({ RELAY_SEND_KEY_GATEWAY_LOCAL: 'dev-send-key-not-secret' }),
+  ) => {
     dispatcher = await startRelayDispatcher({
       bus: service,
       store,
       logger,
-      secrets: staticSecrets({ RELAY_SEND_KEY_GATEWAY_LOCAL: 'dev-send-key-not-secret' }),
+      secrets,
       options: {
         retryLimit: 4,
         retryBaseMs: 100,
@@ -208,7 +212,155 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     // Published first, acknowledged after: the ack may trail the event a little.
     await eventually(() => gateway!.acks.length === 1, 'the outcome acknowledged');
     expect(gateway!.acks).toEqual([expect.objectContaining({ status: 'accepted' })]);
+    // Permanent: never sent again.
+    await sleep(500);
+    expect(gateway!.delivered).toHaveLength(1);
+    expect(seen.failed).toHaveLength(1);
   });
+
+  it('sends a message again with backoff while the hospital system is unavailable, and confirms it once it is back', async () => {
+    await startGateway();
+    gateway!.behaviour = 'unavailable';
+    await start({ retryLimit: 10 });
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(
+      async () =>
+        (await message(ready.data.messageId))?.lastError?.phase === 'destination_unavailable',
+      'the unavailable destination recorded',
+    );
+    const waiting = await message(ready.data.messageId);
+    expect(waiting).toMatchObject({
+      status: 'pending',
+      lastError: {
+        phase: 'destination_unavailable',
+        reason: expect.stringContaining('ECONNREFUSED'),
+      },
+    });
+    expect(waiting!.nextAttemptAt!.getTime()).toBeGreaterThan(waiting!.lastError!.at.getTime());
+    await eventually(() => gateway!.delivered.length >= 2, 'sent again after the backoff');
+
+    gateway!.behaviour = 'confirm';
+    await eventually(
+      () => seen.confirmed.length === 1,
+      'confirmed once the hospital is back',
+      10_000,
+    );
+    expect(seen.failed).toEqual([]);
+    const stored = await message(ready.data.messageId);
+    expect(stored!.status).toBe('confirmed');
+    // Each send is a new attempt of the same message id.
+    expect(new Set(gateway!.delivered.map((d) => d.messageId))).toEqual(
+      new Set([ready.data.messageId]),
+    );
+    expect(gateway!.delivered.map((d) => d.attempt)).toEqual(
+      gateway!.delivered.map((_, i) => i + 1),
+    );
+    expect(stored!.history.filter((h) => h.event === 'retry').map((h) => h.detail)).toContain(
+      'destination_unavailable: deliver_http: gave up after 4 attempts: POST https://ris/fhir failed: ECONNREFUSED',
+    );
+  });
+
+  it('fails a message whose hospital system stays unavailable at the retry limit, as destination_unavailable', async () => {
+    await startGateway();
+    gateway!.behaviour = 'unavailable';
+    await start({ retryLimit: 3 });
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'message failed', 15_000);
+    expect(gateway!.delivered).toHaveLength(3);
+    expect(seen.failed[0]!.data).toMatchObject({
+      messageId: ready.data.messageId,
+      phase: 'destination_unavailable',
+      attempts: 3,
+    });
+    expect(seen.failed[0]!.data.reason).toMatch(/Gave up after 3 attempts.*ECONNREFUSED/);
+    expect(await message(ready.data.messageId)).toMatchObject({
+      status: 'failed',
+      lastError: { phase: 'destination_unavailable' },
+    });
+    await sleep(300);
+    expect(seen.failed).toHaveLength(1);
+  });
+
+  it('confirms a message failed as confirm_timeout when the hospital confirms it late', async () => {
+    await startGateway();
+    gateway!.behaviour = 'receipt_only';
+    await start({ retryLimit: 2, confirmTimeoutMs: 200 });
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'failed for want of a confirmation', 10_000);
+    expect(seen.failed[0]!.data.phase).toBe('confirm_timeout');
+
+    const reply = await gateway!.sendUpstream({
+      type: 'delivery-outcome',
+      eventId: 'late-confirmation-1',
+      messageId: ready.data.messageId,
+      outcome: 'confirmed',
+      at: new Date().toISOString(),
+    });
+    expect(reply.body).toEqual({ eventId: 'late-confirmation-1', status: 'accepted' });
+    await eventually(() => seen.confirmed.length === 1, 'message confirmed after all');
+    expect(seen.confirmed[0]!.data).toMatchObject({
+      messageId: ready.data.messageId,
+      alreadyHad: false,
+    });
+    const stored = await message(ready.data.messageId);
+    expect(stored).toMatchObject({ status: 'confirmed' });
+    expect(stored!.history.map((h) => h.event).slice(-2)).toEqual(['failed', 'confirmed']);
+  });
+
+  it('keeps a rejected message failed when a confirmation arrives for it', async () => {
+    await startGateway();
+    gateway!.behaviour = 'reject';
+    await start();
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'message failed');
+    const reply = await gateway!.sendUpstream({
+      type: 'delivery-outcome',
+      eventId: 'contradiction-1',
+      messageId: ready.data.messageId,
+      outcome: 'confirmed',
+      at: new Date().toISOString(),
+    });
+    expect(reply.body).toMatchObject({ status: 'accepted' });
+    await sleep(300);
+    expect(seen.confirmed).toEqual([]);
+    expect((await message(ready.data.messageId))!.status).toBe('failed');
+  });
+
+  it.each([
+    ['a receipt for another message', 'wrong_receipt', 'invalid receipt: for message not-'],
+    ['an error frame instead of a receipt', 'error_reply', 'gateway answered deliver with error'],
+  ] as const)(
+    'retries a send answered with %s as a send failure',
+    async (_what, behaviour, reason) => {
+      await startGateway();
+      gateway!.behaviour = behaviour;
+      await start({ retryLimit: 10 });
+      await eventually(sessionOpen, 'the session');
+      const ready = readyMessage();
+      await publish(ready);
+      await eventually(
+        async () => (await message(ready.data.messageId))?.lastError?.phase === 'send',
+        'a send failure recorded',
+      );
+      const failedOnce = await message(ready.data.messageId);
+      expect(failedOnce!.lastError!.reason).toContain(reason);
+      expect(failedOnce!.status).not.toBe('failed');
+      expect(failedOnce!.deliveredAt ?? null).toBeNull();
+
+      gateway!.behaviour = 'confirm';
+      await eventually(() => seen.confirmed.length === 1, 'confirmed on a later try', 10_000);
+      expect(gateway!.delivered.length).toBeGreaterThanOrEqual(2);
+      expect(seen.failed).toEqual([]);
+    },
+  );
 
   it('retries a message without a receipt (ack_timeout) and fails it at the limit as retry_limit', async () => {
     await startGateway();
@@ -375,6 +527,120 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
         lastError: expect.objectContaining({ phase: 'retry_limit' }),
       }),
     ]);
+  });
+
+  it.each([
+    [
+      'the relay refuses its Send key (401)',
+      { RELAY_SEND_KEY_GATEWAY_LOCAL: 'not-the-send-key' },
+      /connect: .*401/,
+    ],
+    [
+      'its secret variable is not set',
+      {},
+      /connect: SecretNotSetError: the secret RELAY_SEND_KEY_GATEWAY_LOCAL named by gateway gateway-local \(sendKeySecret\) is not set/,
+    ],
+  ] as const)(
+    'keeps messages pending, naming connect, and shows it in gateway health when %s',
+    async (_what, secrets, reason) => {
+      await startGateway();
+      await start({ retryLimit: 50 }, staticSecrets(secrets));
+      const ready = readyMessage();
+      await publish(ready);
+      await eventually(
+        async () => (await message(ready.data.messageId))?.lastError?.phase === 'connect',
+        'a connect failure recorded',
+      );
+      const waiting = await message(ready.data.messageId);
+      expect(waiting!.status).toBe('pending');
+      expect(waiting!.lastError!.reason).toMatch(reason);
+      expect(seen.failed).toEqual([]);
+      expect(gateway!.delivered).toEqual([]);
+
+      await dispatcher!.echo.echoAll();
+      const shown = await dispatcher!.app.inject({ url: '/gateways/gateway-local' });
+      expect(shown.json()).toMatchObject({
+        health: { state: 'offline', consecutiveFailures: 1 },
+        session: { state: expect.stringMatching(/waiting|connecting/) },
+      });
+      expect(shown.json().health.lastError).toMatch(reason);
+      expect(shown.json().session.lastError).toMatch(reason);
+      // The key never shows.
+      expect(JSON.stringify(shown.json())).not.toContain('not-the-send-key');
+    },
+  );
+
+  it('never reads a secret outside RELAY_SEND_KEY_* for a gateway stored with one, and still lists it', async () => {
+    // Stored before names were restricted (the API refuses it now).
+    await gatewayModel(store.connection).updateOne(
+      { gatewayId: 'gateway-local' },
+      { $set: { sendKeySecret: 'AMQP_URL' } },
+    );
+    await startGateway();
+    await start(
+      { retryLimit: 50 },
+      staticSecrets({
+        AMQP_URL: 'dev-send-key-not-secret',
+        RELAY_SEND_KEY_GATEWAY_LOCAL: 'dev-send-key-not-secret',
+      }),
+    );
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(
+      async () => (await message(ready.data.messageId))?.lastError?.phase === 'connect',
+      'a connect failure recorded',
+    );
+    expect((await message(ready.data.messageId))!.lastError!.reason).toContain(
+      'gateway gateway-local names AMQP_URL as its sendKeySecret; only RELAY_SEND_KEY_* variables are read',
+    );
+    expect(gateway!.delivered).toEqual([]);
+    const listed = await dispatcher!.app.inject({ url: '/gateways' });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().gateways[0]).toMatchObject({
+      sendKeySecret: 'AMQP_URL',
+      session: { lastError: expect.stringContaining('only RELAY_SEND_KEY_*') },
+    });
+
+    // Fixing the name through the API opens the session and the message goes.
+    const fixed = await dispatcher!.app.inject({
+      method: 'PATCH',
+      url: '/gateways/gateway-local',
+      payload: { sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LOCAL' },
+    });
+    expect(fixed.statusCode).toBe(200);
+    await eventually(() => seen.confirmed.length === 1, 'message confirmed once fixed', 10_000);
+    expect(gateway!.delivered).toHaveLength(1);
+  });
+
+  it('refuses an outcome for a message it does not have, or sent through another gateway', async () => {
+    await startGateway();
+    await start();
+    await eventually(() => sessionOpen() && gateway!.connected, 'the session');
+    const outcome = (eventId: string, messageId: string) => ({
+      type: 'delivery-outcome',
+      eventId,
+      messageId,
+      outcome: 'confirmed',
+      at: new Date().toISOString(),
+    });
+    const unknown = await gateway!.sendUpstream(outcome('out-unknown', 'msg-never-sent'));
+    expect(unknown.body).toEqual({
+      eventId: 'out-unknown',
+      status: 'refused',
+      reason: 'no message msg-never-sent here',
+    });
+
+    const elsewhere = readyMessage({ gatewayId: 'gateway-other' });
+    await dispatcher!.messages.insert(elsewhere, {});
+    const foreign = await gateway!.sendUpstream(outcome('out-foreign', elsewhere.data.messageId));
+    expect(foreign.body).toEqual({
+      eventId: 'out-foreign',
+      status: 'refused',
+      reason: `message ${elsewhere.data.messageId} was sent to gateway gateway-other, not gateway-local`,
+    });
+    await sleep(200);
+    expect(seen.confirmed).toEqual([]);
+    expect((await message(elsewhere.data.messageId))!.status).toBe('pending');
   });
 
   it('closes the session of a disabled gateway and reopens it when enabled', async () => {

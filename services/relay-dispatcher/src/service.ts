@@ -72,7 +72,18 @@ export async function startRelayDispatcher({
     gateways,
     secrets,
     logger,
-    onFrame: (gatewayId) => upstreamHandler(gatewayId, { bus, messages, outcomes, logger }),
+    onFrame: (gatewayId) =>
+      upstreamHandler(gatewayId, {
+        bus,
+        messages,
+        outcomes,
+        logger,
+        schedule: {
+          limit: options.retryLimit,
+          baseMs: options.retryBaseMs,
+          maxMs: options.retryMaxMs,
+        },
+      }),
     onOpen: (gatewayId) => {
       // What waited for this gateway goes now.
       void messages

@@ -5,8 +5,11 @@ import { RelayListener, type RelaySession, type SessionFrame } from '@mbs/relay'
 export type GatewayBehaviour =
   | 'confirm' // receipt, then a confirmed outcome upstream
   | 'reject' // receipt, then a rejected outcome upstream
+  | 'unavailable' // receipt, then an unavailable outcome upstream (the hospital system is down)
   | 'receipt_only' // receipt, no outcome
   | 'silent' // never answers (the dispatcher's receipt wait runs out)
+  | 'wrong_receipt' // a receipt for another message id
+  | 'error_reply' // an `error` frame instead of a receipt
   | { receipt: Receipt['status']; outcome?: 'confirmed' | 'rejected'; reason?: string };
 
 /**
@@ -64,6 +67,19 @@ export class FakeGateway {
     this.delivered.push(body);
     const behaviour = this.behaviour;
     if (behaviour === 'silent') return;
+    if (behaviour === 'error_reply') {
+      session.send({
+        kind: 'error',
+        replyTo: frame.id,
+        body: { code: 'store_failed', reason: 'the gateway could not record the message' },
+      });
+      return;
+    }
+    if (behaviour === 'wrong_receipt') {
+      const receipt: Receipt = { messageId: `not-${body.messageId}`, status: 'received' };
+      session.send({ kind: 'ack', replyTo: frame.id, body: receipt });
+      return;
+    }
     const receipt: Receipt =
       typeof behaviour === 'object'
         ? {
@@ -74,13 +90,19 @@ export class FakeGateway {
           }
         : { messageId: body.messageId, status: 'received' };
     session.send({ kind: 'ack', replyTo: frame.id, body: receipt });
-    if (behaviour !== 'confirm' && behaviour !== 'reject') return;
+    if (behaviour !== 'confirm' && behaviour !== 'reject' && behaviour !== 'unavailable') return;
     const outcome: DeliveryOutcome = {
       type: 'delivery-outcome',
       eventId: `outcome-${body.messageId}-${++this.eventCounter}`,
       messageId: body.messageId,
-      outcome: behaviour === 'confirm' ? 'confirmed' : 'rejected',
+      outcome: ({ confirm: 'confirmed', reject: 'rejected', unavailable: 'unavailable' } as const)[
+        behaviour
+      ],
       ...(behaviour === 'reject' && { reason: 'RIS: unknown procedure code' }),
+      ...(behaviour === 'unavailable' && {
+        reason:
+          'deliver_http: gave up after 4 attempts: POST https://ris/fhir failed: ECONNREFUSED',
+      }),
       at: new Date().toISOString(),
     };
     const reply = await session.request(

@@ -22,12 +22,14 @@ export interface DeliveryLoopOptions {
   readonly now?: () => Date;
 }
 
+/** Why one try did not get a receipt, naming the phase; its message is the whole reason. */
 class SendProblem extends Error {
   constructor(
     readonly phase: FailurePhase,
     message: string,
   ) {
     super(message);
+    this.name = 'SendProblem';
   }
 }
 
@@ -112,6 +114,17 @@ export class DeliveryLoop {
 
   private async attempt(message: MessageDocument): Promise<void> {
     const { messages, options } = this.deps;
+    if (message.status === 'delivered' && message.attempts >= options.retryLimit) {
+      // The gateway has it but no outcome came, and the sends are used up: stop waiting.
+      await this.unsuccessful(
+        message,
+        new SendProblem(
+          'confirm_timeout',
+          `no outcome from gateway ${message.gatewayId} within ${options.confirmTimeoutMs} ms of its last receipt`,
+        ),
+      );
+      return;
+    }
     const session = this.deps.sessionFor(message.gatewayId);
     if (!session) {
       // Offline gateway: the message waits (counted, not failed) until the limit.
@@ -274,7 +287,10 @@ export class DeliveryLoop {
     const { messages, outcomes, logger, options } = this.deps;
     const now = this.now();
     const phase: FailurePhase = error instanceof SendProblem ? error.phase : 'send';
-    const reason = describeError(error).slice(0, 1900);
+    const reason = (error instanceof SendProblem ? error.message : describeError(error)).slice(
+      0,
+      1900,
+    );
     const decision = afterUnsuccessfulAttempt({
       attempts: m.attempts,
       delivered: m.status === 'delivered',

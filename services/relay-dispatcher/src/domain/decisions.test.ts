@@ -51,6 +51,29 @@ describe('retry decision', () => {
     expect(decision.kind === 'fail' && decision.reason).toContain('connect: no listener');
   });
 
+  it('fails a message whose hospital system was still down at the limit as destination_unavailable', () => {
+    const decision = afterUnsuccessfulAttempt({
+      attempts: 3,
+      delivered: true,
+      lastPhase: 'destination_unavailable',
+      lastReason: 'destination_unavailable: ECONNREFUSED',
+      schedule,
+      now,
+    });
+    expect(decision).toMatchObject({ kind: 'fail', phase: 'destination_unavailable' });
+    expect(decision.kind === 'fail' && decision.reason).toContain('ECONNREFUSED');
+    expect(
+      afterUnsuccessfulAttempt({
+        attempts: 2,
+        delivered: true,
+        lastPhase: 'destination_unavailable',
+        lastReason: 'x',
+        schedule,
+        now,
+      }).kind,
+    ).toBe('retry');
+  });
+
   it('fails a delivered but never confirmed message as confirm_timeout', () => {
     expect(
       afterUnsuccessfulAttempt({ attempts: 3, delivered: true, lastReason: 'x', schedule, now }),

@@ -1,4 +1,4 @@
-export { MessageStatus, SENDABLE } from './message-status';
+export { LATE_CONFIRMABLE, MessageStatus, SENDABLE } from './message-status';
 export { afterUnsuccessfulAttempt, type RetryDecision, type RetrySchedule } from './retry-decision';
 export { decideReceipt, type ReceiptDecision } from './receipt-decision';
 export { derivedEventId } from './derived-ids';

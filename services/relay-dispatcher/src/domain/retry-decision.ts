@@ -16,22 +16,30 @@ export type RetryDecision =
  * What follows a try that did not get the message to the gateway (offline, timeout, closed
  * socket) or did not bring its outcome in time: another try after an exponential, jittered
  * delay, or, once `attempts` (tries so far, this one included) reaches the limit, failure.
- * A message the gateway already has fails as `confirm_timeout`, one it never got as
- * `retry_limit`, so staff can tell the two apart.
+ * A message whose last try found the hospital system down fails as `destination_unavailable`,
+ * one the gateway already has as `confirm_timeout`, one it never got as `retry_limit`, so staff
+ * can tell the three apart.
  */
 export function afterUnsuccessfulAttempt(input: {
   readonly attempts: number;
   readonly delivered: boolean;
+  /** The phase of the last problem, when it decides how the message fails at the limit. */
+  readonly lastPhase?: FailurePhase;
   readonly lastReason: string;
   readonly schedule: RetrySchedule;
   readonly now: Date;
   readonly random?: () => number;
 }): RetryDecision {
-  const { attempts, delivered, lastReason, schedule, now, random } = input;
+  const { attempts, delivered, lastPhase, lastReason, schedule, now, random } = input;
   if (attempts >= schedule.limit) {
     return {
       kind: 'fail',
-      phase: delivered ? 'confirm_timeout' : 'retry_limit',
+      phase:
+        lastPhase === 'destination_unavailable'
+          ? 'destination_unavailable'
+          : delivered
+            ? 'confirm_timeout'
+            : 'retry_limit',
       reason: `Gave up after ${attempts} attempts (the limit is ${schedule.limit}); last: ${lastReason}`,
     };
   }

@@ -23,6 +23,12 @@ export interface GatewayDocument {
   health?: GatewayHealthDocument | null;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * Counts changes to the gateway's own fields: every change is conditional on the revision it
+   * read, so two concurrent changes cannot overwrite each other. Absent on gateways stored
+   * before it existed (read as 0).
+   */
+  revision?: number;
 }
 
 const gatewaySchema = new Schema<GatewayDocument>(
@@ -50,6 +56,7 @@ const gatewaySchema = new Schema<GatewayDocument>(
     },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    revision: { type: Number },
   },
   { collection: 'gateways', versionKey: false },
 );

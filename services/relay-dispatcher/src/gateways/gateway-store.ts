@@ -1,13 +1,14 @@
-import { keyToObjectId } from '@mbs/store';
+import { insertOnce, keyToObjectId } from '@mbs/store';
 import type { Connection } from 'mongoose';
 import {
   Gateway,
   type GatewayChange,
   type GatewayHealth,
   NewGateway,
+  StoredGateway,
   unknownHealth,
 } from './gateway';
-import { GatewayExistsError, GatewayNotFoundError } from './gateway-errors';
+import { GatewayChangedError, GatewayExistsError, GatewayNotFoundError } from './gateway-errors';
 import { type GatewayDocument, gatewayModel } from './gateway-model';
 
 export type GatewayWithHealth = Gateway & { readonly health: GatewayHealth };
@@ -16,7 +17,7 @@ const iso = (value: Date | string | null | undefined) =>
   value ? new Date(value).toISOString() : null;
 
 function fromDocument(doc: GatewayDocument): GatewayWithHealth {
-  const gateway = Gateway.parse({
+  const gateway = StoredGateway.parse({
     gatewayId: doc.gatewayId,
     name: doc.name,
     relayEndpoint: doc.relayEndpoint,
@@ -52,12 +53,28 @@ export function createGatewayStore(connection: Connection) {
     return doc ? fromDocument(doc) : undefined;
   }
 
-  async function update(gatewayId: string, set: Record<string, unknown>) {
+  /**
+   * Sets fields of a gateway as of the revision `read` (its document as the caller read it):
+   * when another change came in between, nothing is written and GatewayChangedError says so.
+   */
+  async function update(gatewayId: string, read: GatewayDocument, set: Record<string, unknown>) {
     const doc = await model
-      .findOneAndUpdate(byId(gatewayId), { $set: set }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        // `null` also matches a gateway stored before revisions existed.
+        { ...byId(gatewayId), revision: read.revision ?? null },
+        { $set: { ...set, revision: (read.revision ?? 0) + 1 } },
+        { returnDocument: 'after' },
+      )
       .lean<GatewayDocument>();
+    if (doc) return fromDocument(doc);
+    if (await model.exists(byId(gatewayId))) throw new GatewayChangedError(gatewayId);
+    throw new GatewayNotFoundError(gatewayId);
+  }
+
+  async function read(gatewayId: string): Promise<GatewayDocument> {
+    const doc = await model.findOne(byId(gatewayId)).lean<GatewayDocument>();
     if (!doc) throw new GatewayNotFoundError(gatewayId);
-    return fromDocument(doc);
+    return doc;
   }
 
   return {
@@ -69,29 +86,39 @@ export function createGatewayStore(connection: Connection) {
         .lean<GatewayDocument[]>();
       return docs.map(fromDocument);
     },
+    /**
+     * Registers a gateway. Its id is the document `_id`, so of two concurrent registrations of
+     * one id exactly one is stored and the other gets GatewayExistsError (never a raw E11000).
+     */
     async create(input: NewGateway, now = new Date()): Promise<GatewayWithHealth> {
       const parsed = NewGateway.parse(input);
-      if (await get(parsed.gatewayId)) throw new GatewayExistsError(parsed.gatewayId);
-      await model.create({
+      const { created } = await insertOnce(model, {
         ...parsed,
         _id: keyToObjectId(parsed.gatewayId),
         health: { state: 'unknown', consecutiveFailures: 0 },
         createdAt: now,
         updatedAt: now,
-      });
+        revision: 0,
+      } as GatewayDocument);
+      if (!created) throw new GatewayExistsError(parsed.gatewayId);
       return (await get(parsed.gatewayId))!;
     },
+    /**
+     * Applies a change to the gateway as read now, conditionally on nobody changing it meanwhile
+     * (GatewayChangedError: 409, read again and retry), so concurrent changes never overwrite
+     * each other silently.
+     */
     async change(gatewayId: string, change: GatewayChange, now = new Date()) {
-      const current = await get(gatewayId);
-      if (!current) throw new GatewayNotFoundError(gatewayId);
+      const doc = await read(gatewayId);
       // Validate the whole result, so a change can never store an invalid gateway.
-      const { health: _h, ...rest } = current;
+      const { health: _h, ...rest } = fromDocument(doc);
       const next = Gateway.parse({ ...rest, ...change, updatedAt: now.toISOString() });
       const { gatewayId: _id, createdAt: _c, ...fields } = next;
-      return update(gatewayId, { ...fields, updatedAt: now });
+      return update(gatewayId, doc, { ...fields, updatedAt: now });
     },
-    setEnabled: (gatewayId: string, enabled: boolean, now = new Date()) =>
-      update(gatewayId, { enabled, updatedAt: now }),
+    async setEnabled(gatewayId: string, enabled: boolean, now = new Date()) {
+      return update(gatewayId, await read(gatewayId), { enabled, updatedAt: now });
+    },
     /** A successful echo: online, with its round trip; the failure count starts again. */
     recordEchoSuccess: (gatewayId: string, rttMs: number, at: Date) =>
       model

@@ -1,5 +1,6 @@
 import { Id, Instant } from '@mbs/contracts';
 import { z } from 'zod';
+import { SEND_KEY_SECRET_NAME } from '../secrets/secret-source';
 
 /**
  * A hospital gateway as the cloud knows it: where its relay is, which hybrid connection it
@@ -26,18 +27,26 @@ export const Gateway = z.strictObject({
     .min(1)
     .max(256)
     .regex(/^[A-Za-z0-9._-]+$/, 'may contain only letters, digits and . _ -'),
+  /** Only RELAY_SEND_KEY_* names: the dispatcher must never sign tokens with another secret. */
   sendKeySecret: z
     .string()
     .max(128)
     .regex(
-      /^[A-Z_][A-Z0-9_]*$/,
-      'must be the NAME of the secret holding the key (e.g. RELAY_SEND_KEY_GATEWAY_LOCAL), never the key itself',
+      SEND_KEY_SECRET_NAME,
+      'must be the NAME of the environment variable holding the key, RELAY_SEND_KEY_ followed by capital letters, digits or _ (e.g. RELAY_SEND_KEY_GATEWAY_LOCAL), never the key itself',
     ),
   enabled: z.boolean(),
   createdAt: Instant,
   updatedAt: Instant,
 });
 export type Gateway = z.infer<typeof Gateway>;
+
+/**
+ * A gateway as read back from the database: like Gateway, but a `sendKeySecret` stored before
+ * names were restricted is still read (so the list, and a PATCH that fixes it, keep working);
+ * the session refuses to open with it, naming the problem.
+ */
+export const StoredGateway = Gateway.extend({ sendKeySecret: z.string().max(128) });
 
 /** POST /gateways. */
 export const NewGateway = Gateway.omit({ createdAt: true, updatedAt: true }).extend({

@@ -43,6 +43,11 @@ export interface MessageDocument {
   /** The message ready envelope, so outcomes keep the flow's correlation. */
   readyEventId: string;
   correlationId: string;
+  /**
+   * The attempt whose delivery the gateway reported `unavailable` (the hospital system was down):
+   * that outcome is applied once, and a receipt of that attempt arriving after it changes nothing.
+   */
+  unavailableAttempt?: number | null;
   /** Confirmed because the gateway answered a resend with "already have it". */
   alreadyHad?: boolean | null;
   /**
@@ -98,6 +103,7 @@ const messageSchema = new Schema<MessageDocument>(
     readyEventId: { type: String, required: true },
     correlationId: { type: String, required: true },
     alreadyHad: { type: Boolean },
+    unavailableAttempt: { type: Number },
     announced: { type: [String], default: [] },
     history: { type: [historySchema], default: [] },
   },

@@ -1,7 +1,7 @@
 import type { FailurePhase, MessageOf, MessageReady } from '@mbs/contracts';
 import { insertOnce, keyToObjectId } from '@mbs/store';
 import type { Connection } from 'mongoose';
-import { type MessageStatus, SENDABLE } from '../domain/message-status';
+import { LATE_CONFIRMABLE, type MessageStatus, SENDABLE } from '../domain/message-status';
 import { type HistoryEntry, type MessageDocument, messageModel } from './message-model';
 
 const HISTORY_KEPT = 50;
@@ -124,6 +124,8 @@ export function createMessageStore(connection: Connection) {
           ...byId(messageId),
           status: { $in: ['pending', 'sent', 'delivered'] },
           attempts: attempt,
+          // This attempt's outcome (unavailable) came first: it decides what happens next.
+          unavailableAttempt: { $ne: attempt },
         },
         {
           $set: { status: 'delivered', nextAttemptAt: confirmBy },
@@ -140,10 +142,20 @@ export function createMessageStore(connection: Connection) {
         .updateOne({ ...byId(messageId), deliveredAt: null }, { $set: { deliveredAt: at } })
         .exec(),
 
-    /** Confirmed by the destination (or already had). Null when already confirmed or failed. */
+    /**
+     * Confirmed by the destination (or already had). Also from `failed` when the dispatcher had
+     * only stopped waiting (LATE_CONFIRMABLE): the hospital accepted it after all. Null when
+     * already confirmed, or failed for a reason a confirmation does not undo.
+     */
     async markConfirmed(messageId: string, now: Date, alreadyHad: boolean, detail: string) {
       const updated = await change(
-        { ...byId(messageId), status: { $in: SENDABLE } },
+        {
+          ...byId(messageId),
+          $or: [
+            { status: { $in: SENDABLE } },
+            { status: 'failed', 'lastError.phase': { $in: LATE_CONFIRMABLE } },
+          ],
+        },
         {
           $set: { status: 'confirmed', confirmedAt: now, nextAttemptAt: null, alreadyHad },
           ...history({ at: now, event: 'confirmed', attempt: 0, detail }),
@@ -208,6 +220,42 @@ export function createMessageStore(connection: Connection) {
     },
 
     /**
+     * The gateway reported attempt `attempt` `unavailable` (the hospital system was down after its
+     * own retries): the message waits (`pending`) until `nextAttemptAt`, and its next deliver is
+     * delivered again. Once per attempt; null when the message moved on meanwhile.
+     */
+    awaitDestination(
+      messageId: string,
+      attempt: number,
+      failure: { phase: FailurePhase; reason: string },
+      nextAttemptAt: Date,
+      now: Date,
+    ) {
+      return change(
+        {
+          ...byId(messageId),
+          status: { $in: SENDABLE },
+          attempts: attempt,
+          unavailableAttempt: { $ne: attempt },
+        },
+        {
+          $set: {
+            status: 'pending',
+            nextAttemptAt,
+            unavailableAttempt: attempt,
+            lastError: { ...failure, at: now },
+          },
+          ...history({
+            at: now,
+            event: 'retry',
+            attempt,
+            detail: `${failure.phase}: ${failure.reason}`,
+          }),
+        },
+      );
+    },
+
+    /**
      * The gateway has no open session: count the try without sending (the message waits and
      * stays pending). Null when the message changed meanwhile.
      */
@@ -226,11 +274,19 @@ export function createMessageStore(connection: Connection) {
       );
     },
 
-    /** A gateway's session (re)opened: what waited for it is due now. */
+    /**
+     * A gateway's session (re)opened: what waited for it is due now. Not what waits for the
+     * hospital system behind it (destination_unavailable): that keeps its backoff.
+     */
     releaseWaiting: (gatewayId: string, now: Date) =>
       model
         .updateMany(
-          { gatewayId, status: { $in: ['pending', 'sent'] }, nextAttemptAt: { $gt: now } },
+          {
+            gatewayId,
+            status: { $in: ['pending', 'sent'] },
+            nextAttemptAt: { $gt: now },
+            'lastError.phase': { $ne: 'destination_unavailable' },
+          },
           { $set: { nextAttemptAt: now } },
         )
         .exec(),
@@ -240,7 +296,14 @@ export function createMessageStore(connection: Connection) {
       change(
         { ...byId(messageId), status: 'failed' },
         {
-          $set: { status: 'pending', attempts: 0, nextAttemptAt: now, failedAt: null },
+          $set: {
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            failedAt: null,
+            // Attempts count from 1 again: an old attempt's outcome must not block a new one.
+            unavailableAttempt: null,
+          },
           // A new failure after the resend must be announced again.
           $pull: { announced: 'failed' },
           ...history({ at: now, event: 'resend', attempt: 0 }),

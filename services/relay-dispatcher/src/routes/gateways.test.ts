@@ -84,6 +84,87 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     expect((await register(demoGateways[0])).statusCode).toBe(409);
   });
 
+  it('refuses a sendKeySecret that names any variable but RELAY_SEND_KEY_*, naming the field', async () => {
+    for (const sendKeySecret of [
+      'AMQP_URL',
+      'MONGODB_URL',
+      'RELAY_SEND_KEY_',
+      'relay_send_key_x',
+    ]) {
+      const response = await register({ ...demoGateways[0], sendKeySecret });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors).toEqual([
+        { field: 'sendKeySecret', problem: expect.stringContaining('RELAY_SEND_KEY_') },
+      ]);
+    }
+    expect((await app.inject({ url: '/gateways' })).json().gateways).toEqual([]);
+
+    await register(demoGateways[0]);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: '/gateways/gateway-local',
+      payload: { sendKeySecret: 'AMQP_URL' },
+    });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors[0].field).toBe('sendKeySecret');
+    const ok = await register({
+      ...demoGateways[0],
+      gatewayId: 'gateway-leeds',
+      sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LEEDS_2',
+    });
+    expect(ok.statusCode).toBe(201);
+  });
+
+  it('registers one of several concurrent registrations of the same id; the others get 409', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => register({ ...demoGateways[0], name: `Racer ${i}` })),
+    );
+    const statuses = responses.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const winner = responses.find((r) => r.statusCode === 201)!.json();
+    for (const loser of responses.filter((r) => r.statusCode === 409)) {
+      expect(loser.json()).toMatchObject({ message: expect.stringContaining('already exists') });
+    }
+    const stored = (await app.inject({ url: '/gateways' })).json().gateways;
+    expect(stored).toEqual([expect.objectContaining({ name: winner.name })]);
+  });
+
+  it('never lets concurrent changes overwrite each other: each one answered 200 is kept, the others get 409', async () => {
+    await register(demoGateways[0]);
+    const changes = [
+      { name: 'Leeds Teaching Hospitals' },
+      { relayEndpoint: 'wss://contoso.servicebus.windows.net' },
+      { hybridConnection: 'gateway-leeds' },
+      { sendKeyName: 'dispatcher' },
+      { sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LEEDS' },
+      { enabled: false },
+    ];
+    const responses = await Promise.all([
+      ...changes.map((payload) =>
+        app.inject({ method: 'PATCH', url: '/gateways/gateway-local', payload }),
+      ),
+      app.inject({ method: 'POST', url: '/gateways/gateway-local/enable' }),
+    ]);
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    const final = (await app.inject({ url: '/gateways/gateway-local' })).json();
+    changes.forEach((change, i) => {
+      if (statuses[i] === 200) expect(final).toMatchObject(change);
+      else expect(responses[i]!.json().message).toContain('changed by another request');
+    });
+
+    // The loser retries on what it reads now and succeeds.
+    const retried = await app.inject({
+      method: 'PATCH',
+      url: '/gateways/gateway-local',
+      payload: { name: 'Retried' },
+    });
+    expect(retried.statusCode).toBe(200);
+    const { updatedAt: _updatedAt, ...unchanged } = final;
+    expect(retried.json()).toMatchObject({ ...unchanged, name: 'Retried' });
+  });
+
   it('changes, disables and enables a gateway, validating the change', async () => {
     await register(demoGateways[0]);
     const bad = await app.inject({

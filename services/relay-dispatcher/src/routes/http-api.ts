@@ -1,7 +1,11 @@
 import { createHttpApi } from '@mbs/http';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
-import { GatewayExistsError, GatewayNotFoundError } from '../gateways/gateway-errors';
+import {
+  GatewayChangedError,
+  GatewayExistsError,
+  GatewayNotFoundError,
+} from '../gateways/gateway-errors';
 import { MessageNotFoundError, MessageNotResendableError } from '../messages/message-errors';
 import type { MessageStore } from '../messages/message-store';
 import { gatewayRoutes, type GatewayRouteDependencies } from './gateways';
@@ -24,6 +28,7 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
       [GatewayNotFoundError, 404],
       [MessageNotFoundError, 404],
       [GatewayExistsError, 409],
+      [GatewayChangedError, 409],
       [MessageNotResendableError, 409],
     ],
   });

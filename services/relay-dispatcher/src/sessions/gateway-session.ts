@@ -2,7 +2,12 @@ import { backoffDelay, describeError, errorCode } from '@mbs/errors';
 import { openRelaySession, type FrameHandler, type RelaySession } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
 import type { Gateway } from '../gateways/gateway';
-import type { SecretSource } from '../secrets/secret-source';
+import {
+  SEND_KEY_SECRET_NAME,
+  SecretNameRefusedError,
+  SecretNotSetError,
+  type SecretSource,
+} from '../secrets/secret-source';
 
 export type SessionState = 'connecting' | 'open' | 'waiting' | 'closed';
 
@@ -88,12 +93,11 @@ export class GatewaySession {
     const { gateway, secrets, logger } = this.options;
     this.state = 'connecting';
     try {
-      const key = await secrets.get(gateway.sendKeySecret);
-      if (!key) {
-        throw new Error(
-          `the secret ${gateway.sendKeySecret} named by gateway ${gateway.gatewayId} is not set`,
-        );
+      if (!SEND_KEY_SECRET_NAME.test(gateway.sendKeySecret)) {
+        throw new SecretNameRefusedError(gateway.sendKeySecret, gateway.gatewayId);
       }
+      const key = await secrets.get(gateway.sendKeySecret);
+      if (!key) throw new SecretNotSetError(gateway.sendKeySecret, gateway.gatewayId);
       const session = await openRelaySession({
         endpoint: gateway.relayEndpoint,
         path: gateway.hybridConnection,

@@ -11,7 +11,9 @@ import { describeError } from '@mbs/errors';
 import type { FrameHandler, SessionFrame } from '@mbs/relay';
 import { extractTraceContext, type Logger, withSpan } from '@mbs/telemetry';
 import { derivedEventId } from '../domain/derived-ids';
+import { afterUnsuccessfulAttempt, type RetrySchedule } from '../domain/retry-decision';
 import type { OutcomePublisher } from '../delivery/outcome-publisher';
+import type { MessageDocument } from '../messages/message-model';
 import type { MessageStore } from '../messages/message-store';
 
 export interface UpstreamDependencies {
@@ -19,6 +21,8 @@ export interface UpstreamDependencies {
   readonly messages: MessageStore;
   readonly outcomes: OutcomePublisher;
   readonly logger: Logger;
+  /** The delivery loop's retry limit and backoff: an unavailable destination is retried by it. */
+  readonly schedule: RetrySchedule;
   readonly now?: () => Date;
 }
 
@@ -44,6 +48,7 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
       };
     }
     const at = now();
+    if (event.outcome === 'unavailable') return applyUnavailable(event, message, at);
     if (event.outcome === 'confirmed') {
       const confirmed = await deps.messages.markConfirmed(
         event.messageId,
@@ -51,6 +56,12 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
         false,
         `outcome ${event.eventId}`,
       );
+      if (confirmed && message.status === 'failed') {
+        deps.logger.warn(
+          { messageId: event.messageId, failedAs: message.lastError?.phase },
+          'confirmed by the hospital after it had been failed; now confirmed',
+        );
+      }
       const current = confirmed ?? (await deps.messages.get(event.messageId));
       // Publish again for a repeat (same envelope id): the first publish may not have happened.
       if (current?.status === 'confirmed') await deps.outcomes.confirmed(current);
@@ -74,6 +85,60 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
         { messageId: event.messageId, reason: failure.reason },
         'message rejected by the hospital destination',
       );
+      await deps.outcomes.failed(current);
+    }
+    return { status: 'accepted' };
+  }
+
+  /**
+   * The hospital system was down after the gateway's own retries: not the message's fault, so it
+   * is sent again with the delivery loop's backoff until the retry limit, and failed (visible,
+   * `destination_unavailable`) only then.
+   */
+  async function applyUnavailable(
+    event: DeliveryOutcome,
+    message: MessageDocument,
+    at: Date,
+  ): Promise<Answer> {
+    const failure = {
+      phase: 'destination_unavailable' as const,
+      reason: (event.reason ?? 'The hospital destination was unavailable').slice(0, 1900),
+    };
+    const log = { messageId: event.messageId, gatewayId, attempt: message.attempts, ...failure };
+    // A message the gateway reports on was with it, even when its receipt was lost or is late.
+    await deps.messages.keepFirstDeliveredAt(event.messageId, at);
+    const decision = afterUnsuccessfulAttempt({
+      attempts: message.attempts,
+      delivered: true,
+      lastPhase: failure.phase,
+      lastReason: `${failure.phase}: ${failure.reason}`,
+      schedule: deps.schedule,
+      now: at,
+    });
+    if (decision.kind === 'retry') {
+      const waiting = await deps.messages.awaitDestination(
+        event.messageId,
+        message.attempts,
+        failure,
+        decision.nextAttemptAt,
+        at,
+      );
+      deps.logger[waiting ? 'warn' : 'info'](
+        { ...log, nextAttemptAt: waiting ? decision.nextAttemptAt : undefined },
+        waiting
+          ? 'hospital destination unavailable; will send again'
+          : 'unavailable outcome for a message that moved on; kept as it is',
+      );
+      return { status: 'accepted' };
+    }
+    const final = { phase: decision.phase, reason: decision.reason.slice(0, 2000) };
+    const failed = await deps.messages.markFailed(event.messageId, final, at, {
+      attempts: message.attempts,
+    });
+    const current = failed ?? (await deps.messages.get(event.messageId));
+    // Publish again for a repeat (same envelope id): the first publish may not have happened.
+    if (current?.status === 'failed' && current.lastError?.phase === 'destination_unavailable') {
+      deps.logger.error({ ...log, ...final }, 'message failed: hospital destination unavailable');
       await deps.outcomes.failed(current);
     }
     return { status: 'accepted' };
