@@ -457,6 +457,70 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       await stateBecomes(appointmentId, 'checked_in');
     });
 
+    it('takes a confirmation that arrives after the send was reported failed: checked_in -> with_modality', async () => {
+      const { appointmentId, command } = await sentAppointment();
+      const flow = { causedBy: { id: `ready-${appointmentId}`, correlationId: command.id } };
+      await bus.publish(
+        MessageFailed,
+        createMessage(
+          MessageFailed,
+          {
+            messageId: `msg-${appointmentId}`,
+            appointmentId,
+            phase: 'confirm_timeout',
+            reason: 'no confirmation within 120 s',
+            attempts: 10,
+          },
+          flow,
+        ),
+      );
+      await stateBecomes(appointmentId, 'checked_in');
+
+      // The hospital answers after all; the dispatcher publishes the confirmation of that send.
+      const late = createMessage(
+        MessageConfirmed,
+        {
+          messageId: `msg-${appointmentId}`,
+          appointmentId,
+          gatewayId: 'gateway-leeds',
+          confirmedAt: '2026-11-26T09:40:00.000Z',
+          alreadyHad: false,
+        },
+        flow,
+      );
+      await bus.publish(MessageConfirmed, late);
+      const stored = await stateBecomes(appointmentId, 'with_modality');
+      expect(stored.history.at(-1)).toEqual(
+        expect.objectContaining({
+          from: 'checked_in',
+          to: 'with_modality',
+          causedBy: late.id,
+          reason:
+            'The hospital accepted the order (gateway gateway-leeds), after the send had been reported failed',
+        }),
+      );
+    });
+
+    it('does not take a confirmation of some other flow as late: dead-lettered, still checked in', async () => {
+      const { appointmentId, command } = await sentAppointment();
+      await bus.publish(
+        MessageFailed,
+        createMessage(
+          MessageFailed,
+          { appointmentId, phase: 'connect', reason: 'gateway offline', attempts: 10 },
+          { causedBy: { id: `ready-${appointmentId}`, correlationId: command.id } },
+        ),
+      );
+      await stateBecomes(appointmentId, 'checked_in');
+      const stray = confirmed(appointmentId); // its own flow, not the failed send's
+      await bus.publish(MessageConfirmed, stray);
+      const dead = await probe.find(deadLetters(), stray.id);
+      expect(dead.properties.headers?.[Header.failureReason]).toMatch(
+        /Cannot record the confirmation: .*\(appointment is checked_in\)$/,
+      );
+      expect((await stateOf(models, appointmentId))?.state).toBe('checked_in');
+    });
+
     it('records a delivery in the history without changing state or publishing a change', async () => {
       const { appointmentId } = await sentAppointment();
       const delivered = createMessage(MessageDelivered, {

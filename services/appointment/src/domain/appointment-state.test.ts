@@ -50,6 +50,16 @@ const expected: Record<AppointmentAction, Record<AppointmentState, Expected>> = 
     cancelled: /^Cannot record the confirmation: the appointment was cancelled/,
     did_not_attend: /^Cannot record the confirmation: .*did not attend/,
   },
+  late_confirmation: {
+    booked: /^Cannot record the late confirmation: the participant has not been checked in/,
+    checked_in: 'with_modality',
+    sent_to_modality:
+      /^Cannot record the late confirmation: .*\(appointment is sent_to_modality\)$/,
+    with_modality: 'same',
+    screened: 'same',
+    cancelled: /^Cannot record the late confirmation: the appointment was cancelled/,
+    did_not_attend: /^Cannot record the late confirmation: .*did not attend/,
+  },
   message_failed: {
     booked: /^Cannot record the failed send: .*\(appointment is booked\)$/,
     checked_in: /^Cannot record the failed send: .*\(appointment is checked_in\)$/,

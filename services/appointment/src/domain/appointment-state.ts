@@ -8,6 +8,7 @@ export const appointmentActions = [
   'send_to_modality',
   'message_delivered',
   'message_confirmed',
+  'late_confirmation',
   'message_failed',
   'earlier_send_failed',
   'examination_started',
@@ -41,6 +42,9 @@ interface Rule {
  * - the modality may report before the hospital's confirmation arrives (they travel separately),
  *   so `examination_started`/`completed` are accepted from `sent_to_modality` too, and a
  *   confirmation arriving after them changes nothing;
+ * - a confirmation can arrive after the dispatcher reported the send failed (it stopped waiting,
+ *   the hospital answered later): when that send is the latest and its failure the last thing
+ *   that happened, the order is at the hospital after all, so `checked_in -> with_modality`;
  * - cancelled, did not attend and screened are final.
  */
 export const transitionTable: Readonly<Record<AppointmentAction, Rule>> = {
@@ -54,6 +58,11 @@ export const transitionTable: Readonly<Record<AppointmentAction, Rule>> = {
   message_confirmed: {
     label: 'record the confirmation',
     moves: { sent_to_modality: 'with_modality' },
+    keeps: ['with_modality', 'screened'],
+  },
+  late_confirmation: {
+    label: 'record the late confirmation',
+    moves: { checked_in: 'with_modality' },
     keeps: ['with_modality', 'screened'],
   },
   message_failed: {

@@ -1,11 +1,12 @@
 import { on } from '@mbs/bus';
-import { MessageFailed } from '@mbs/contracts';
+import { type FailurePhase, MessageFailed } from '@mbs/contracts';
 import { applyTransition } from './apply-transition';
 import { isEarlierSend } from './earlier-send';
 import type { HandlerDeps } from './handler-deps';
 
-const phaseWords: Record<string, string> = {
-  destination_lookup: 'no destination is configured for the hospital',
+/** Every phase in words staff read; the event's own reason follows with the detail. */
+const phaseWords: Readonly<Record<FailurePhase, string>> = {
+  destination_lookup: "the hospital's destination could not be used",
   build: 'the order could not be built',
   validate: 'the order was not valid',
   connect: 'the hospital gateway could not be reached',
@@ -13,6 +14,7 @@ const phaseWords: Record<string, string> = {
   ack_timeout: 'the gateway did not acknowledge the order in time',
   confirm_timeout: 'the hospital did not confirm the order in time',
   destination_rejected: 'the hospital system rejected the order',
+  destination_unavailable: 'the hospital system was unavailable',
   retry_limit: 'sending was retried until the limit',
 };
 
@@ -26,7 +28,7 @@ const phaseWords: Record<string, string> = {
 export const messageFailedHandler = (deps: HandlerDeps) =>
   on(MessageFailed, async (event, { logger }) => {
     const { appointmentId, phase, reason, attempts } = event.data;
-    const failure = `(${phase}: ${phaseWords[phase] ?? phase}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`;
+    const failure = `(${phase}: ${phaseWords[phase]}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`;
     const earlier = await isEarlierSend(deps.models, appointmentId, event.correlationId);
     await applyTransition(
       deps,
