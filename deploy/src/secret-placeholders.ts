@@ -1,0 +1,20 @@
+/**
+ * Values shaped like the real secrets, for Secrets the manifests reference but (rightly) do not
+ * contain: operators create them in the cluster. A key with no placeholder here is an error, so
+ * a new secret is thought about, not silently filled with something any loader accepts.
+ */
+const sasKeyShaped = Buffer.alloc(32, 0x5a).toString('base64'); // 44 characters, like Azure's
+
+const placeholders: Readonly<Record<string, string>> = {
+  AMQP_URL: 'amqps://mbs-service:placeholder-password@rabbitmq.example.internal:5671/mbs',
+  MONGODB_URL:
+    'mongodb+srv://mbs-service:placeholder-password@mongodb.example.internal/?retryWrites=true',
+  GATEWAY_KEY: sasKeyShaped,
+};
+
+export function placeholderSecret(key: string): string {
+  if (/^RELAY_SEND_KEY_[A-Z0-9_]+$/.test(key)) return sasKeyShaped;
+  const value = placeholders[key];
+  if (value === undefined) throw new Error(`no placeholder for the secret key ${key}`);
+  return value;
+}
