@@ -1,0 +1,216 @@
+import { demoDestinations } from '@mbs/fhir-builder/demo/demo-destinations';
+import { demoGateways } from '@mbs/relay-dispatcher/demo/demo-gateways';
+import { environmentSecrets } from '@mbs/relay-dispatcher/secrets/secret-source';
+import { composeEnvironment, containerPorts, readComposeFile } from './compose';
+import { environmentProblems } from './environment-problems';
+import { looksLikeSecret } from './secret-literals';
+import {
+  isSecretVariable,
+  listeningPort,
+  loadProcessConfig,
+  processes,
+  processNamed,
+  type ProcessDescription,
+} from './processes';
+import { parseDockerfile } from './dockerfile';
+import { readRepositoryFile } from './repository';
+
+const compose = readComposeFile();
+const services = compose.services;
+const targets = new Set(parseDockerfile(readRepositoryFile('Dockerfile')).map((s) => s.name));
+
+/** The compose services that run one of our processes: built from a Dockerfile target. */
+const processServices = Object.entries(services)
+  .filter(([, service]) => service.build !== undefined)
+  .map(([name, service]) => ({ name, service, process: processNamed(service.build!.target!) }));
+
+const byProcess = (name: string) => {
+  const found = processServices.find((entry) => entry.process?.name === name);
+  if (!found) throw new Error(`no compose service runs ${name}`);
+  return found;
+};
+const configOf = (name: string) => {
+  const { service, process } = byProcess(name);
+  return loadProcessConfig(process!, composeEnvironment(service));
+};
+
+describe('docker-compose.yml', () => {
+  it('runs every process of the system, each from a Dockerfile target', () => {
+    for (const { name, service, process } of processServices) {
+      expect([name, service.build?.target && targets.has(service.build.target)]).toEqual([
+        name,
+        true,
+      ]);
+      expect(process).toBeDefined();
+    }
+    expect(processServices.map((entry) => entry.process!.name).sort()).toEqual(
+      processes.map((p) => p.name).sort(),
+    );
+  });
+
+  it('has real RabbitMQ 3.13, MongoDB 8 as a replica set, and Jaeger with OTLP/HTTP', () => {
+    expect(services.rabbitmq?.image).toBe('rabbitmq:3.13-management');
+    expect(services.mongodb?.image).toBe('mongo:8');
+    expect(services.mongodb?.command).toEqual(expect.arrayContaining(['--replSet', 'rs0']));
+    expect(services.mongodb?.healthcheck?.test?.join(' ')).toContain('rs.initiate');
+    expect(services.jaeger?.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    expect(containerPorts(services.jaeger!)).toEqual(expect.arrayContaining([4318, 16686]));
+  });
+
+  describe.each(processServices.map((entry) => [entry.name, entry] as const))(
+    'service %s',
+    (_name, { service, process }) => {
+      const env = composeEnvironment(service);
+
+      it('starts: its real configuration loader accepts the environment under NODE_ENV=production', () => {
+        expect(env.NODE_ENV).toBe('production');
+        expect(environmentProblems(process!, env)).toEqual([]);
+      });
+
+      it('carries no secret except marked public development values', () => {
+        for (const [name, value] of Object.entries(env)) {
+          if (isSecretVariable(process!, name) && looksLikeSecret(name, value)) {
+            expect([name, value]).toEqual([name, expect.stringContaining('not-secret')]);
+          }
+        }
+      });
+
+      it('publishes, and is health-checked on, the port the code listens on', () => {
+        const port = listeningPort(process!, env);
+        expect(containerPorts(service)).toEqual([port]);
+        const probe = service.healthcheck?.test ?? [];
+        expect(probe.slice(0, 3)).toEqual(['CMD', 'node', '/usr/local/lib/mbs/healthcheck.mjs']);
+        expect(probe[3]).toBe(
+          process!.health === 'http'
+            ? `http://127.0.0.1:${port}/health`
+            : `tcp://127.0.0.1:${port}`,
+        );
+      });
+
+      it('sends traces to Jaeger over OTLP/HTTP under its own name', () => {
+        expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
+        expect(env.OTEL_SERVICE_NAME).toBe(process!.name);
+      });
+    },
+  );
+
+  it('starts each service after what it needs is healthy', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        const needed = services[dependency];
+        expect([name, dependency, needed !== undefined]).toEqual([name, dependency, true]);
+        if (condition === 'service_healthy') {
+          expect([name, dependency, needed?.healthcheck?.test !== undefined]).toEqual([
+            name,
+            dependency,
+            true,
+          ]);
+        } else {
+          expect(['service_started', 'service_completed_successfully']).toContain(condition);
+        }
+      }
+    }
+    const needs = (name: string) => Object.keys(byProcess(name).service.depends_on ?? {});
+    for (const name of ['appointment', 'fhir-builder', 'relay-dispatcher']) {
+      expect(needs(name)).toEqual(expect.arrayContaining(['rabbitmq', 'mongodb']));
+    }
+    expect(needs('relay-dispatcher')).toContain('relay-emulator');
+    expect(needs('gateway')).toContain('relay-emulator');
+  });
+
+  it('points the services at the compose RabbitMQ and MongoDB replica set', () => {
+    for (const name of ['appointment', 'fhir-builder', 'relay-dispatcher']) {
+      const config = configOf(name);
+      expect(new URL(String(config.AMQP_URL)).host).toBe('rabbitmq:5672');
+      const mongo = new URL(String(config.MONGODB_URL));
+      expect([mongo.host, mongo.searchParams.get('replicaSet')]).toEqual(['mongodb:27017', 'rs0']);
+    }
+    const rabbit = services.rabbitmq!.environment!;
+    const amqp = new URL(String(configOf('appointment').AMQP_URL));
+    expect([amqp.username, amqp.password]).toEqual([
+      rabbit.RABBITMQ_DEFAULT_USER,
+      rabbit.RABBITMQ_DEFAULT_PASS,
+    ]);
+  });
+
+  describe('relay keys: the gateway listens and the dispatcher sends on the same emulator entity', () => {
+    const emulator = byProcess('relay-emulator');
+    const entities = JSON.parse(String(configOf('relay-emulator').RELAY_EMULATOR_ENTITIES)) as {
+      path: string;
+      keys: { name: string; key: string; rights: string[] }[];
+    }[];
+    const keyOf = (path: string, name: string) =>
+      entities.find((e) => e.path === path)?.keys.find((k) => k.name === name);
+
+    it('the gateway holds a Listen-only key of its hybrid connection, on the emulator', () => {
+      const gateway = configOf('gateway');
+      const key = keyOf(String(gateway.GATEWAY_HYBRID_CONNECTION), String(gateway.GATEWAY_KEY_NAME));
+      expect(key).toEqual({ name: gateway.GATEWAY_KEY_NAME, key: gateway.GATEWAY_KEY, rights: ['Listen'] });
+      const port = listeningPort(emulator.process!, composeEnvironment(emulator.service));
+      expect(gateway.GATEWAY_RELAY_ENDPOINT).toBe(`ws://${emulator.name}:${port}`);
+    });
+
+    it.each(demoGateways.map((g) => [g.gatewayId, g] as const))(
+      'the dispatcher reads the Send key of demo gateway %s (production: no dev fallback)',
+      async (_id, gateway) => {
+        const env = composeEnvironment(byProcess('relay-dispatcher').service);
+        const key = await environmentSecrets(env).get(gateway.sendKeySecret);
+        expect(key).toBe(keyOf(gateway.hybridConnection, gateway.sendKeyName)?.key);
+        expect(keyOf(gateway.hybridConnection, gateway.sendKeyName)?.rights).toEqual(['Send']);
+      },
+    );
+
+    it('the one-shot setup moves the demo gateway to the endpoint the gateway listens on', () => {
+      const setup = services['relay-dispatcher-setup']!;
+      expect(setup.image).toBe(byProcess('relay-dispatcher').service.image);
+      expect(setup.depends_on?.['relay-dispatcher']?.condition).toBe('service_healthy');
+      const script = setup.command!.join(' ');
+      const dispatcher = byProcess('relay-dispatcher');
+      const port = listeningPort(dispatcher.process!, composeEnvironment(dispatcher.service));
+      for (const gateway of demoGateways) {
+        expect(script).toContain(`http://${dispatcher.name}:${port}/gateways/${gateway.gatewayId}`);
+      }
+      expect(script).toContain(`relayEndpoint: '${String(configOf('gateway').GATEWAY_RELAY_ENDPOINT)}'`);
+    });
+  });
+
+  it("the gateway has every target fhir-builder's demo destinations name, reachable in compose", () => {
+    const gateway = configOf('gateway');
+    const targetsByName = new Map(
+      (gateway.GATEWAY_TARGETS as { name: string; kind: string; url?: string; directory?: string }[]).map(
+        (t) => [t.name, t],
+      ),
+    );
+    for (const destination of demoDestinations) {
+      expect([destination.target, targetsByName.has(destination.target)]).toEqual([
+        destination.target,
+        true,
+      ]);
+    }
+    const sink = byProcess('hospital-sink');
+    const sinkPort = listeningPort(sink.process!, composeEnvironment(sink.service));
+    for (const target of targetsByName.values()) {
+      if (target.kind === 'http') expect(new URL(target.url!).host).toBe(`${sink.name}:${sinkPort}`);
+      if (target.kind === 'file') {
+        expect(target.directory!.startsWith(`${String(gateway.GATEWAY_DATA_DIR)}/`)).toBe(true);
+      }
+    }
+  });
+
+  it("keeps the gateway's data directory on a named volume", () => {
+    const { service } = byProcess('gateway');
+    const dataDir = String(configOf('gateway').GATEWAY_DATA_DIR);
+    const mount = (service.volumes ?? []).find((v) => v.endsWith(`:${dataDir}`));
+    const volume = mount?.split(':')[0];
+    expect(volume && volume in (compose.volumes ?? {})).toBe(true);
+  });
+
+  it("the sink reports modality events to the gateway's port", () => {
+    const gateway = byProcess('gateway');
+    const port = listeningPort(gateway.process!, composeEnvironment(gateway.service));
+    expect(configOf('hospital-sink').SINK_GATEWAY_URL).toBe(`http://${gateway.name}:${port}`);
+  });
+});
+
+/** So a process description is used by type in this file, not only by value. */
+export type { ProcessDescription };

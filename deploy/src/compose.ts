@@ -1,0 +1,43 @@
+import { readRepositoryFile } from './repository';
+import { isRecord } from './strategic-merge';
+import { parseYamlDocument } from './yaml-documents';
+
+export interface ComposeService {
+  image?: string;
+  build?: { context: string; target?: string };
+  command?: string[];
+  environment?: Record<string, string | number | boolean | null>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test?: string[]; disable?: boolean };
+}
+
+export interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+export function readComposeFile(name = 'docker-compose.yml'): ComposeFile {
+  const document = parseYamlDocument(readRepositoryFile(name), name);
+  if (!isRecord(document) || !isRecord(document.services)) throw new Error(`${name}: no services`);
+  return document as unknown as ComposeFile;
+}
+
+/**
+ * A compose service's environment as the container gets it: values as strings (compose turns
+ * numbers and booleans into strings), with the image's NODE_ENV=production underneath.
+ */
+export function composeEnvironment(service: ComposeService): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(service.environment ?? {})) {
+    if (value === null) throw new Error(`${name} has no value (compose would take the host's)`);
+    env[name] = String(value);
+  }
+  return env;
+}
+
+/** The container port of each `host:container` mapping. */
+export function containerPorts(service: ComposeService): number[] {
+  return (service.ports ?? []).map((mapping) => Number(String(mapping).split(':').at(-1)));
+}
