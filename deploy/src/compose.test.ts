@@ -144,8 +144,15 @@ describe('docker-compose.yml', () => {
 
     it('the gateway holds a Listen-only key of its hybrid connection, on the emulator', () => {
       const gateway = configOf('gateway');
-      const key = keyOf(String(gateway.GATEWAY_HYBRID_CONNECTION), String(gateway.GATEWAY_KEY_NAME));
-      expect(key).toEqual({ name: gateway.GATEWAY_KEY_NAME, key: gateway.GATEWAY_KEY, rights: ['Listen'] });
+      const key = keyOf(
+        String(gateway.GATEWAY_HYBRID_CONNECTION),
+        String(gateway.GATEWAY_KEY_NAME),
+      );
+      expect(key).toEqual({
+        name: gateway.GATEWAY_KEY_NAME,
+        key: gateway.GATEWAY_KEY,
+        rights: ['Listen'],
+      });
       const port = listeningPort(emulator.process!, composeEnvironment(emulator.service));
       expect(gateway.GATEWAY_RELAY_ENDPOINT).toBe(`ws://${emulator.name}:${port}`);
     });
@@ -170,16 +177,23 @@ describe('docker-compose.yml', () => {
       for (const gateway of demoGateways) {
         expect(script).toContain(`http://${dispatcher.name}:${port}/gateways/${gateway.gatewayId}`);
       }
-      expect(script).toContain(`relayEndpoint: '${String(configOf('gateway').GATEWAY_RELAY_ENDPOINT)}'`);
+      expect(script).toContain(
+        `relayEndpoint: '${String(configOf('gateway').GATEWAY_RELAY_ENDPOINT)}'`,
+      );
     });
   });
 
   it("the gateway has every target fhir-builder's demo destinations name, reachable in compose", () => {
     const gateway = configOf('gateway');
     const targetsByName = new Map(
-      (gateway.GATEWAY_TARGETS as { name: string; kind: string; url?: string; directory?: string }[]).map(
-        (t) => [t.name, t],
-      ),
+      (
+        gateway.GATEWAY_TARGETS as {
+          name: string;
+          kind: string;
+          url?: string;
+          directory?: string;
+        }[]
+      ).map((t) => [t.name, t]),
     );
     for (const destination of demoDestinations) {
       expect([destination.target, targetsByName.has(destination.target)]).toEqual([
@@ -190,7 +204,8 @@ describe('docker-compose.yml', () => {
     const sink = byProcess('hospital-sink');
     const sinkPort = listeningPort(sink.process!, composeEnvironment(sink.service));
     for (const target of targetsByName.values()) {
-      if (target.kind === 'http') expect(new URL(target.url!).host).toBe(`${sink.name}:${sinkPort}`);
+      if (target.kind === 'http')
+        expect(new URL(target.url!).host).toBe(`${sink.name}:${sinkPort}`);
       if (target.kind === 'file') {
         expect(target.directory!.startsWith(`${String(gateway.GATEWAY_DATA_DIR)}/`)).toBe(true);
       }

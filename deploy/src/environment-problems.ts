@@ -12,7 +12,12 @@ import {
  * value), and any variable the process never reads (a misspelt name the loader would ignore).
  * Empty when the process would start.
  */
-export function environmentProblems(process: ProcessDescription, env: Environment): string[] {
+export function environmentProblems(
+  process: ProcessDescription,
+  env: Environment,
+  /** Variables from a ConfigMap several processes share: some of them are for the others. */
+  shared: ReadonlySet<string> = new Set(),
+): string[] {
   const problems: string[] = [];
   try {
     loadProcessConfig(process, env);
@@ -21,7 +26,8 @@ export function environmentProblems(process: ProcessDescription, env: Environmen
     problems.push(...error.problems.map(({ variable, problem }) => `${variable} ${problem}`));
   }
   for (const name of Object.keys(env)) {
-    if (!readsVariable(process, name)) problems.push(`${name} is not read by ${process.name}`);
+    if (!shared.has(name) && !readsVariable(process, name))
+      problems.push(`${name} is not read by ${process.name}`);
   }
   return problems;
 }

@@ -1,0 +1,331 @@
+import { entitiesFrom } from '@mbs/relay-emulator/emulator-config';
+import { demoGateways } from '@mbs/relay-dispatcher/demo/demo-gateways';
+import { environmentSecrets } from '@mbs/relay-dispatcher/secrets/secret-source';
+import { containerEnvironment } from './container-environment';
+import { parseDockerfile } from './dockerfile';
+import { environmentProblems } from './environment-problems';
+import { kustomizeBuild, splitImage, type BuiltResource } from './kustomize';
+import { namedPorts, probeProblems, resolvePort } from './probe-problems';
+import {
+  defaultPort,
+  isSecretVariable,
+  listeningPort,
+  loadProcessConfig,
+  processNamed,
+  readsVariable,
+  type ProcessName,
+} from './processes';
+import { readRepositoryFile, repositoryPath } from './repository';
+import { secretLiteralProblems } from './secret-literals';
+import { isRecord } from './strategic-merge';
+import {
+  mebibytes,
+  podLabels,
+  selects,
+  specOf,
+  workloadsOf,
+  type Container,
+  type Workload,
+} from './workloads';
+
+/** What each build must run. The gateway is not in the cloud overlays: it runs in the hospital. */
+const builds: Record<string, readonly ProcessName[]> = {
+  'overlays/dev': ['appointment', 'fhir-builder', 'relay-dispatcher', 'relay-emulator'],
+  'overlays/production': ['appointment', 'fhir-builder', 'relay-dispatcher'],
+  gateway: ['gateway'],
+};
+/** Builds meant for real clusters: no literal secret may be in them. */
+const realClusterBuilds = ['base', 'overlays/production', 'gateway'];
+
+/** Measured peak RSS (npm run bench): fhir-builder ~350 MiB, the others 80-150 MiB. */
+const peakMiB = (name: ProcessName) => (name === 'fhir-builder' ? 350 : 150);
+
+const targets = new Set(parseDockerfile(readRepositoryFile('Dockerfile')).map((s) => s.name));
+const build = (dir: string) => kustomizeBuild(repositoryPath('k8s', dir));
+
+/** Each container's environment as the pod gets it, the image's NODE_ENV=production beneath. */
+function environmentOf(workload: Workload, container: Container, built: readonly BuiltResource[]) {
+  const result = containerEnvironment(container, workload.resource.metadata.namespace, built);
+  return { ...result, env: { NODE_ENV: 'production', ...result.env } };
+}
+
+/** Keys of ConfigMaps loaded whole (envFrom): shared between processes. */
+function sharedKeys(container: Container, built: readonly BuiltResource[]): Set<string> {
+  const names = ((container.envFrom ?? []) as { configMapRef?: { name: string } }[])
+    .map((source) => source.configMapRef?.name)
+    .filter((name) => name !== undefined);
+  const keys = built
+    .filter(
+      ({ resource }) => resource.kind === 'ConfigMap' && names.includes(resource.metadata.name),
+    )
+    .flatMap(({ resource }) => Object.keys(isRecord(resource.data) ? resource.data : {}));
+  return new Set(keys);
+}
+
+describe.each(Object.entries(builds))('k8s/%s', (dir, expected) => {
+  const built = build(dir);
+  const deployments = workloadsOf(built, 'Deployment');
+
+  it('runs exactly the processes this build is for, one container each, named after it', () => {
+    expect(deployments.map((d) => d.resource.metadata.name).sort()).toEqual([...expected].sort());
+    for (const deployment of deployments) {
+      expect(deployment.containers.map((c) => c.name)).toEqual([deployment.resource.metadata.name]);
+    }
+  });
+
+  it('every image names a Dockerfile target; every command names an entry point there', () => {
+    for (const workload of [...deployments, ...workloadsOf(built, 'Job')]) {
+      for (const container of workload.containers) {
+        const { name, tag } = splitImage(String(container.image));
+        const target = name.split('/').at(-1)!;
+        expect([name, targets.has(target), name.endsWith(`mbs/${target}`)]).toEqual([
+          name,
+          true,
+          true,
+        ]);
+        if (dir !== 'overlays/dev') expect(tag).toMatch(/^\d+\.\d+\.\d+/);
+        const command = container.command as string[] | undefined;
+        if (command) expect(command.slice(0, 2)).toEqual(['node', '-e']);
+      }
+    }
+    for (const deployment of deployments) {
+      const [container] = deployment.containers;
+      expect(splitImage(String(container!.image)).name.split('/').at(-1)).toBe(
+        deployment.resource.metadata.name,
+      );
+      expect(container!.command).toBeUndefined();
+    }
+  });
+
+  describe.each(expected.map((name) => [name] as const))('%s', (name) => {
+    const process = processNamed(name)!;
+    const deployment = deployments.find((d) => d.resource.metadata.name === name)!;
+    const container = deployment.containers[0]!;
+    const { env, origin } = environmentOf(deployment, container, built);
+    const port = listeningPort(process, env);
+
+    it('starts: its real configuration loader accepts the pod environment under NODE_ENV=production', () => {
+      expect(env.NODE_ENV).toBe('production');
+      expect(environmentProblems(process, env, sharedKeys(container, built))).toEqual([]);
+    });
+
+    it('takes every secret from a Secret, never a literal or a ConfigMap', () => {
+      for (const variable of Object.keys(env)) {
+        if (isSecretVariable(process, variable)) {
+          expect([variable, origin[variable]]).toEqual([variable, 'secret']);
+        }
+      }
+    });
+
+    it("listens on the code's default port, which the container port and probes name", () => {
+      expect(port).toBe(defaultPort(process));
+      expect([...namedPorts(container).values()]).toEqual([port]);
+      expect(probeProblems(process, container, port)).toEqual([]);
+    });
+
+    it('runs as non-root, without privilege escalation, on a read-only root filesystem', () => {
+      const pod = (deployment.podSpec.securityContext ?? {}) as Record<string, unknown>;
+      expect(pod.runAsNonRoot).toBe(true);
+      expect(Number(pod.runAsUser)).toBeGreaterThan(0);
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+    });
+
+    it('requests memory for its measured peak and limits it with headroom', () => {
+      const resources = container.resources as {
+        requests: Record<string, string>;
+        limits: Record<string, string>;
+      };
+      expect(resources.requests.cpu).toBeDefined();
+      expect(mebibytes(resources.requests.memory)).toBeGreaterThanOrEqual(peakMiB(name));
+      expect(mebibytes(resources.limits.memory)).toBeGreaterThanOrEqual(peakMiB(name) * 1.25);
+    });
+
+    it("has a Service on the code's port that reaches the container", () => {
+      const services = built.filter(
+        ({ resource }) =>
+          resource.kind === 'Service' &&
+          selects(
+            specOf(resource).selector as Record<string, unknown>,
+            podLabels(deployment.resource),
+          ),
+      );
+      expect(services.map(({ resource }) => resource.metadata.name)).toEqual([name]);
+      for (const entry of specOf(services[0]!.resource).ports as Record<string, unknown>[]) {
+        expect(entry.port).toBe(port);
+        expect(resolvePort(entry.targetPort as string | number, namedPorts(container))).toBe(port);
+      }
+    });
+  });
+
+  it('every ConfigMap value is a string, and every shared setting is read by a process that loads it', () => {
+    for (const { resource } of built.filter(({ resource }) => resource.kind === 'ConfigMap')) {
+      for (const [key, value] of Object.entries(isRecord(resource.data) ? resource.data : {})) {
+        expect([key, typeof value]).toEqual([key, 'string']);
+        const readers = deployments.filter(({ containers }) =>
+          containers.some((c) =>
+            ((c.envFrom ?? []) as { configMapRef?: { name: string } }[]).some(
+              (s) => s.configMapRef?.name === resource.metadata.name,
+            ),
+          ),
+        );
+        const read = readers.some((d) =>
+          readsVariable(processNamed(d.resource.metadata.name)!, key),
+        );
+        expect([key, read]).toEqual([key, true]);
+      }
+    }
+  });
+
+  it('no disruption budget blocks a drain, and none covers a single-replica process', () => {
+    for (const { resource } of built.filter(
+      ({ resource }) => resource.kind === 'PodDisruptionBudget',
+    )) {
+      const spec = specOf(resource);
+      const covered = deployments.filter((d) =>
+        selects(spec.selector as Record<string, unknown>, podLabels(d.resource)),
+      );
+      expect(covered.map((d) => d.resource.metadata.name)).toEqual([resource.metadata.name]);
+      const replicas = Number(specOf(covered[0]!.resource).replicas ?? 1);
+      const allowed =
+        spec.maxUnavailable !== undefined
+          ? Number(spec.maxUnavailable)
+          : replicas - Number(spec.minAvailable);
+      expect(allowed).toBeGreaterThanOrEqual(1);
+      expect(resource.metadata.name).not.toBe('relay-dispatcher');
+    }
+  });
+});
+
+describe('relay-dispatcher: one session per gateway means one replica', () => {
+  it.each(['overlays/dev', 'overlays/production'])(
+    '%s: one replica, replaced with Recreate',
+    (dir) => {
+      const [dispatcher] = workloadsOf(build(dir), 'Deployment').filter(
+        (d) => d.resource.metadata.name === 'relay-dispatcher',
+      );
+      expect(specOf(dispatcher!.resource).replicas).toBe(1);
+      expect(specOf(dispatcher!.resource).strategy).toEqual({ type: 'Recreate' });
+    },
+  );
+
+  it('loads every Send key Secret whole, so a new gateway needs only a new key', () => {
+    const built = build('overlays/production');
+    const [dispatcher] = workloadsOf(built, 'Deployment').filter(
+      (d) => d.resource.metadata.name === 'relay-dispatcher',
+    );
+    const { externalSecrets } = environmentOf(dispatcher!, dispatcher!.containers[0]!, built);
+    expect(externalSecrets).toEqual(['mbs-relay-send-keys']);
+  });
+
+  it('dev: the Send key of each demo gateway is the one the emulator (dev entity) accepts', async () => {
+    const built = build('overlays/dev');
+    const [dispatcher] = workloadsOf(built, 'Deployment').filter(
+      (d) => d.resource.metadata.name === 'relay-dispatcher',
+    );
+    const [emulator] = workloadsOf(built, 'Deployment').filter(
+      (d) => d.resource.metadata.name === 'relay-emulator',
+    );
+    const { env } = environmentOf(dispatcher!, dispatcher!.containers[0]!, built);
+    const emulatorEnv = environmentOf(emulator!, emulator!.containers[0]!, built).env;
+    const entities = entitiesFrom(
+      loadProcessConfig(processNamed('relay-emulator')!, emulatorEnv).RELAY_EMULATOR_ENTITIES as
+        string | undefined,
+    );
+    for (const gateway of demoGateways) {
+      const key = entities
+        .find((e) => e.path === gateway.hybridConnection)
+        ?.keys.find((k) => k.name === gateway.sendKeyName);
+      expect(await environmentSecrets(env).get(gateway.sendKeySecret)).toBe(key?.key);
+    }
+  });
+
+  it('dev: the registration Job moves the demo gateway to the emulator Service', () => {
+    const built = build('overlays/dev');
+    const [job] = workloadsOf(built, 'Job');
+    const script = (job!.containers[0]!.command as string[]).join(' ');
+    const port = (name: ProcessName) => defaultPort(processNamed(name)!);
+    for (const gateway of demoGateways) {
+      expect(script).toContain(
+        `http://relay-dispatcher:${port('relay-dispatcher')}/gateways/${gateway.gatewayId}`,
+      );
+    }
+    expect(script).toContain(`relayEndpoint: 'ws://relay-emulator:${port('relay-emulator')}'`);
+  });
+});
+
+describe('gateway (in the hospital)', () => {
+  const built = build('gateway');
+  const [gateway] = workloadsOf(built, 'Deployment');
+  const { env } = environmentOf(gateway!, gateway!.containers[0]!, built);
+  const config = loadProcessConfig(processNamed('gateway')!, env);
+  const mounts = (gateway!.containers[0]!.volumeMounts ?? []) as {
+    name: string;
+    mountPath: string;
+  }[];
+
+  it('one replica with Recreate: its SQLite store has one writer', () => {
+    expect(specOf(gateway!.resource).replicas).toBe(1);
+    expect(specOf(gateway!.resource).strategy).toEqual({ type: 'Recreate' });
+  });
+
+  it('keeps its data directory on the PersistentVolumeClaim', () => {
+    const mount = mounts.find((m) => m.mountPath === config.GATEWAY_DATA_DIR);
+    const volume = ((gateway!.podSpec.volumes ?? []) as Record<string, unknown>[]).find(
+      (v) => v.name === mount?.name,
+    );
+    const claim = (volume?.persistentVolumeClaim as { claimName: string } | undefined)?.claimName;
+    expect(
+      built.some(
+        ({ resource }) =>
+          resource.kind === 'PersistentVolumeClaim' && resource.metadata.name === claim,
+      ),
+    ).toBe(true);
+  });
+
+  it('writes file targets only to a mounted volume (the root filesystem is read-only)', () => {
+    for (const target of config.GATEWAY_TARGETS as { kind: string; directory?: string }[]) {
+      if (target.kind !== 'file') continue;
+      expect(mounts.some((m) => target.directory!.startsWith(`${m.mountPath}/`))).toBe(true);
+    }
+  });
+
+  it('connects to Azure Relay over wss://', () => {
+    expect(String(config.GATEWAY_RELAY_ENDPOINT)).toMatch(
+      /^wss:\/\/[a-z0-9-]+\.servicebus\.windows\.net$/,
+    );
+  });
+});
+
+describe.each(realClusterBuilds)('k8s/%s holds no secret', (dir) => {
+  it('no Secret values, no credential-looking literal', () => {
+    expect(secretLiteralProblems(build(dir))).toEqual([]);
+  });
+
+  it('every Secret it references is one k8s/README.md tells operators to create', () => {
+    const readme = readRepositoryFile('k8s', 'README.md');
+    const built = build(dir);
+    for (const workload of workloadsOf(built, 'Deployment')) {
+      for (const container of workload.containers) {
+        const refs = [
+          ...(
+            (container.env ?? []) as {
+              valueFrom?: { secretKeyRef?: { name: string; key: string } };
+            }[]
+          )
+            .map((v) => v.valueFrom?.secretKeyRef)
+            .filter((ref) => ref !== undefined)
+            .map((ref) => `${ref.name}`),
+          ...((container.envFrom ?? []) as { secretRef?: { name: string } }[])
+            .map((s) => s.secretRef?.name)
+            .filter((name) => name !== undefined),
+        ];
+        for (const name of refs)
+          expect([name, readme.includes(`\`${name}\``)]).toEqual([name, true]);
+      }
+    }
+  });
+});
