@@ -23,12 +23,15 @@ describe('connectStore (MongoDB from @mbs/testing: MONGODB_URL, a container, or 
   });
 
   it('closes gracefully, more than once, and then reports unhealthy instead of throwing', async () => {
-    const { logger } = capturingLogger();
+    const { logger, lines } = capturingLogger();
     store = await connectStore({ url: mongo.current.url, dbName: mongo.current.dbName, logger });
     await Promise.all([store.close(), store.close()]);
     const health = await store.health();
     expect(health.ok).toBe(false);
     expect(health.error).toContain('closed');
+    // A close we asked for is not a lost connection: no warning, one line saying it closed.
+    expect(lines().filter((line) => line.msg === 'MongoDB connection closed')).toHaveLength(1);
+    expect(lines().some((line) => line.msg.includes('connection lost'))).toBe(false);
   });
 
   it('gives up on an unreachable server with store_unavailable, naming the host but no password', async () => {

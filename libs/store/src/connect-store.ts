@@ -99,10 +99,13 @@ export async function connectStore(options: ConnectStoreOptions): Promise<Store>
 }
 
 function openStore(connection: Connection, log: Logger): Store {
-  connection.on('disconnected', () => log.warn('MongoDB connection lost; the driver reconnects'));
+  let closing: Promise<void> | undefined;
+  // Our own close also disconnects: only a loss we did not ask for is worth a warning.
+  connection.on('disconnected', () => {
+    if (!closing) log.warn('MongoDB connection lost; the driver reconnects');
+  });
   connection.on('reconnected', () => log.info('MongoDB connection restored'));
 
-  let closing: Promise<void> | undefined;
   return {
     connection,
     async health({ timeoutMs = 2_000 } = {}) {

@@ -339,7 +339,9 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
       );
     }
     this.pending.clear();
-    const level = code === 1000 ? 'debug' : 'warn';
+    // 1000 (done) and 1001 (the peer is going away: a restart or a deploy) are the normal ends
+    // of a session; anything else says something went wrong.
+    const level = code === 1000 || code === 1001 ? 'info' : 'warn';
     this.logger[level]({ session: this.name, code, reason, meaning }, 'relay session closed');
     this.emit('close', this.closedInfo);
   }
