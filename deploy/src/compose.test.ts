@@ -5,12 +5,12 @@ import { composeEnvironment, containerPorts, readComposeFile } from './compose';
 import { environmentProblems } from './environment-problems';
 import { looksLikeSecret } from './secret-literals';
 import {
+  defaultPort,
   isSecretVariable,
   listeningPort,
   loadProcessConfig,
   processes,
   processNamed,
-  type ProcessDescription,
 } from './processes';
 import { parseDockerfile } from './dockerfile';
 import { readRepositoryFile } from './repository';
@@ -75,8 +75,9 @@ describe('docker-compose.yml', () => {
         }
       });
 
-      it('publishes, and is health-checked on, the port the code listens on', () => {
+      it("publishes, and is health-checked on, the code's default port (as k8s does)", () => {
         const port = listeningPort(process!, env);
+        expect(port).toBe(defaultPort(process!));
         expect(containerPorts(service)).toEqual([port]);
         const probe = service.healthcheck?.test ?? [];
         expect(probe.slice(0, 3)).toEqual(['CMD', 'node', '/usr/local/lib/mbs/healthcheck.mjs']);
@@ -226,6 +227,3 @@ describe('docker-compose.yml', () => {
     expect(configOf('hospital-sink').SINK_GATEWAY_URL).toBe(`http://${gateway.name}:${port}`);
   });
 });
-
-/** So a process description is used by type in this file, not only by value. */
-export type { ProcessDescription };
