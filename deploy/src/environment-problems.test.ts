@@ -6,6 +6,7 @@ const complete = {
   NODE_ENV: 'production',
   AMQP_URL: 'amqp://user:password@rabbitmq:5672',
   MONGODB_URL: 'mongodb://mongodb:27017/?replicaSet=rs0',
+  SEED_DEMO_DATA: 'false',
 };
 
 describe('environmentProblems (the real loader, in production mode)', () => {
@@ -34,11 +35,11 @@ describe('environmentProblems (the real loader, in production mode)', () => {
 
   it('lets a shared ConfigMap carry settings for other processes', () => {
     const fhirBuilder = processNamed('fhir-builder')!;
-    const env = { ...complete, SEED_DEMO_DATA: 'false' };
+    const env = { ...complete, APPOINTMENT_DB_NAME: 'appointment' };
     expect(environmentProblems(fhirBuilder, env)).toEqual([
-      'SEED_DEMO_DATA is not read by fhir-builder',
+      'APPOINTMENT_DB_NAME is not read by fhir-builder',
     ]);
-    expect(environmentProblems(fhirBuilder, env, new Set(['SEED_DEMO_DATA']))).toEqual([]);
+    expect(environmentProblems(fhirBuilder, env, new Set(['APPOINTMENT_DB_NAME']))).toEqual([]);
   });
 
   it("runs what main.ts parses after loadConfig: the emulator's hybrid connections", () => {

@@ -1,4 +1,4 @@
-import { oneOf, port, string, url } from './variable';
+import { boolean, oneOf, port, string, url } from './variable';
 
 /** Variables every service shares; each service spreads the groups it uses into its own spec. */
 
@@ -38,3 +38,15 @@ export function httpVariables(defaultPort: number) {
     PORT: port({ description: 'Port the HTTP server listens on', default: String(defaultPort) }),
   };
 }
+
+/**
+ * Whether a service loads its demo data (settings and appointments, destinations, the local
+ * gateway) into an empty database. On by default in development; production must say so
+ * explicitly, so demo data never appears in a real system by omission.
+ */
+export const demoDataVariables = {
+  SEED_DEMO_DATA: boolean({
+    description: "Load the service's demo data at start when its database is empty",
+    devDefault: 'true',
+  }),
+};

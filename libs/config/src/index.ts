@@ -12,4 +12,10 @@ export {
   type Variable,
   type VariableSpec,
 } from './variable';
-export { brokerVariables, httpVariables, logVariables, storeVariables } from './common-variables';
+export {
+  brokerVariables,
+  demoDataVariables,
+  httpVariables,
+  logVariables,
+  storeVariables,
+} from './common-variables';

@@ -1,6 +1,6 @@
 import {
-  boolean,
   brokerVariables,
+  demoDataVariables,
   httpVariables,
   logVariables,
   storeVariables,
@@ -22,8 +22,5 @@ export const appointmentVariables = {
   ...brokerVariables,
   ...storeSpec,
   ...httpVariables(3002),
-  SEED_DEMO_DATA: boolean({
-    description: 'Load the demo settings, clinics and appointments when the database is empty',
-    default: 'true',
-  }),
+  ...demoDataVariables,
 };

@@ -1,4 +1,11 @@
-import { brokerVariables, httpVariables, logVariables, string, storeVariables } from '@mbs/config';
+import {
+  brokerVariables,
+  demoDataVariables,
+  httpVariables,
+  logVariables,
+  string,
+  storeVariables,
+} from '@mbs/config';
 
 /** fhir-builder's environment, parsed once by main.ts. */
 export const fhirBuilderVariables = {
@@ -6,6 +13,7 @@ export const fhirBuilderVariables = {
   ...storeVariables,
   ...logVariables,
   ...httpVariables(3003),
+  ...demoDataVariables,
   FHIR_BUILDER_DB_NAME: string({
     description: "Name of fhir-builder's own MongoDB database",
     default: 'fhir-builder',

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     logger,
   });
   // Seed before consuming, so the first events already find the demo destinations.
-  await seedDemoDestinations(createDestinationStore(store.connection), logger);
+  if (config.SEED_DEMO_DATA) {
+    await seedDemoDestinations(createDestinationStore(store.connection), logger);
+  }
   const bus = await Bus.connect({
     url: config.AMQP_URL,
     namespace: config.BUS_NAMESPACE,

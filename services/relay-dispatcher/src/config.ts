@@ -1,5 +1,6 @@
 import {
   brokerVariables,
+  demoDataVariables,
   httpVariables,
   integer,
   logVariables,
@@ -13,6 +14,7 @@ export const dispatcherVariables = {
   ...storeVariables,
   ...logVariables,
   ...httpVariables(3004),
+  ...demoDataVariables,
   DISPATCHER_DB_NAME: string({
     description: "Name of relay-dispatcher's own MongoDB database",
     default: 'relay-dispatcher',

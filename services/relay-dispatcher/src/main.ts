@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     logger,
   });
   // Seed before the sessions open, so the development gateway is connected at once.
-  await seedDemoGateways(createGatewayStore(store.connection), logger);
+  if (config.SEED_DEMO_DATA) await seedDemoGateways(createGatewayStore(store.connection), logger);
   const bus = await Bus.connect({
     url: config.AMQP_URL,
     namespace: config.BUS_NAMESPACE,
