@@ -2,6 +2,7 @@ import { type Bus, defaultRetryPolicy, type RetryPolicy } from '@mbs/bus';
 import type { Store } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
+import { warmUpBuilders } from './builders/warm-up';
 import { createDestinationStore, type DestinationStore } from './destinations/destination-store';
 import { appointmentSentToModality } from './handlers/appointment-sent-to-modality';
 import type { BuilderLookup } from './handlers/prepare-message';
@@ -39,6 +40,7 @@ export async function startFhirBuilder({
   builderFor,
 }: FhirBuilderOptions): Promise<FhirBuilder> {
   const destinations = createDestinationStore(store.connection);
+  warmUpBuilders(logger);
   const policy = { ...defaultRetryPolicy, ...retry };
   await bus.subscribe(CONSUMER, [appointmentSentToModality({ bus, destinations, builderFor })], {
     retry: policy,
