@@ -1,8 +1,7 @@
-import { getMongoDb, uniqueName, deleteNamespace, type MongoDb } from '@mbs/testing';
+import { deleteNamespace, freePort, getMongoDb, uniqueName, type MongoDb } from '@mbs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
 
 export type PartName =
