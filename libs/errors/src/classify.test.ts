@@ -10,7 +10,27 @@ describe('error classification', () => {
 
   it('treats foreign errors as transient, since retries are bounded', () => {
     expect(isRetryable(new Error('ECONNRESET'))).toBe(true);
+    expect(isRetryable(new TypeError('fetch failed'))).toBe(true);
     expect(isRetryable('a string was thrown')).toBe(true);
+  });
+
+  it('knows foreign errors that say the data is wrong, which no retry can fix', () => {
+    const named = (name: string) => Object.assign(new Error('bad'), { name });
+    let jsonError: unknown;
+    try {
+      JSON.parse('{oops');
+    } catch (error) {
+      jsonError = error;
+    }
+    for (const error of [
+      named('ZodError'),
+      named('ValidationError'), // mongoose document validation
+      named('CastError'), // mongoose: "abc" is not an ObjectId
+      jsonError,
+    ]) {
+      expect(isRetryable(error)).toBe(false);
+      expect(errorCode(error)).toBe('invalid_data');
+    }
   });
 
   it('gives a stable code and a readable one-line description', () => {
