@@ -159,7 +159,38 @@ describe('bus (real RabbitMQ)', () => {
       'gave up after 4 attempts; last error: TransientError: the destination is busy',
     );
     expect(JSON.parse(dead!.content.toString())).toEqual(sent);
+    // Where it was first published, not the retry queue's dead-letter hop (exchange "", the
+    // consumer's own queue), so an operator can replay it to the right place.
+    expect(dead!.properties.headers?.[Header.originalExchange]).toBe(`${namespace}.commands`);
+    expect(dead!.properties.headers?.[Header.originalRoutingKey]).toBe(SendToModality.type);
     expect(await raw.depth(bus.names.queue('appointment'))).toBe(0);
+  });
+
+  it('dead-letters a permanent failure met on a retry with where the message was first published', async () => {
+    const bus = await connect();
+    const attempts: number[] = [];
+    await bus.subscribe(
+      'appointment',
+      [
+        on(SendToModality, async (_message, { attempt }) => {
+          attempts.push(attempt);
+          if (attempt === 1) throw new TransientError('hospital_busy', 'busy');
+          throw new PermanentError('unknown_appointment', 'no appointment apt-1');
+        }),
+      ],
+      { retry: { attempts: 5, baseDelayMs: 50, maxDelayMs: 100 } },
+    );
+    await bus.publish(SendToModality, command());
+    const raw = await probe();
+    const [dead] = await raw.take(bus.names.deadLetterQueue('appointment'), 1);
+    expect(attempts).toEqual([1, 2]);
+    expect(dead!.fields.routingKey).toBe(bus.names.deadLetterQueue('appointment'));
+    expect(dead!.properties.headers).toMatchObject({
+      [Header.failureCode]: 'unknown_appointment',
+      [Header.attempt]: 2,
+      [Header.originalExchange]: `${namespace}.commands`,
+      [Header.originalRoutingKey]: 'appointment.send-to-modality',
+    });
   });
 
   it('succeeds on a retry when the fault passes', async () => {
@@ -198,6 +229,9 @@ describe('bus (real RabbitMQ)', () => {
     expect(calls).toBe(1);
     expect(dead!.properties.headers?.[Header.failureCode]).toBe('unknown_appointment');
     expect(dead!.properties.headers?.[Header.failedConsumer]).toBe('appointment');
+    // A first-try failure takes its origin from the delivery itself.
+    expect(dead!.properties.headers?.[Header.originalExchange]).toBe(`${namespace}.commands`);
+    expect(dead!.properties.headers?.[Header.originalRoutingKey]).toBe(SendToModality.type);
   });
 
   it('routes each contract only to the consumers that handle it', async () => {

@@ -10,7 +10,7 @@ import type {
 import { openBrokerConnection } from './broker-connection';
 import { decodeDelivery } from './decode-delivery';
 import type { MessageHandler } from './handler';
-import { Header, attemptOf } from './headers';
+import { Header, attemptOf, originOf } from './headers';
 import type { TopologyNames } from './names';
 import type { Publisher } from './publisher';
 import { decideFailure, type RetryPolicy } from './retry-policy';
@@ -173,6 +173,7 @@ export class Consumer {
               expiration: String(outcome.delayMs),
               headers: {
                 ...headers,
+                ...originHeaders(delivery),
                 [Header.attempt]: attempt + 1,
                 [Header.lastError]: outcome.reason,
               },
@@ -237,8 +238,7 @@ export class Consumer {
           [Header.failureReason]: reason,
           [Header.failedAt]: new Date().toISOString(),
           [Header.failedConsumer]: this.options.name,
-          [Header.originalExchange]: delivery.fields.exchange,
-          [Header.originalRoutingKey]: delivery.fields.routingKey,
+          ...originHeaders(delivery),
         },
       },
     );
@@ -271,6 +271,15 @@ export class Consumer {
     await this.active?.channel.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
   }
+}
+
+/** Where the message was first published, as headers for a retry or dead-letter copy. */
+function originHeaders(delivery: ConsumeMessage): Record<string, string> {
+  const origin = originOf(delivery.properties.headers, delivery.fields);
+  return {
+    [Header.originalExchange]: origin.exchange,
+    [Header.originalRoutingKey]: origin.routingKey,
+  };
 }
 
 function copyProperties(delivery: ConsumeMessage): Options.Publish {
