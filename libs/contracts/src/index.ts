@@ -13,6 +13,7 @@ export {
 } from './contract';
 export { ContractViolation, type Violation } from './contract-violation';
 export { allContracts } from './registry';
+export { derivedId } from './derived-id';
 
 export { Actor, CalendarDate, Id, Instant } from './values/identifiers';
 export { NhsNumber, isValidNhsNumber } from './values/nhs-number';

@@ -1,8 +1,7 @@
-import { AppointmentStateChanged, createMessage, type Actor } from '@mbs/contracts';
+import { AppointmentStateChanged, createMessage, derivedId, type Actor } from '@mbs/contracts';
 import { applyOnce } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import { transition, type AppointmentAction } from '../domain/appointment-state';
-import { derivedId } from './derived-id';
 import type { AppointmentRecord, HistoryEntry } from '../store/appointment-model';
 import { idFor } from '../store/models';
 import {

@@ -1,6 +1,11 @@
-import { AppointmentCommandRejected, createMessage, type Actor, type DataOf } from '@mbs/contracts';
+import {
+  AppointmentCommandRejected,
+  createMessage,
+  derivedId,
+  type Actor,
+  type DataOf,
+} from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
-import { derivedId } from './derived-id';
 import { TransitionRefusedError, UnknownAppointmentError } from './handler-errors';
 import type { HandlerDeps } from './handler-deps';
 

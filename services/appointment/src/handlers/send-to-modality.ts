@@ -1,8 +1,12 @@
 import { on } from '@mbs/bus';
-import { AppointmentSentToModality, SendToModality, createMessage } from '@mbs/contracts';
+import {
+  AppointmentSentToModality,
+  SendToModality,
+  createMessage,
+  derivedId,
+} from '@mbs/contracts';
 import { applyTransition } from './apply-transition';
 import { reportingRefusal } from './command-rejection';
-import { derivedId } from './derived-id';
 import type { HandlerDeps } from './handler-deps';
 import { loadSentSnapshot } from './sent-snapshot';
 

@@ -8,7 +8,7 @@ import {
 import { describeError, isRetryable } from '@mbs/errors';
 import type { Destination } from '../destinations/destination';
 import type { DestinationStore } from '../destinations/destination-store';
-import { derivedEventId } from './derived-ids';
+import { failedEventId } from './derived-ids';
 import { type BuilderLookup, prepareMessage } from './prepare-message';
 
 export interface SentToModalityDependencies {
@@ -57,7 +57,7 @@ export function appointmentSentToModality({
             reason: reason.slice(0, 2000),
             attempts: attempt,
           },
-          { id: derivedEventId('failed', event.id), causedBy, occurredAt },
+          { id: failedEventId(event.id), causedBy, occurredAt },
         ),
       );
       return;
@@ -72,7 +72,7 @@ export function appointmentSentToModality({
       await bus.publish(
         MessageFailed,
         createMessage(MessageFailed, prepared.data, {
-          id: derivedEventId('failed', event.id),
+          id: failedEventId(event.id),
           causedBy,
           occurredAt,
         }),

@@ -1,3 +1,4 @@
+import { derivedId } from '@mbs/contracts';
 import { createHash } from 'node:crypto';
 
 const sha256 = (parts: readonly string[]) =>
@@ -22,11 +23,9 @@ export function deriveMessageId(parts: {
 }
 
 /**
- * The envelope id of an event this service emits because of `eventId` (`failed:<event id>`), so
- * a redelivery re-emits an identical event that consumers recognise. Hashed when it would not fit
- * the 128 characters an Id allows.
+ * The envelope id of the message failed this service emits because of `eventId`
+ * (`failed:<event id>`), so a redelivery re-emits an identical event that consumers recognise.
+ * Hashed to 32 hex digits when it would not fit an Id: the length this service always used, so
+ * ids appointment has recorded as idempotency keys stay the same for the same event.
  */
-export function derivedEventId(prefix: string, eventId: string): string {
-  const id = `${prefix}:${eventId}`;
-  return id.length <= 128 ? id : `${prefix}:${sha256([eventId]).slice(0, 32)}`;
-}
+export const failedEventId = (eventId: string): string => derivedId('failed', eventId, 32);

@@ -3,7 +3,7 @@ import { fixedEvent } from '../../test/fixtures';
 import { fhirR4Bundle } from '../builders/fhir-r4-bundle';
 import type { MessageBuilder } from '../builders/message-builder';
 import type { Destination } from '../destinations/destination';
-import { derivedEventId } from './derived-ids';
+import { failedEventId } from './derived-ids';
 import { prepareMessage } from './prepare-message';
 
 const leeds: Destination = {
@@ -154,9 +154,9 @@ describe('preparing a message when a builder or validator throws something unexp
 
 describe('derived event ids', () => {
   it('prefix the event id, or hash it when it would not fit an Id', () => {
-    expect(derivedEventId('failed', 'evt-1')).toBe('failed:evt-1');
-    const long = derivedEventId('failed', 'e'.repeat(128));
+    expect(failedEventId('evt-1')).toBe('failed:evt-1');
+    const long = failedEventId('e'.repeat(128));
     expect(long).toMatch(/^failed:[0-9a-f]{32}$/);
-    expect(derivedEventId('failed', 'e'.repeat(128))).toBe(long);
+    expect(failedEventId('e'.repeat(128))).toBe(long);
   });
 });
