@@ -8,8 +8,15 @@ import {
 import { PermanentError, TransientError } from '@mbs/errors';
 import { currentTraceId, startInMemoryTracing, withSpan, SpanKind } from '@mbs/telemetry';
 import { deleteNamespace, uniqueName, useRabbitMq } from '@mbs/testing';
-import { eventually, openProbe, quietLogger, sleep } from '../test/support';
-import { Bus, BusUnavailableError, Header, on, type DeliveryContext } from './index';
+import { eventually, openProbe, quietLogger, recordingLogger, sleep } from '../test/support';
+import {
+  Bus,
+  BusUnavailableError,
+  Header,
+  on,
+  type BusOptions,
+  type DeliveryContext,
+} from './index';
 
 type Command = MessageOf<typeof SendToModality>;
 
@@ -31,12 +38,13 @@ describe('bus (real RabbitMQ)', () => {
     await deleteNamespace(broker.current.url, namespace);
   });
 
-  async function connect(service = 'svc') {
+  async function connect(service = 'svc', options: Partial<BusOptions> = {}) {
     const bus = await Bus.connect({
       url: broker.current.url,
       service,
       namespace,
       logger: quietLogger(),
+      ...options,
     });
     buses.push(bus);
     return bus;
@@ -59,7 +67,12 @@ describe('bus (real RabbitMQ)', () => {
     expect(received[0]!.message).toEqual(sent);
     expect(received[0]!.context.attempt).toBe(1);
     expect(received[0]!.context.redelivered).toBe(false);
-    expect(bus.health()).toEqual({ ok: true, publisher: true, consumers: { appointment: true } });
+    expect(bus.health()).toEqual({
+      ok: true,
+      publisher: true,
+      consumers: { appointment: true },
+      unrouted: 0,
+    });
   });
 
   it('refuses to publish a message that breaks its contract, before it reaches the broker', async () => {
@@ -258,12 +271,44 @@ describe('bus (real RabbitMQ)', () => {
     expect(b.sort()).toEqual(['appointment.send-to-modality', 'message.confirmed']);
   });
 
-  it('keeps a message that no queue is bound for, instead of dropping it', async () => {
-    const bus = await connect();
+  it('keeps a message that no queue is bound for, counts it in health and warns', async () => {
+    const { logger, lines } = recordingLogger();
+    const bus = await connect('svc', { logger, unroutedCheckMs: 50 });
+    expect(bus.health().unrouted).toBe(0);
+    // Nobody consumes this type yet: its consumer has never declared its queue.
     await bus.publish(SendToModality, command());
+    await eventually(() => bus.health().unrouted === 1, 'health to count the unrouted message');
+    expect(bus.health().ok).toBe(true);
+    const warnings = lines.filter((line) => line.unrouted !== undefined);
+    expect(warnings).toEqual([
+      expect.objectContaining({ level: 'warn', queue: bus.names.unroutedQueue, unrouted: 1 }),
+    ]);
+
     const raw = await probe();
     const [kept] = await raw.take(bus.names.unroutedQueue, 1);
+    // It keeps where it was sent, so it can be replayed there once a consumer is bound.
+    expect(kept!.fields.exchange).toBe(bus.names.exchangeFor('command'));
     expect(kept!.fields.routingKey).toBe(SendToModality.type);
+    expect(await bus.checkUnrouted()).toBe(0);
+    // Shrinking is not news: still the one warning.
+    expect(lines.filter((line) => line.unrouted !== undefined)).toHaveLength(1);
+  });
+
+  it('counts a missing unrouted queue as empty, without disturbing publishing', async () => {
+    const bus = await connect();
+    const raw = await probe();
+    await raw.channel.deleteQueue(bus.names.unroutedQueue);
+    // The passive check meets a 404 on its own short-lived channel, not the publish channel.
+    expect(await bus.checkUnrouted()).toBe(0);
+    expect(bus.health()).toMatchObject({ ok: true, publisher: true, unrouted: 0 });
+    const received: string[] = [];
+    await bus.subscribe('appointment', [
+      on(SendToModality, async (message) => void received.push(message.id)),
+    ]);
+    const sent = command();
+    await bus.publish(SendToModality, sent);
+    await eventually(() => received.length === 1, 'the command after the check');
+    expect(received).toEqual([sent.id]);
   });
 
   it('carries the trace from publish to the handler', async () => {

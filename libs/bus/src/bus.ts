@@ -5,6 +5,7 @@ import type { MessageHandler } from './handler';
 import { topologyNames, type TopologyNames } from './names';
 import { Publisher } from './publisher';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
+import { UnroutedMonitor } from './unrouted-monitor';
 
 export interface BusOptions {
   /** `amqp://user:password@host:5672/vhost` */
@@ -20,6 +21,8 @@ export interface BusOptions {
   readonly reconnect?: { baseMs: number; maxMs: number };
   /** Failed connection attempts allowed at start-up before `connect` fails. Default 10. */
   readonly startupRetries?: number;
+  /** How often the depth of `<ns>.unrouted` is checked for `health()`. Default 30 s. */
+  readonly unroutedCheckMs?: number;
 }
 
 export interface SubscribeOptions {
@@ -32,6 +35,11 @@ export interface BusHealth {
   readonly ok: boolean;
   readonly publisher: boolean;
   readonly consumers: Record<string, boolean>;
+  /**
+   * Messages waiting in `<ns>.unrouted` (published with no queue bound for their type), as last
+   * checked; absent until a check succeeds. Informational: it never makes `ok` false.
+   */
+  readonly unrouted?: number;
 }
 
 /**
@@ -49,11 +57,19 @@ export class Bus {
   private readonly consumers = new Map<string, Consumer>();
   readonly names: TopologyNames;
 
+  private readonly unrouted: UnroutedMonitor;
+
   private constructor(
     private readonly options: BusOptions,
     private readonly publisher: Publisher,
   ) {
     this.names = topologyNames(options.namespace ?? 'mbs');
+    this.unrouted = new UnroutedMonitor({
+      queue: this.names.unroutedQueue,
+      depth: (queue) => publisher.queueDepth(queue),
+      logger: options.logger,
+      intervalMs: options.unroutedCheckMs ?? 30_000,
+    });
   }
 
   static async connect(options: BusOptions): Promise<Bus> {
@@ -66,7 +82,19 @@ export class Bus {
       reconnect: options.reconnect,
       startupRetries: options.startupRetries,
     });
-    return new Bus(options, publisher);
+    const bus = new Bus(options, publisher);
+    // Messages left unrouted before this start show (and are warned about) at once.
+    await bus.unrouted.check();
+    bus.unrouted.start();
+    return bus;
+  }
+
+  /**
+   * Checks `<ns>.unrouted` now and returns how many messages wait there (the last known count
+   * while the publisher is disconnected). `health()` reports the periodic check's count.
+   */
+  checkUnrouted(): Promise<number | undefined> {
+    return this.unrouted.check();
   }
 
   /** Publishes a message (validated against its contract) and resolves once the broker confirms it. */
@@ -107,7 +135,13 @@ export class Bus {
       [...this.consumers].map(([name, c]) => [name, c.connected]),
     );
     const publisher = this.publisher.connected;
-    return { ok: publisher && Object.values(consumers).every(Boolean), publisher, consumers };
+    const unrouted = this.unrouted.count;
+    return {
+      ok: publisher && Object.values(consumers).every(Boolean),
+      publisher,
+      consumers,
+      ...(unrouted !== undefined && { unrouted }),
+    };
   }
 
   /**
@@ -115,6 +149,7 @@ export class Bus {
    * `timeoutMs`), then the publisher (which their retries and dead letters need) closes last.
    */
   async close(timeoutMs = 10_000): Promise<void> {
+    this.unrouted.stop();
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.stop(timeoutMs)));
     await this.publisher.close();
   }

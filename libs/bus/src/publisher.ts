@@ -1,7 +1,13 @@
 import type { AnyContract, MessageOf } from '@mbs/contracts';
 import { parseMessage } from '@mbs/contracts';
 import { injectTraceContext, type Logger } from '@mbs/telemetry';
-import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from 'amqplib';
+import type {
+  Channel,
+  ChannelModel,
+  ConfirmChannel,
+  Options,
+  RecoveringChannelModel,
+} from 'amqplib';
 import { openBrokerConnection } from './broker-connection';
 import { BusClosedError, BusUnavailableError, PublishRejectedError } from './bus-errors';
 import type { TopologyNames } from './names';
@@ -26,6 +32,8 @@ export interface PublisherOptions {
  */
 export class Publisher {
   private channel: ConfirmChannel | undefined;
+  /** The connection `channel` lives on, for short-lived side channels (queue depths). */
+  private model: ChannelModel | undefined;
   private waiters: Array<() => void> = [];
   private closed = false;
 
@@ -62,6 +70,7 @@ export class Publisher {
       model.close().catch(() => undefined);
     });
     this.channel = channel;
+    this.model = model;
     for (const wake of this.waiters.splice(0)) wake();
   }
 
@@ -142,6 +151,27 @@ export class Publisher {
       };
       this.waiters.push(wake);
     });
+  }
+
+  /**
+   * How many messages wait in `queue`: a passive check on a short-lived channel of the
+   * publisher's connection, so a failed check (a missing queue closes its channel with 404)
+   * never disturbs publishing. A queue that does not exist holds nothing: 0. Unknown
+   * (`undefined`) while the publisher is disconnected or the check fails otherwise.
+   */
+  async queueDepth(queue: string): Promise<number | undefined> {
+    const model = this.channel && this.model;
+    if (!model || this.closed) return undefined;
+    let channel: Channel | undefined;
+    try {
+      channel = await model.createChannel();
+      channel.on('error', () => undefined);
+      return (await channel.checkQueue(queue)).messageCount;
+    } catch (error) {
+      return (error as { code?: unknown }).code === 404 ? 0 : undefined;
+    } finally {
+      await channel?.close().catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,23 @@
 import { eventually, rabbitmqctl, sleep, testLogger } from '@mbs/testing';
 import { SendToModality, createMessage } from '@mbs/contracts';
+import { createLogger } from '@mbs/telemetry';
 import amqp, { type GetMessage } from 'amqplib';
 import { on, type Bus } from '../src/index';
 
 export { eventually, sleep };
 
 export const quietLogger = () => testLogger('bus-test');
+
+/** A logger that keeps its warnings and errors (parsed JSON lines) for a test to read. */
+export function recordingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    service: 'bus-test',
+    level: 'warn',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+  });
+  return { logger, lines };
+}
 
 /** A plain amqplib connection for looking at queues and publishing raw bytes, as a foreign client would. */
 export async function openProbe(url: string) {
