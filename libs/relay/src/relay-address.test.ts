@@ -17,7 +17,7 @@ describe('relay addresses', () => {
         token: 'SharedAccessSignature sr=x&sig=y',
       }),
     ).toBe(
-      'wss://contoso.servicebus.windows.net/$hc/gateway-a?sb-hc-action=listen&sb-hc-id=gw-1&sb-hc-token=SharedAccessSignature+sr%3Dx%26sig%3Dy',
+      'wss://contoso.servicebus.windows.net/$hc/gateway-a?sb-hc-action=listen&sb-hc-id=gw-1&sb-hc-token=SharedAccessSignature%20sr%3Dx%26sig%3Dy',
     );
     expect(
       hybridConnectionUrl({
@@ -41,11 +41,46 @@ describe('relay addresses', () => {
     expect([...url.searchParams.keys()]).toEqual(['param', 'sb-hc-action']);
   });
 
-  it('signs tokens for http(s)://host/entity', () => {
-    expect(resourceUri('wss://contoso.servicebus.windows.net', 'gateway-a/x')).toBe(
-      'https://contoso.servicebus.windows.net/gateway-a',
+  it('encodes every query value as encodeURIComponent does: a space is %20, never +', () => {
+    const url = hybridConnectionUrl({
+      endpoint: 'wss://contoso.servicebus.windows.net',
+      path: 'gateway-a',
+      action: 'connect',
+      id: 'a b',
+      token: 'SharedAccessSignature sr=http%3A%2F%2Fh%2Fp%2F&sig=a+b/c=&se=1&skn=send',
+      query: { note: 'x y+z' },
+    });
+    expect(url.slice(url.indexOf('?'))).toBe(
+      '?note=x%20y%2Bz&sb-hc-action=connect&sb-hc-id=a%20b' +
+        '&sb-hc-token=SharedAccessSignature%20sr%3Dhttp%253A%252F%252Fh%252Fp%252F%26sig%3Da%2Bb%2Fc%3D%26se%3D1%26skn%3Dsend',
     );
-    expect(resourceUri('ws://127.0.0.1:9090', 'gateway-a')).toBe('http://127.0.0.1:9090/gateway-a');
+    // Decoding gives back exactly the token that was put in.
+    expect(new URL(url).searchParams.get('sb-hc-token')).toBe(
+      'SharedAccessSignature sr=http%3A%2F%2Fh%2Fp%2F&sig=a+b/c=&se=1&skn=send',
+    );
+  });
+
+  it('leaves sb-hc parameters to itself: an application query cannot set them', () => {
+    const url = new URL(
+      hybridConnectionUrl({
+        endpoint: 'ws://127.0.0.1:9090',
+        path: 'gateway-a',
+        action: 'connect',
+        query: { 'sb-hc-action': 'listen', 'SB-HC-ID': 'x' },
+      }),
+    );
+    expect([...url.searchParams]).toEqual([['sb-hc-action', 'connect']]);
+  });
+
+  it('signs tokens for the audience Microsoft clients use: http://host/entity/', () => {
+    expect(resourceUri('wss://contoso.servicebus.windows.net', 'gateway-a/x')).toBe(
+      'http://contoso.servicebus.windows.net/gateway-a/',
+    );
+    // NormalizeAudience drops the port (UriBuilder Port = -1).
+    expect(resourceUri('wss://contoso.servicebus.windows.net:443', 'gateway-a')).toBe(
+      'http://contoso.servicebus.windows.net/gateway-a/',
+    );
+    expect(resourceUri('ws://127.0.0.1:9090', 'gateway-a')).toBe('http://127.0.0.1/gateway-a/');
     expect(httpUrl('wss://contoso.servicebus.windows.net', 'gateway-a')).toBe(
       'https://contoso.servicebus.windows.net/gateway-a',
     );

@@ -45,7 +45,14 @@ function encodePath(path: string): string {
     .join('/');
 }
 
-/** `{endpoint}/$hc/{path}?sb-hc-action=...[&sb-hc-id=...][&sb-hc-token=...]` */
+/**
+ * `{endpoint}/$hc/{path}?[query&]sb-hc-action=...[&sb-hc-id=...][&sb-hc-token=...]`
+ *
+ * Every query value is encoded with encodeURIComponent, as Microsoft's Node clients (hyco-ws,
+ * hyco-https) encode `sb-hc-token`: a space is `%20`. URLSearchParams would write `+`, which a
+ * server that reads the query as RFC 3986 percent-encoding takes for a literal plus, breaking
+ * the token's `SharedAccessSignature ` prefix.
+ */
 export function hybridConnectionUrl({
   endpoint,
   path,
@@ -55,23 +62,28 @@ export function hybridConnectionUrl({
   query,
 }: RelayAddressOptions): string {
   const url = parseEndpoint(endpoint);
-  url.pathname = `/$hc/${encodePath(path)}`;
-  for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
-  url.searchParams.set('sb-hc-action', action);
-  if (id) url.searchParams.set('sb-hc-id', id);
-  if (token) url.searchParams.set('sb-hc-token', token);
-  return url.toString();
+  const parameters: Array<[string, string]> = [
+    ...Object.entries(query ?? {}).filter(([name]) => !name.toLowerCase().startsWith('sb-hc-')),
+    ['sb-hc-action', action],
+    ...(id ? [['sb-hc-id', id] as [string, string]] : []),
+    ...(token ? [['sb-hc-token', token] as [string, string]] : []),
+  ];
+  const search = parameters
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return `${url.protocol}//${url.host}/$hc/${encodePath(path)}?${search}`;
 }
 
 /**
- * The resource a token is signed for: `http(s)://{host}/{entity}`. Azure's clients sign the
- * `https` form for wss endpoints; the emulator checks only the path, so the same rule fits it.
+ * The audience a token is signed for: `http://{host}/{entity}/`, exactly as Microsoft's clients
+ * normalise it (Microsoft.Azure.Relay TokenProvider.NormalizeAudience: scheme `http`, default
+ * port, no query, trailing slash; hyco-ws likewise forces `http`). Azure validates `sr` as the
+ * client sent it; the emulator accepts this form and the older `https://{host}/{entity}` alike.
  */
 export function resourceUri(endpoint: string, path: string): string {
   const url = parseEndpoint(endpoint);
-  const scheme = url.protocol === 'wss:' ? 'https' : 'http';
   const entity = encodePath(path).split('/')[0] ?? '';
-  return `${scheme}://${url.host}/${entity}`;
+  return `http://${url.hostname}/${entity}/`;
 }
 
 /** The HTTP-mode address of an entity: `http(s)://{host}/{path}` (no `$hc`). */

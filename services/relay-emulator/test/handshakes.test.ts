@@ -154,6 +154,26 @@ describe('relay handshakes (emulator over real sockets)', () => {
     expect(error.message).toMatch(reason);
   });
 
+  it('takes tokens for either audience form clients sign: http://host/entity/ and https://host/entity', async () => {
+    const emulator = await startEmulator();
+    echoListener(emulator);
+    await eventually(() => emulator.listenerCount(PATH) === 1, 'the listener');
+    const host = new URL(emulator.url).hostname;
+    for (const audience of [`http://${host}/${PATH}/`, `https://${host}/${PATH}`]) {
+      const token = createSasToken({ resourceUri: audience, ...SEND_KEY });
+      const socket = await connectToRelay({
+        endpoint: emulator.url,
+        path: PATH,
+        tokenProvider: () => ({ token, expiresAt: Date.now() + 60_000 }),
+        timeoutMs: 3000,
+      });
+      onCleanup(() => socket.terminate());
+      expect(await echoes(socket, audience)).toBe(audience);
+    }
+    // What the library itself signs is the first form.
+    expect(resourceUri(emulator.url, PATH)).toBe(`http://${host}/${PATH}/`);
+  });
+
   it('refuses an expired token with 401', async () => {
     const emulator = await startEmulator();
     const expired = createSasToken({
