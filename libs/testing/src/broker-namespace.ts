@@ -1,19 +1,27 @@
 import amqp from 'amqplib';
+import { containerBrokerAt, type RabbitMq } from './rabbitmq';
 import { rabbitmqctl, type RabbitmqctlOptions } from './rabbitmqctl';
 
 /**
  * Deletes every queue and exchange whose name starts with `<namespace>.`: what a suite declared
  * under its unique namespace. Quorum queues are not free (each is a small replicated log), and a
  * shared broker that collects hundreds of them from earlier runs slows down for every suite.
+ * Returns how many it deleted.
  *
- * Lists names with `rabbitmqctl` (so it needs the broker on this machine) and deletes them over
- * AMQP. Against a Testcontainers broker there is nothing to clean: it dies with its container.
+ * `broker` is what getRabbitMq returned, or its URL. A Testcontainers broker (given either way)
+ * is left alone and 0 returned: nobody else shares it, and everything in it goes with its
+ * container at `stop()`. Any other broker's names are listed with this machine's `rabbitmqctl`
+ * and deleted over AMQP.
  */
 export async function deleteNamespace(
-  url: string,
+  broker: RabbitMq | string,
   namespace: string,
-  options: RabbitmqctlOptions = {},
+  options: Omit<RabbitmqctlOptions, 'broker'> = {},
 ): Promise<number> {
+  const url = typeof broker === 'string' ? broker : broker.url;
+  const target = typeof broker === 'string' ? containerBrokerAt(broker) : broker;
+  if (target?.kind === 'container') return 0;
+
   const prefix = `${namespace}.`;
   const list = async (what: 'list_queues' | 'list_exchanges') =>
     (await rabbitmqctl(['-q', what, 'name', '--no-table-headers'], options))

@@ -15,6 +15,15 @@ function fake(url: string): StartedService & { stopped: number } {
   return service;
 }
 
+/** A started broker container whose tools are never used by these tests. */
+function fakeContainer(url: string) {
+  return Object.assign(fake(url), {
+    exec: async () => {
+      throw new Error('getRabbitMq itself must not run anything in the container');
+    },
+  });
+}
+
 const neverProbed = async (): Promise<boolean> => {
   throw new Error('the container engine must not be probed when the environment names a URL');
 };
@@ -30,7 +39,7 @@ describe('getRabbitMq: where the broker comes from', () => {
   });
 
   it('starts a container when AMQP_URL is unset (or blank) and an engine is reachable', async () => {
-    const container = fake('amqp://guest:guest@localhost:32768');
+    const container = fakeContainer('amqp://guest:guest@localhost:32768');
     const images: string[] = [];
     const broker = await getRabbitMq({
       env: { AMQP_URL: '  ' },
@@ -65,7 +74,7 @@ describe('getRabbitMq: where the broker comes from', () => {
     const broker = await getRabbitMq({
       env: {},
       isContainerRuntimeReachable: async () => true,
-      startContainer: async () => fake('amqp://guest:guest@localhost:32768'),
+      startContainer: async () => fakeContainer('amqp://guest:guest@localhost:32768'),
       brokerAnswers: async () => {
         throw new Error('the local broker must not be asked when a container can start');
       },

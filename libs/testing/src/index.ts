@@ -8,9 +8,12 @@ export {
 export {
   getRabbitMq,
   AMQP_URL_EXAMPLE,
+  type ContainerExec,
+  type ExecResult,
   type GetRabbitMqOptions,
   type RabbitMq,
   type RabbitMqKind,
+  type StartedRabbitMqContainer,
 } from './rabbitmq';
 export { startMongoStandIn, mongoStandInScript, type MongoStandInOptions } from './mongo-stand-in';
 export { isContainerRuntimeReachable, type ContainerRuntimeProbe } from './container-runtime';

@@ -6,16 +6,35 @@ import { type Environment, type StartedService, variable } from './started-servi
 
 export type RabbitMqKind = 'environment' | 'container' | 'local';
 
-export interface RabbitMq extends StartedService {
-  readonly kind: RabbitMqKind;
+/** What a command run inside a container answered (testcontainers' `ExecResult`). */
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
 }
+
+/** Runs a command inside the broker's container, as testcontainers' `container.exec([...])`. */
+export type ContainerExec = (command: readonly string[]) => Promise<ExecResult>;
+
+/** A broker container getRabbitMq started: its URL, how to stop it, how to run tools in it. */
+export interface StartedRabbitMqContainer extends StartedService {
+  readonly exec: ContainerExec;
+}
+
+/**
+ * The broker a suite uses. Its kind says where its tools run: a container's `rabbitmqctl` runs
+ * inside the container (`exec`); for the others, the one on this machine.
+ */
+export type RabbitMq =
+  | (StartedService & { readonly kind: 'environment' | 'local' })
+  | (StartedService & { readonly kind: 'container'; readonly exec: ContainerExec });
 
 export interface GetRabbitMqOptions {
   /** The Testcontainers image (default `rabbitmq:3.13-management`). */
   readonly image?: string;
   readonly env?: Environment;
   readonly isContainerRuntimeReachable?: ContainerRuntimeProbe;
-  readonly startContainer?: (image: string) => Promise<StartedService>;
+  readonly startContainer?: (image: string) => Promise<StartedRabbitMqContainer>;
   /** Whether a broker completes an AMQP handshake at this URL (default: a real, short attempt). */
   readonly brokerAnswers?: (url: string) => Promise<boolean>;
   /** Where the local-broker notice goes (default: standard error, so it shows in jest's output). */
@@ -50,7 +69,18 @@ export async function getRabbitMq(options: GetRabbitMqOptions = {}): Promise<Rab
   if (await probe()) {
     const started = await startContainer(image);
     let stopped: Promise<void> | undefined;
-    return { kind: 'container', url: started.url, stop: () => (stopped ??= started.stop()) };
+    const broker: RabbitMq = {
+      kind: 'container',
+      url: started.url,
+      exec: started.exec,
+      stop: () =>
+        (stopped ??= (async () => {
+          runningContainers.delete(started.url);
+          await started.stop();
+        })()),
+    };
+    runningContainers.set(started.url, broker);
+    return broker;
   }
 
   if (await brokerAnswers(AMQP_URL_EXAMPLE)) {
@@ -68,10 +98,23 @@ export async function getRabbitMq(options: GetRabbitMqOptions = {}): Promise<Rab
   );
 }
 
-async function startRabbitMqContainer(image: string): Promise<StartedService> {
+/**
+ * The container brokers this process started and has not stopped, by URL: so a helper given
+ * only a URL (`deleteNamespace(broker.current.url, ...)`) still knows it is a container's.
+ * A container's URL names its own mapped port, so it never stands for another broker.
+ */
+const runningContainers = new Map<string, RabbitMq>();
+
+/** The running container broker this process started at `url`, if that is one. */
+export function containerBrokerAt(url: string): RabbitMq | undefined {
+  return runningContainers.get(url);
+}
+
+async function startRabbitMqContainer(image: string): Promise<StartedRabbitMqContainer> {
   const container = await new RabbitMQContainer(image).start();
   return {
     url: container.getAmqpUrl(),
+    exec: (command) => container.exec([...command]),
     stop: async () => {
       await container.stop();
     },

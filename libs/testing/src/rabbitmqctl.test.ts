@@ -77,6 +77,20 @@ exit 0
     ]);
   });
 
+  it.each(['local', 'environment'] as const)(
+    "runs this machine's rabbitmqctl for a %s broker",
+    async (kind) => {
+      await writeFake(0);
+      const broker = { kind, url: 'amqp://guest:guest@127.0.0.1:5672', stop: async () => {} };
+      await restartBroker({ broker, command: fakeCtl, pollIntervalMs: 10 });
+      expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual([
+        'stop_app',
+        'start_app',
+        'await_startup',
+      ]);
+    },
+  );
+
   it('bounds every invocation with a timeout', async () => {
     await writeFile(fakeCtl, '#!/bin/sh\nsleep 5\n');
     await chmod(fakeCtl, 0o755);
@@ -119,7 +133,8 @@ describe('closeConnectionsNamed (real RabbitMQ)', () => {
     try {
       const victimClosed = new Promise<void>((resolve) => victim.once('close', () => resolve()));
       victim.on('error', () => undefined); // the broker's close arrives as a connection error
-      const closed = await closeConnectionsNamed(victimName);
+      // The broker getRabbitMq returned picks where rabbitmqctl runs (here: this machine's).
+      const closed = await closeConnectionsNamed(victimName, { broker });
       expect(closed).toHaveLength(1);
       await victimClosed;
 
@@ -128,7 +143,7 @@ describe('closeConnectionsNamed (real RabbitMQ)', () => {
       const { queue } = await channel.assertQueue('', { exclusive: true });
       channel.sendToQueue(queue, Buffer.from('still here'));
       await expect(waitForMessage(channel, queue)).resolves.toBe('still here');
-      const remaining = await listConnections();
+      const remaining = await listConnections({ broker });
       expect(remaining.some((c) => c.connectionName === bystanderName)).toBe(true);
       expect(remaining.some((c) => c.connectionName === victimName)).toBe(false);
     } finally {

@@ -1,13 +1,17 @@
 import { execFile } from 'node:child_process';
 import { RabbitmqctlError, TestEnvironmentError } from './errors';
+import type { ContainerExec, RabbitMq } from './rabbitmq';
 
 /**
- * Fault-injection helpers for suites that share one local broker. They drive the broker with
- * `rabbitmqctl`, so they work only where the broker runs on this machine (not against a remote
- * AMQP_URL or a container).
+ * Fault-injection helpers for suites that share one broker. They drive the broker with
+ * `rabbitmqctl`: inside its container when `broker` (what getRabbitMq returned) is a
+ * Testcontainers broker, else the one on this machine, which reaches only a broker running
+ * here (not a remote AMQP_URL).
  */
 export interface RabbitmqctlOptions {
-  /** The executable (default `rabbitmqctl` from PATH). */
+  /** The broker to act on. A container's is reached inside it; default: this machine's. */
+  readonly broker?: RabbitMq;
+  /** The executable on this machine (default `rabbitmqctl` from PATH); unused for a container. */
   readonly command?: string;
   /** Per invocation; a stuck `rabbitmqctl` must not hang a suite. */
   readonly timeoutMs?: number;
@@ -27,7 +31,17 @@ export function rabbitmqctl(
   args: readonly string[],
   options: RabbitmqctlOptions = {},
 ): Promise<string> {
-  const { command = 'rabbitmqctl', timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  const { broker, command = 'rabbitmqctl', timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  return broker?.kind === 'container'
+    ? inContainer(broker.exec, args, timeoutMs)
+    : onThisMachine(command, args, timeoutMs);
+}
+
+function onThisMachine(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
@@ -41,7 +55,8 @@ export function rabbitmqctl(
             new TestEnvironmentError(
               'rabbitmqctl_unavailable',
               `"${command}" was not found on PATH. Closing connections or restarting the broker needs ` +
-                'RabbitMQ running on this machine (with rabbitmqctl); it cannot act on a remote AMQP_URL.',
+                'RabbitMQ running on this machine (with rabbitmqctl) or a Testcontainers broker ' +
+                'passed as `broker`; it cannot act on a remote AMQP_URL.',
               { cause: error },
             ),
           );
@@ -51,9 +66,7 @@ export function rabbitmqctl(
             new RabbitmqctlError(
               'rabbitmqctl_timeout',
               `${shown} did not finish within ${timeoutMs} ms`,
-              {
-                cause: error,
-              },
+              { cause: error },
             ),
           );
         }
@@ -62,14 +75,50 @@ export function rabbitmqctl(
           new RabbitmqctlError(
             'rabbitmqctl_failed',
             `${shown} failed (exit ${error.code}): ${detail}`,
-            {
-              cause: error,
-            },
+            { cause: error },
           ),
         );
       },
     );
   });
+}
+
+/**
+ * `rabbitmqctl` inside the broker's container. An exec cannot be killed from here, so the
+ * timeout only stops waiting for it; the same errors as on this machine come out.
+ */
+async function inContainer(
+  exec: ContainerExec,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<string> {
+  const shown = `rabbitmqctl ${args.join(' ')} (in the broker's container)`;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([exec(['rabbitmqctl', ...args]), timedOut]);
+    if (result === 'timeout') {
+      throw new RabbitmqctlError(
+        'rabbitmqctl_timeout',
+        `${shown} did not finish within ${timeoutMs} ms`,
+      );
+    }
+    if (result.exitCode === 0) return result.stdout;
+    const detail = result.stderr.trim() || result.stdout.trim();
+    throw new RabbitmqctlError(
+      'rabbitmqctl_failed',
+      `${shown} failed (exit ${result.exitCode}): ${detail}`,
+    );
+  } catch (error) {
+    if (error instanceof RabbitmqctlError) throw error;
+    throw new RabbitmqctlError('rabbitmqctl_failed', `${shown} could not run: ${String(error)}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // In `list_connections pid client_properties` output the properties print as an Erlang-style
@@ -122,6 +171,10 @@ export async function closeConnectionsNamed(
 /**
  * Stops and starts the RabbitMQ application, then waits until it accepts work again. It cuts
  * every connection on the broker, so only suites that run alone (`test:serial`) may call it.
+ *
+ * For a container broker this runs inside the container, not as a container restart: the
+ * Erlang node and the container stay up, so the mapped port, and with it the URL the suite
+ * holds, stays the same (a restarted container may be given another host port).
  */
 export async function restartBroker(
   options: RabbitmqctlOptions & {
