@@ -1,4 +1,5 @@
 import type { RequestMessage, ResponseMessage } from './control-frames';
+import { withLowerCaseNames } from './header-names';
 
 /**
  * HTTP mode of Hybrid Connections: a sender's HTTP request reaches the listener as a `request`
@@ -18,6 +19,7 @@ export interface RelayHttpRequest {
    * removed (`?x=1`).
    */
   readonly target: string;
+  /** Names in lower case, whichever case the sender and the relay used (see header-names). */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
 }
@@ -74,9 +76,37 @@ function toRequest(fields: RequestFields, body: Buffer): RelayHttpRequest {
     id: fields.id ?? '',
     method: fields.method ?? 'GET',
     target: fields.requestTarget ?? '/',
-    headers: fields.requestHeaders,
+    headers: withLowerCaseNames(fields.requestHeaders),
     body,
   };
+}
+
+type ResponseFields = ResponseMessage['response'];
+
+/**
+ * The relay's side of the same pairing: a `response` text frame and, when its `body` is true,
+ * the binary frame that follows. Used wherever responses arrive (a control channel, a
+ * rendezvous socket).
+ */
+export class HttpResponseAssembler {
+  private waitingForBody: ResponseFields | undefined;
+
+  /** A `response` arrived: complete when it has no body, else undefined until the body comes. */
+  response(fields: ResponseFields): { fields: ResponseFields; body: undefined } | undefined {
+    if (fields.body) {
+      this.waitingForBody = fields;
+      return undefined;
+    }
+    this.waitingForBody = undefined;
+    return { fields, body: undefined };
+  }
+
+  /** A binary frame arrived: the body of the response that announced one, or a stray frame. */
+  body(data: Buffer): { fields: ResponseFields; body: Buffer } | undefined {
+    const fields = this.waitingForBody;
+    this.waitingForBody = undefined;
+    return fields ? { fields, body: data } : undefined;
+  }
 }
 
 /** The `response` message and body for a handler's answer. */

@@ -8,6 +8,7 @@ export {
   type ValidateSasTokenOptions,
 } from './sas-token';
 export {
+  fetchRelayToken,
   sharedAccessKeyTokenProvider,
   tokenProviderFor,
   type RelayCredentials,
@@ -20,6 +21,7 @@ export {
   parseEndpoint,
   rejectionUrl,
   resourceUri,
+  senderSafeRejectionStatus,
   type RelayAction,
   type RelayAddressOptions,
 } from './relay-address';
@@ -43,6 +45,7 @@ export {
   RelayEntityNotFoundError,
   RelayForbiddenError,
   RelayListenerBusyError,
+  RelayListenerStoppedError,
   RelayNoListenerError,
   RelayProtocolError,
   RelayRejectedError,
@@ -53,10 +56,13 @@ export {
 } from './relay-errors';
 export { CloseCode, describeCloseCode, isSendableCloseCode } from './close-codes';
 export { silentLogger, type RelayLogger } from './relay-logger';
+export { rawDataToBuffer } from './raw-data';
+export { withLowerCaseNames } from './header-names';
 export { openRelaySocket, handshakeError, type OpenSocketOptions } from './open-socket';
 export {
   CONTROL_CHANNEL_BODY_LIMIT,
   CONTROL_CHANNEL_HEADER_LIMIT,
+  HttpResponseAssembler,
   type RelayHttpRequest,
   type RelayHttpResponse,
   type RelayRequestHandler,

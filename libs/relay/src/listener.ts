@@ -1,37 +1,52 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import WebSocket from 'ws';
-import { backoffDelay, type BackoffOptions } from '@mbs/errors';
+import { backoffDelay, errorCode, isRetryable, type BackoffOptions } from '@mbs/errors';
 import { CloseCode, describeCloseCode } from './close-codes';
-import {
-  parseControlMessage,
-  type AcceptMessage,
-  type RenewTokenMessage,
-  type RequestMessage,
-} from './control-frames';
-import {
-  HttpRequestAssembler,
-  needsRendezvous,
-  responseFrames,
-  type RelayHttpRequest,
-  type RelayRequestHandler,
-} from './http-mode';
+import { parseControlMessage, type AcceptMessage, type RenewTokenMessage } from './control-frames';
+import { withLowerCaseNames } from './header-names';
+import type { RelayRequestHandler } from './http-mode';
+import { ListenerHttp } from './listener-http';
 import { openRelaySocket } from './open-socket';
-import { hybridConnectionUrl, rejectionUrl, resourceUri } from './relay-address';
-import { RelayConnectionClosedError, RelayRejectedError, RelayTimeoutError } from './relay-errors';
+import { rawDataToBuffer } from './raw-data';
+import {
+  hybridConnectionUrl,
+  rejectionUrl,
+  resourceUri,
+  senderSafeRejectionStatus,
+} from './relay-address';
+import {
+  RelayConnectionClosedError,
+  RelayListenerStoppedError,
+  RelayRejectedError,
+  RelayTimeoutError,
+} from './relay-errors';
 import { silentLogger, type RelayLogger } from './relay-logger';
 import { DEFAULT_MAX_FRAME_BYTES, RelaySession } from './session/session';
-import { tokenProviderFor, type RelayCredentials, type TokenProvider } from './token-provider';
+import {
+  fetchRelayToken,
+  tokenProviderFor,
+  type RelayCredentials,
+  type TokenProvider,
+} from './token-provider';
 
-export type ListenerState = 'connecting' | 'online' | 'reconnecting' | 'closed';
+/**
+ * `refused`: the relay refused the control channel for a reason retrying will not fix by itself
+ * (401 token, 403 right, 404 entity); the listener keeps retrying at the longest interval, in case
+ * the key or the entity is fixed, and `lastError` says what is wrong.
+ */
+export type ListenerState = 'connecting' | 'online' | 'reconnecting' | 'refused' | 'closed';
 
 export interface ListenerStatus {
   readonly state: ListenerState;
   /** When the listener entered this state. */
   readonly since: Date;
-  /** Failed attempts since the control channel was last online. */
+  /** Failed attempts in a row, the backoff step (0 while online). A channel that closes before
+   *  it stayed online one keep-alive interval does not reset it. */
   readonly attempt: number;
   /** Why the last control channel failed or closed. */
   readonly lastError?: Error;
+  /** While reconnecting or refused: how long until the next attempt, in ms. */
+  readonly retryInMs?: number;
 }
 
 /** What the relay says about a sender waiting to be accepted. */
@@ -39,11 +54,18 @@ export interface AcceptInfo {
   /** `sb-hc-id`: the sender's id when it gave one. */
   readonly id: string;
   readonly address: string;
+  /** The sender's HTTP headers, names in lower case: Azure keeps the sender's case, a Node
+   *  relay lower-cases, so lookups by lower-case name work against both. */
   readonly connectHeaders: Readonly<Record<string, string>>;
   /** The part of the sender's path after the hybrid connection name, with its query. */
   readonly suffix: string;
 }
 
+/**
+ * `true` to take the sender, or a rejection. The sender reads 401, 403, 404, 410, 502 and 504 as
+ * the relay's own failures, so a rejection with one of those (or a status outside 400-599) is
+ * sent as 400 with the description kept, and a warning is logged.
+ */
 export type AcceptDecision =
   true | { readonly statusCode: number; readonly statusDescription: string };
 
@@ -68,7 +90,8 @@ export type ListenerOptions = RelayCredentials & {
   /** Default reply timeout of the sessions handed to `onSession`. Default 30 000 ms. */
   readonly requestTimeoutMs?: number;
   /** WebSocket ping on the control channel this often. Default 30 000 ms (Azure drops idle
-   *  Node listeners after about 4 minutes; NATs and load balancers often sooner). */
+   *  Node listeners after about 4 minutes; NATs and load balancers often sooner). A channel
+   *  must also stay online this long before the reconnect backoff starts again from the bottom. */
   readonly keepAliveIntervalMs?: number;
   /** A control channel that carries nothing (no pong, no message) this long after a ping is
    *  taken for dead ("zombie") and replaced. Default 10 000 ms. */
@@ -79,11 +102,17 @@ export type ListenerOptions = RelayCredentials & {
   /** Give up a handshake after this long. Default 30 000 ms. */
   readonly handshakeTimeoutMs?: number;
   /** Reconnect delays: 500 ms doubling up to 30 s by default, with equal jitter (a random
-   *  point in the upper half of each step; see backoffDelay in @mbs/errors). */
+   *  point in the upper half of each step; see backoffDelay in @mbs/errors). A permanent
+   *  refusal (401, 403, 404) waits the maximum. */
   readonly backoff?: Partial<BackoffOptions>;
-  /** Renew the token when this fraction of its lifetime has passed. Default 0.8. */
+  /** Renew the token when this fraction of its lifetime has passed. Default 0.8. A failed
+   *  renewal is retried every min(30 s, remaining lifetime / 4) while the token is still valid. */
   readonly renewAtFraction?: number;
 };
+
+/** A failed renewal is retried at most this often, so a short-lived token is not hammered. */
+const MIN_RENEW_RETRY_MS = 50;
+const MAX_RENEW_RETRY_MS = 30_000;
 
 /**
  * A Hybrid Connections listener: keeps a control channel open to the relay
@@ -96,14 +125,22 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
   private readonly logger: RelayLogger;
   private readonly tokens: TokenProvider;
   private readonly resource: string;
+  private readonly http: ListenerHttp;
   private currentStatus: ListenerStatus = { state: 'closed', since: new Date(), attempt: 0 };
   private control: WebSocket | undefined;
   private stopped = true;
   private abort: AbortController | undefined;
+  /** Failed attempts in a row; reset only once a channel has stayed online (see `stableTimer`). */
+  private failures = 0;
+  /** When the token of the current control channel expires (ms since the epoch). */
+  private tokenExpiresAt = 0;
+  /** The failure last logged at error level, so a retry loop logs each new failure once. */
+  private lastReportedFailure: string | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
+  private stableTimer: NodeJS.Timeout | undefined;
   private readonly accepted = new Set<WebSocket>();
 
   constructor(private readonly options: ListenerOptions) {
@@ -111,6 +148,15 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     this.logger = options.logger ?? silentLogger;
     this.tokens = tokenProviderFor(options);
     this.resource = resourceUri(options.endpoint, options.path);
+    this.http = new ListenerHttp({
+      path: options.path,
+      logger: this.logger,
+      onRequest: options.onRequest,
+      handshakeTimeoutMs: this.handshakeTimeoutMs,
+      signal: () => this.abort?.signal,
+      isControlChannel: (socket) => socket === this.control,
+      track: (socket) => this.track(socket),
+    });
   }
 
   get status(): ListenerStatus {
@@ -124,17 +170,28 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     this.abort = new AbortController();
     // Every accept handshake in flight watches this signal; a busy gateway has many at once.
     setMaxListeners(0, this.abort.signal);
-    this.setState('connecting', undefined, 0);
+    this.failures = 0;
+    this.lastReportedFailure = undefined;
+    this.setState('connecting', undefined);
     void this.connect();
   }
 
-  /** Resolves when the control channel is online; rejects after `timeoutMs` with the last error. */
+  /**
+   * Resolves when the control channel is online. Rejects with RelayTimeoutError (carrying the
+   * last error) after `timeoutMs`, or RelayListenerStoppedError when the listener is stopped.
+   */
   waitUntilOnline(timeoutMs = 30_000): Promise<void> {
     if (this.currentStatus.state === 'online') return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onState = (status: ListenerStatus) => {
         if (status.state === 'online') done();
-        if (status.state === 'closed') done(new Error('listener stopped before it came online'));
+        if (status.state === 'closed') {
+          done(
+            new RelayListenerStoppedError(
+              `listener for "${this.options.path}" was stopped before it came online`,
+            ),
+          );
+        }
       };
       const timer = setTimeout(
         () =>
@@ -163,31 +220,39 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     this.stopped = true;
     this.abort?.abort();
     this.clearTimers();
-    clearTimeout(this.reconnectTimer);
     const control = this.control;
     this.control = undefined;
     const closing = [...this.accepted, ...(control ? [control] : [])].map(closeSocket);
     await Promise.all(closing);
-    this.setState('closed', this.currentStatus.lastError, 0);
+    this.setState('closed', this.currentStatus.lastError);
   }
 
-  private setState(state: ListenerState, lastError: Error | undefined, attempt: number): void {
+  private get handshakeTimeoutMs(): number {
+    return this.options.handshakeTimeoutMs ?? 30_000;
+  }
+
+  private get keepAliveIntervalMs(): number {
+    return this.options.keepAliveIntervalMs ?? 30_000;
+  }
+
+  private setState(state: ListenerState, lastError: Error | undefined, retryInMs?: number): void {
     const changed =
       state !== this.currentStatus.state || lastError !== this.currentStatus.lastError;
     this.currentStatus = {
       state,
       since: state === this.currentStatus.state ? this.currentStatus.since : new Date(),
-      attempt,
+      attempt: state === 'online' ? 0 : this.failures,
       ...(lastError ? { lastError } : {}),
+      ...(retryInMs !== undefined ? { retryInMs } : {}),
     };
     if (changed) this.emit('state', this.currentStatus);
   }
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const attempt = this.currentStatus.attempt;
+    const purpose = `listener control channel for "${this.options.path}"`;
     try {
-      const { token, expiresAt } = await this.tokens(this.resource);
+      const { token, expiresAt } = await fetchRelayToken(this.tokens, this.resource, purpose);
       const inHeader = this.options.tokenIn === 'header';
       const url = hybridConnectionUrl({
         endpoint: this.options.endpoint,
@@ -198,8 +263,8 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
       });
       const socket = await openRelaySocket(url, {
         phase: 'handshake',
-        purpose: `listener control channel for "${this.options.path}"`,
-        timeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
+        purpose,
+        timeoutMs: this.handshakeTimeoutMs,
         signal: this.abort?.signal,
         ...(inHeader ? { headers: { ServiceBusAuthorization: token } } : {}),
       });
@@ -209,48 +274,69 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
       }
       this.control = socket;
       this.attach(socket);
+      this.tokenExpiresAt = expiresAt;
       this.scheduleRenewal(expiresAt);
       this.logger.info(
-        { path: this.options.path, id: this.options.id, attempt },
+        { path: this.options.path, id: this.options.id, failuresBefore: this.failures },
         'relay listener online',
       );
-      this.setState('online', undefined, 0);
+      this.setState('online', undefined);
+      // Only a channel that stays up earns a fresh backoff: one that the relay drops at once
+      // (a 1011 loop) keeps backing off instead of reconnecting every half second.
+      this.stableTimer = setTimeout(() => {
+        this.failures = 0;
+        this.lastReportedFailure = undefined;
+      }, this.keepAliveIntervalMs);
     } catch (error) {
       if (this.stopped) return;
-      this.logger.error(
-        {
-          path: this.options.path,
-          attempt,
-          code: (error as { code?: string }).code,
-          err: String(error),
-        },
-        'relay listener could not open its control channel',
-      );
-      this.scheduleReconnect(error as Error, attempt + 1);
+      this.failed(error as Error, 'relay listener could not open its control channel');
     }
   }
 
-  private scheduleReconnect(error: Error, attempt: number): void {
+  /** A handshake failed or the channel closed: report it and schedule the next attempt. */
+  private failed(error: Error, message: string): void {
     this.clearTimers();
     if (this.stopped) return;
-    const delay = backoffDelay(attempt, { baseMs: 500, maxMs: 30_000, ...this.options.backoff });
-    this.setState('reconnecting', error, attempt);
-    this.logger.info(
-      { path: this.options.path, attempt, delayMs: delay },
-      'relay listener reconnecting',
-    );
+    this.failures += 1;
+    const permanent = !isRetryable(error);
+    const backoff = { baseMs: 500, maxMs: 30_000, ...this.options.backoff };
+    // A permanent refusal waits the longest step; the random half still spreads gateways out.
+    const delay = backoffDelay(permanent ? Number.MAX_SAFE_INTEGER : this.failures, backoff);
+    const statusCode = (error as { statusCode?: number }).statusCode;
+    const closeCode = (error as { closeCode?: number }).closeCode;
+    const fields = {
+      path: this.options.path,
+      attempt: this.failures,
+      retryInMs: delay,
+      code: errorCode(error),
+      statusCode,
+      closeCode,
+      retryable: !permanent,
+      err: error.message,
+    };
+    const failure = `${fields.code}:${statusCode ?? ''}:${closeCode ?? ''}`;
+    if (failure !== this.lastReportedFailure) {
+      this.lastReportedFailure = failure;
+      this.logger.error(
+        fields,
+        permanent ? 'relay refused the listener; retrying at the longest interval' : message,
+      );
+    } else {
+      this.logger.debug(fields, 'relay listener retrying');
+    }
+    this.setState(permanent ? 'refused' : 'reconnecting', error, delay);
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
   }
 
   private attach(socket: WebSocket): void {
-    const assembler = new HttpRequestAssembler();
+    const http = this.http.forControlChannel(socket);
     socket.on('message', (data, isBinary) => {
       this.sawTraffic();
-      const buffer = toBuffer(data);
+      const buffer = rawDataToBuffer(data);
       if (isBinary) {
-        const request = assembler.body(buffer);
-        if (request) void this.answer(request, socket);
-        else this.logger.warn({ path: this.options.path }, 'unexpected binary control frame');
+        if (!http.body(buffer)) {
+          this.logger.warn({ path: this.options.path }, 'unexpected binary control frame');
+        }
         return;
       }
       const parsed = parseControlMessage(buffer.toString('utf8'));
@@ -259,7 +345,7 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
           void this.onAccept(parsed.message);
           return;
         case 'request':
-          this.onHttpRequest(parsed.message, assembler, socket);
+          http.request(parsed.message.request);
           return;
         default:
           this.logger.warn(
@@ -288,14 +374,13 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
         { phase: 'control' },
       );
       this.logger.warn({ path: this.options.path, code, reason }, 'relay listener offline');
-      this.scheduleReconnect(error, 1);
+      this.failed(error, 'relay listener control channel closed');
     });
     this.startKeepAlive(socket);
   }
 
   /** Pings on a timer; a channel silent for `keepAliveTimeoutMs` after a ping is terminated. */
   private startKeepAlive(socket: WebSocket): void {
-    const interval = this.options.keepAliveIntervalMs ?? 30_000;
     const timeout = this.options.keepAliveTimeoutMs ?? 10_000;
     this.pingTimer = setInterval(() => {
       if (socket.readyState !== WebSocket.OPEN) return;
@@ -311,7 +396,7 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
         // terminate, not close: a dead peer will never answer a close handshake.
         socket.terminate();
       }, timeout);
-    }, interval);
+    }, this.keepAliveIntervalMs);
   }
 
   private sawTraffic(): void {
@@ -326,25 +411,51 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     this.renewTimer = setTimeout(() => void this.renew(), delay);
   }
 
+  /**
+   * Sends `renewToken` with a fresh token. When the provider fails, tries again while the current
+   * token is still valid, every min(30 s, remaining / 4): a token service that blips must not
+   * cost the channel. Only when the token runs out does the relay close with 1008, and the
+   * reconnect then asks for a token again.
+   */
   private async renew(): Promise<void> {
     const socket = this.control;
     if (!socket || this.stopped) return;
     try {
-      const { token, expiresAt } = await this.tokens(this.resource);
+      const { token, expiresAt } = await fetchRelayToken(
+        this.tokens,
+        this.resource,
+        `token renewal for "${this.options.path}"`,
+      );
       if (socket !== this.control || socket.readyState !== WebSocket.OPEN) return;
       const message: RenewTokenMessage = { renewToken: { token } };
       socket.send(JSON.stringify(message));
+      this.tokenExpiresAt = expiresAt;
       this.logger.info(
         { path: this.options.path, expiresAt: new Date(expiresAt).toISOString() },
         'relay listener renewed its token',
       );
       this.scheduleRenewal(expiresAt);
     } catch (error) {
-      // The relay closes the channel with 1008 at expiry and the reconnect fetches a new token.
-      this.logger.error(
-        { path: this.options.path, err: String(error) },
-        'relay listener could not renew its token',
+      if (socket !== this.control || this.stopped) return;
+      const remainingMs = this.tokenExpiresAt - Date.now();
+      const fields = { path: this.options.path, remainingMs, err: String(error) };
+      if (remainingMs <= MIN_RENEW_RETRY_MS) {
+        this.logger.error(
+          fields,
+          'relay listener could not renew its token before it expired; the relay will close the channel',
+        );
+        return;
+      }
+      const retryInMs = Math.max(
+        MIN_RENEW_RETRY_MS,
+        Math.min(MAX_RENEW_RETRY_MS, Math.floor(remainingMs / 4)),
       );
+      this.logger.warn(
+        { ...fields, retryInMs },
+        'relay listener could not renew its token; retrying',
+      );
+      clearTimeout(this.renewTimer);
+      this.renewTimer = setTimeout(() => void this.renew(), retryInMs);
     }
   }
 
@@ -353,14 +464,20 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     clearTimeout(this.silenceTimer);
     clearTimeout(this.renewTimer);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.stableTimer);
     this.silenceTimer = undefined;
+  }
+
+  private track(socket: WebSocket): void {
+    this.accepted.add(socket);
+    socket.once('close', () => this.accepted.delete(socket));
   }
 
   private async onAccept({ accept }: AcceptMessage): Promise<void> {
     const info: AcceptInfo = {
       id: accept.id,
       address: accept.address,
-      connectHeaders: accept.connectHeaders,
+      connectHeaders: withLowerCaseNames(accept.connectHeaders),
       suffix: suffixOf(accept.address, this.options.path),
     };
     const log = { path: this.options.path, id: info.id };
@@ -382,12 +499,11 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
       const socket = await openRelaySocket(accept.address, {
         phase: 'rendezvous',
         purpose: `accept connection ${info.id} on "${this.options.path}"`,
-        timeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
+        timeoutMs: this.handshakeTimeoutMs,
         maxPayload: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
         signal: this.abort?.signal,
       });
-      this.accepted.add(socket);
-      socket.once('close', () => this.accepted.delete(socket));
+      this.track(socket);
       this.logger.info(log, 'relay listener accepted a connection');
       if (this.options.onSession) {
         this.options.onSession(
@@ -407,13 +523,20 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     }
   }
 
-  private async reject(info: AcceptInfo, statusCode: number, description: string): Promise<void> {
+  private async reject(info: AcceptInfo, wanted: number, description: string): Promise<void> {
+    const statusCode = senderSafeRejectionStatus(wanted);
     const log = { path: this.options.path, id: info.id, statusCode, description };
+    if (statusCode !== wanted) {
+      this.logger.warn(
+        { ...log, wanted },
+        `a rejection with ${wanted} would read as the relay's own failure; sending ${statusCode}`,
+      );
+    }
     try {
       const socket = await openRelaySocket(rejectionUrl(info.address, statusCode, description), {
         phase: 'rendezvous',
         purpose: `reject connection ${info.id}`,
-        timeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
+        timeoutMs: this.handshakeTimeoutMs,
         signal: this.abort?.signal,
       });
       // The rejection handshake is meant to fail; a relay that opens it anyway is closed.
@@ -427,111 +550,6 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
       }
     }
   }
-
-  private onHttpRequest(
-    { request }: RequestMessage,
-    assembler: HttpRequestAssembler,
-    control: WebSocket,
-  ): void {
-    const complete = assembler.request(request);
-    if (complete === 'rendezvous') {
-      void this.serveRendezvous(request.address, undefined);
-      return;
-    }
-    if (complete) void this.answer(complete, control, request.address);
-    else this.pendingAddresses.set(request.id ?? '', request.address);
-  }
-
-  /** Rendezvous addresses of control-channel requests whose bodies are still arriving. */
-  private readonly pendingAddresses = new Map<string, string>();
-
-  /** Runs the handler and sends its response on `socket`, or via rendezvous when too large. */
-  private async answer(
-    request: RelayHttpRequest,
-    socket: WebSocket,
-    address = this.pendingAddresses.get(request.id),
-  ): Promise<void> {
-    this.pendingAddresses.delete(request.id);
-    const log = { path: this.options.path, requestId: request.id, method: request.method };
-    let response;
-    try {
-      response = this.options.onRequest
-        ? await this.options.onRequest(request)
-        : { statusCode: 501, statusDescription: 'Not Implemented' };
-    } catch (error) {
-      this.logger.error({ ...log, err: String(error) }, 'relay request handler failed');
-      response = { statusCode: 500, statusDescription: 'Internal Server Error' };
-    }
-    const { message, body } = responseFrames(request.id, response);
-    if (socket === this.control && needsRendezvous(message, body)) {
-      if (!address) {
-        this.logger.error(log, 'response too large for the control channel and no address');
-        return;
-      }
-      void this.serveRendezvous(address, { message, body });
-      return;
-    }
-    if (socket.readyState !== WebSocket.OPEN) {
-      this.logger.warn(log, 'socket closed before the response could be sent');
-      return;
-    }
-    socket.send(JSON.stringify(message));
-    if (body) socket.send(body);
-  }
-
-  /**
-   * Opens a rendezvous socket for HTTP mode: to send a response too large for the control channel,
-   * or to receive a request that was. Later requests on that socket are answered on it too.
-   */
-  private async serveRendezvous(
-    address: string,
-    first: ReturnType<typeof responseFrames> | undefined,
-  ): Promise<void> {
-    const log = { path: this.options.path, address: redact(address) };
-    let socket: WebSocket;
-    try {
-      socket = await openRelaySocket(address, {
-        phase: 'rendezvous',
-        purpose: `HTTP rendezvous on "${this.options.path}"`,
-        timeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
-        signal: this.abort?.signal,
-      });
-    } catch (error) {
-      this.logger.error({ ...log, err: String(error) }, 'relay listener could not open rendezvous');
-      return;
-    }
-    this.accepted.add(socket);
-    socket.once('close', () => this.accepted.delete(socket));
-    socket.on('error', (error) =>
-      this.logger.warn({ ...log, err: error.message }, 'rendezvous error'),
-    );
-    const assembler = new HttpRequestAssembler();
-    socket.on('message', (data, isBinary) => {
-      const buffer = toBuffer(data);
-      if (isBinary) {
-        const request = assembler.body(buffer);
-        if (request) void this.answer(request, socket);
-        return;
-      }
-      const parsed = parseControlMessage(buffer.toString('utf8'));
-      if (parsed.kind !== 'request') {
-        this.logger.warn({ ...log, kind: parsed.kind }, 'unexpected frame on HTTP rendezvous');
-        return;
-      }
-      const complete = assembler.request(parsed.message.request);
-      if (complete && complete !== 'rendezvous') void this.answer(complete, socket);
-    });
-    if (first) {
-      socket.send(JSON.stringify(first.message));
-      if (first.body) socket.send(first.body);
-    }
-  }
-}
-
-function toBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }
 
 /** The sender's path after the entity name: `$hc/gateway-a/x?y=1` gives `/x?y=1`. */
@@ -546,16 +564,6 @@ function suffixOf(address: string, path: string): string {
     return rest + (query.length ? `?${new URLSearchParams(query).toString()}` : '');
   } catch {
     return '';
-  }
-}
-
-/** Addresses may carry tokens; logs keep only where they point. */
-function redact(address: string): string {
-  try {
-    const url = new URL(address);
-    return `${url.protocol}//${url.host}${url.pathname}`;
-  } catch {
-    return '(invalid address)';
   }
 }
 

@@ -110,3 +110,16 @@ export function rejectionUrl(
     `&sb-hc-statusDescription=${encodeURIComponent(description)}`
   );
 }
+
+/**
+ * Statuses a sender reads as the relay's own answer, not the listener's: 401/403/404 (token,
+ * right, entity), 410 (the rejection handshake itself), 502/504 (listener unreachable, timed
+ * out). A listener rejecting with one of them would send the sender looking for the wrong fault.
+ */
+const RELAY_RESERVED_STATUSES = new Set([401, 403, 404, 410, 502, 504]);
+
+/** The status to reject with: the listener's, or 400 when it is reserved or not a 4xx/5xx. */
+export function senderSafeRejectionStatus(statusCode: number): number {
+  const usable = Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599;
+  return usable && !RELAY_RESERVED_STATUSES.has(statusCode) ? statusCode : 400;
+}

@@ -5,6 +5,7 @@ import { PermanentError, TransientError } from '@mbs/errors';
  * surfaced as "timeout after 30 s"; naming the phase is what tells them apart.
  */
 export type RelayPhase =
+  | 'token' // asking the token provider for a token
   | 'handshake' // opening a WebSocket to the relay (listen, connect, accept, request rendezvous)
   | 'control' // the listener's control channel once open
   | 'rendezvous' // the listener's accept/request socket
@@ -135,5 +136,13 @@ export class RelayProtocolError extends PermanentError {
   ) {
     super('relay_protocol_error', message, { cause: details.cause });
     this.phase = details.phase;
+  }
+}
+
+/** The listener was stopped while something waited for it (`waitUntilOnline`). */
+export class RelayListenerStoppedError extends PermanentError {
+  readonly phase: RelayPhase = 'control';
+  constructor(message: string) {
+    super('relay_listener_stopped', message);
   }
 }

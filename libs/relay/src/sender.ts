@@ -3,7 +3,7 @@ import { openRelaySocket } from './open-socket';
 import { hybridConnectionUrl, resourceUri } from './relay-address';
 import { silentLogger, type RelayLogger } from './relay-logger';
 import { DEFAULT_MAX_FRAME_BYTES, RelaySession } from './session/session';
-import { tokenProviderFor, type RelayCredentials } from './token-provider';
+import { fetchRelayToken, tokenProviderFor, type RelayCredentials } from './token-provider';
 
 export type ConnectOptions = RelayCredentials & {
   /** `wss://<namespace>.servicebus.windows.net` (Azure) or `ws://127.0.0.1:<port>` (emulator). */
@@ -31,11 +31,16 @@ export type ConnectOptions = RelayCredentials & {
  * Opens a sender WebSocket (`sb-hc-action=connect`) joined to a listener. Resolves with the open
  * socket; rejects with a typed error: RelayUnauthorizedError (401), RelayForbiddenError (403),
  * RelayEntityNotFoundError (404), RelayNoListenerError, RelayTimeoutError, RelayRejectedError /
- * RelayListenerBusyError (the listener refused), RelayUnavailableError (network, 5xx).
+ * RelayListenerBusyError (the listener refused), RelayUnavailableError (network, 5xx, or the
+ * token provider failed: phase `token`).
  */
 export async function connectToRelay(options: ConnectOptions): Promise<WebSocket> {
   const logger = options.logger ?? silentLogger;
-  const { token } = await tokenProviderFor(options)(resourceUri(options.endpoint, options.path));
+  const { token } = await fetchRelayToken(
+    tokenProviderFor(options),
+    resourceUri(options.endpoint, options.path),
+    `connect to hybrid connection "${options.path}"`,
+  );
   const inHeader = options.tokenIn === 'header';
   const url = hybridConnectionUrl({
     endpoint: options.endpoint,

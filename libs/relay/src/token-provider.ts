@@ -1,3 +1,4 @@
+import { RelayUnavailableError } from './relay-errors';
 import { createSasToken } from './sas-token';
 
 /** A token and when it stops being valid (ms since the epoch), so renewal can be scheduled. */
@@ -41,4 +42,24 @@ export function tokenProviderFor(credentials: RelayCredentials): TokenProvider {
         credentials.key,
         credentials.tokenTtlSeconds,
       );
+}
+
+/**
+ * Asks a provider for a token. A provider that throws or rejects (a token service down, a vault
+ * unreachable) gives a RelayUnavailableError in phase `token`, retryable, with the provider's
+ * error as its cause, so callers see one typed failure whatever the provider is.
+ */
+export async function fetchRelayToken(
+  provider: TokenProvider,
+  resourceUri: string,
+  purpose: string,
+): Promise<RelayToken> {
+  try {
+    return await provider(resourceUri);
+  } catch (error) {
+    throw new RelayUnavailableError(
+      `${purpose}: the token provider failed (${error instanceof Error ? error.message : String(error)})`,
+      { phase: 'token', cause: error },
+    );
+  }
 }

@@ -1,7 +1,9 @@
 import type { Duplex } from 'node:stream';
 import {
   CloseCode,
+  HttpResponseAssembler,
   parseControlMessage,
+  rawDataToBuffer,
   type AcceptMessage,
   type RequestMessageInput,
   type ResponseMessage,
@@ -40,7 +42,7 @@ export class ControlChannel {
   private expiryTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alive = true;
-  private awaitingBody: ResponseMessage['response'] | undefined;
+  private readonly responses = new HttpResponseAssembler();
   private readonly logger: Logger;
 
   constructor(private readonly options: ControlChannelOptions) {
@@ -114,15 +116,10 @@ export class ControlChannel {
 
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
     this.alive = true;
-    const buffer = Buffer.isBuffer(data)
-      ? data
-      : Array.isArray(data)
-        ? Buffer.concat(data)
-        : Buffer.from(data);
+    const buffer = rawDataToBuffer(data);
     if (isBinary) {
-      const response = this.awaitingBody;
-      this.awaitingBody = undefined;
-      if (response) this.options.onResponse(response, buffer);
+      const complete = this.responses.body(buffer);
+      if (complete) this.options.onResponse(complete.fields, complete.body);
       else
         this.logger.warn(
           { entity: this.entity.path, listener: this.id },
@@ -135,10 +132,11 @@ export class ControlChannel {
       case 'renewToken':
         this.renew(parsed.message.renewToken.token);
         return;
-      case 'response':
-        if (parsed.message.response.body) this.awaitingBody = parsed.message.response;
-        else this.options.onResponse(parsed.message.response, undefined);
+      case 'response': {
+        const complete = this.responses.response(parsed.message.response);
+        if (complete) this.options.onResponse(complete.fields, undefined);
         return;
+      }
       default:
         this.logger.warn(
           {

@@ -5,7 +5,9 @@ import {
   CONTROL_CHANNEL_BODY_LIMIT,
   CONTROL_CHANNEL_HEADER_LIMIT,
   CloseCode,
+  HttpResponseAssembler,
   parseControlMessage,
+  rawDataToBuffer,
   type RequestMessage,
   type ResponseMessage,
 } from '@mbs/relay';
@@ -92,7 +94,9 @@ export class HttpBridge {
 
     const candidate = this.keptRendezvous.get(request.socket);
     const kept = candidate?.readyState === WebSocket.OPEN ? candidate : undefined;
-    const channel = kept ? undefined : this.pickOpen(entity.path);
+    const channel = kept
+      ? undefined
+      : this.options.listeners.pick(entity.path, (candidate) => candidate.isOpen);
     if (!kept && !channel) {
       return this.fail(
         response,
@@ -167,7 +171,7 @@ export class HttpBridge {
     else channel?.sendRequest({ request: fields }, body);
   }
 
-  /** A `response` arrived on a control channel. */
+  /** A `response` arrived on a control channel, where bodies over 64 kB are not allowed. */
   onControlResponse(message: ResponseMessage['response'], body: Buffer | undefined): void {
     const pending = this.pending.get(message.requestId);
     if (!pending) return;
@@ -208,28 +212,27 @@ export class HttpBridge {
         if (this.keptRendezvous.get(connection) === socket) this.keptRendezvous.delete(connection);
       });
     }
-    let awaitingBody: ResponseMessage['response'] | undefined;
+    const responses = new HttpResponseAssembler();
     socket.on('error', () => undefined);
     socket.on('message', (data, isBinary) => {
-      const buffer = Buffer.isBuffer(data)
-        ? data
-        : Array.isArray(data)
-          ? Buffer.concat(data)
-          : Buffer.from(data);
+      const buffer = rawDataToBuffer(data);
       if (isBinary) {
-        const waiting = awaitingBody && this.pending.get(awaitingBody.requestId);
-        if (awaitingBody && waiting) this.finish(waiting, { message: awaitingBody, body: buffer });
-        awaitingBody = undefined;
+        const complete = responses.body(buffer);
+        if (complete) this.onResponse(complete.fields, complete.body);
         return;
       }
       const parsed = parseControlMessage(buffer.toString('utf8'));
       if (parsed.kind !== 'response') return;
-      const answered = this.pending.get(parsed.message.response.requestId);
-      if (!answered) return;
-      if (parsed.message.response.body) awaitingBody = parsed.message.response;
-      else this.finish(answered, { message: parsed.message.response, body: undefined });
+      const complete = responses.response(parsed.message.response);
+      if (complete) this.onResponse(complete.fields, undefined);
     });
     if (pending.viaRendezvous) sendRequest(socket, pending.fields, pending.body);
+  }
+
+  /** A `response` arrived on a rendezvous socket: answers whichever request it names. */
+  private onResponse(message: ResponseMessage['response'], body: Buffer | undefined): void {
+    const pending = this.pending.get(message.requestId);
+    if (pending) this.finish(pending, { message, body });
   }
 
   close(): void {
@@ -255,14 +258,6 @@ export class HttpBridge {
     );
     response.writeHead(status, toReasonPhrase(reason), { 'Content-Type': 'application/json' });
     response.end(JSON.stringify({ error: { code: status, message: reason } }));
-  }
-
-  private pickOpen(entity: string): ControlChannel | undefined {
-    for (let i = 0; i < this.options.listeners.count(entity); i += 1) {
-      const channel = this.options.listeners.pick(entity);
-      if (channel?.isOpen) return channel;
-    }
-    return undefined;
   }
 
   private finish(

@@ -22,13 +22,19 @@ export class ListenerRegistry<T> {
     return true;
   }
 
-  /** The next listener in turn, or undefined when none is connected. */
-  pick(entity: string): T | undefined {
+  /**
+   * The next listener in turn that is `usable` (default: any), or undefined when none is. Each
+   * listener is looked at once at most, and the turn moves past every one looked at.
+   */
+  pick(entity: string, usable: (listener: T) => boolean = () => true): T | undefined {
     const entry = this.byEntity.get(entity.toLowerCase());
-    if (!entry || entry.listeners.length === 0) return undefined;
-    const listener = entry.listeners[entry.next % entry.listeners.length];
-    entry.next = (entry.next + 1) % entry.listeners.length;
-    return listener;
+    if (!entry) return undefined;
+    for (let looked = 0; looked < entry.listeners.length; looked += 1) {
+      const listener = entry.listeners[entry.next % entry.listeners.length];
+      entry.next = (entry.next + 1) % entry.listeners.length;
+      if (listener !== undefined && usable(listener)) return listener;
+    }
+    return undefined;
   }
 
   count(entity: string): number {

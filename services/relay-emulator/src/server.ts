@@ -104,14 +104,6 @@ export async function createRelayEmulator(
     refuseUpgrade(socket, status, reason);
   };
 
-  function pickOpen(entity: string): ControlChannel | undefined {
-    for (let i = 0; i < listeners.count(entity); i += 1) {
-      const channel = listeners.pick(entity);
-      if (channel?.isOpen) return channel;
-    }
-    return undefined;
-  }
-
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const host = request.headers.host ?? 'relay-emulator';
     const url = new URL(request.url ?? '/', `http://${host}`);
@@ -184,7 +176,7 @@ export async function createRelayEmulator(
     }
 
     // connect
-    const channel = pickOpen(entity.path);
+    const channel = listeners.pick(entity.path, (candidate) => candidate.isOpen);
     if (!channel) {
       return outcome(
         authorized,

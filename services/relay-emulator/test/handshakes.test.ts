@@ -231,7 +231,7 @@ describe('relay handshakes (emulator over real sockets)', () => {
 
     const listener = startListener(emulator, { ...SEND_KEY });
     await eventually(() => listener.status.lastError !== undefined, 'the listener to fail');
-    expect(listener.status.state).toBe('reconnecting');
+    expect(listener.status.state).toBe('refused');
     expect(listener.status.lastError).toBeInstanceOf(RelayForbiddenError);
     expect(listener.status.lastError?.message).toMatch(/does not have the Listen right/);
   });

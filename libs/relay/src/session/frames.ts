@@ -45,9 +45,11 @@ export const errorFrameBodySchema = z.object({
 });
 export type ErrorFrameBody = z.infer<typeof errorFrameBodySchema>;
 
-/** Why this session sends an `error` frame. */
-export type SessionErrorCode =
-  'malformed_frame' | 'frame_too_large' | 'unhandled_frame' | 'handler_failed';
+/**
+ * Why this session sends an `error` frame. An oversized frame gets no error frame: `ws` closes
+ * the socket with 1009 before the frame is read.
+ */
+export type SessionErrorCode = 'malformed_frame' | 'unhandled_frame' | 'handler_failed';
 
 export function newFrameId(): string {
   return randomUUID();
