@@ -223,14 +223,15 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
     expect(ready).toEqual([]);
   });
 
-  it('dead-letters a malformed event with the reason and keeps consuming', async () => {
+  it('answers an event that breaks its contract with message failed, dead-letters it and a malformed one with the reason, and keeps consuming', async () => {
     const connection = await amqp.connect(broker.current.url, {
       clientProperties: { connection_name: `${namespace}:probe` },
     });
     try {
       const channel = await connection.createConfirmChannel();
       const exchange = service.names.exchangeFor('event');
-      const broken = fixedEvent({ id: uniqueName('evt') }) as unknown as {
+      const brokenId = uniqueName('evt');
+      const broken = fixedEvent({ id: brokenId }) as unknown as {
         data: { participant: { nhsNumber: string } };
       };
       broken.data.participant.nhsNumber = '9434765918'; // wrong check digit
@@ -257,12 +258,15 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
         if (message) dead.push(message);
         else await sleep(25);
       }
+      // In either order: the broken event is answered (a publish) before it is dead-lettered.
       expect(
-        dead.map((m) => ({
-          code: m.properties.headers?.[Header.failureCode],
-          reason: String(m.properties.headers?.[Header.failureReason]),
-          consumer: m.properties.headers?.[Header.failedConsumer],
-        })),
+        dead
+          .map((m) => ({
+            code: m.properties.headers?.[Header.failureCode],
+            reason: String(m.properties.headers?.[Header.failureReason]),
+            consumer: m.properties.headers?.[Header.failedConsumer],
+          }))
+          .sort((a, b) => String(a.code).localeCompare(String(b.code))),
       ).toEqual([
         {
           code: 'contract_violation',
@@ -272,7 +276,19 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
         { code: 'malformed_json', reason: expect.stringContaining('not JSON'), consumer: CONSUMER },
       ]);
       expect(ready).toHaveLength(1);
-      expect(failed).toEqual([]);
+      // The broken event named its appointment: staff are told, and it returns to checked_in.
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({
+        id: `failed:${brokenId}`,
+        causationId: brokenId,
+        data: {
+          appointmentId: 'apt-0001',
+          phase: 'build',
+          reason: expect.stringContaining(
+            'No order can be built: appointment.sent-to-modality does not match its contract: data.participant.nhsNumber: is not a valid NHS number',
+          ),
+        },
+      });
     } finally {
       await connection.close();
     }

@@ -2,14 +2,19 @@ import { type Bus, on } from '@mbs/bus';
 import {
   AppointmentSentToModality,
   createMessage,
+  type DataOf,
   MessageFailed,
   MessageReady,
+  parseMessage,
 } from '@mbs/contracts';
 import { describeError, isRetryable } from '@mbs/errors';
 import type { Destination } from '../destinations/destination';
 import type { DestinationStore } from '../destinations/destination-store';
+import { answerBrokenSentEvent } from './broken-sent-event';
 import { failedEventId } from './derived-ids';
+import { limitReason } from './failure-reason';
 import { type BuilderLookup, prepareMessage } from './prepare-message';
+import { SentEventEnvelope } from './sent-event-envelope';
 
 export interface SentToModalityDependencies {
   readonly bus: Pick<Bus, 'publish'>;
@@ -25,19 +30,33 @@ export interface SentToModalityDependencies {
  * derive from the event, so a redelivery publishes identical events. Only two things are retried,
  * because only they can pass later: the destination lookup while the database is away (on the
  * last try, or at once for an error that says no retry helps, it becomes a destination_lookup
- * failure) and a publish while the broker is away (the bus retries the whole delivery). Building
- * and validating are pure, so whatever they throw becomes a build or validate failure at once:
- * the appointment never sticks in sent_to_modality, and nothing is dead-lettered silently.
+ * failure) and the publish of message ready while the broker is away (on the last try it becomes
+ * a retry_limit failure, if that can still be published). Building and validating are pure, so
+ * whatever they throw becomes a build or validate failure at once, and an event that breaks its
+ * contract is answered with a build failure before it is dead-lettered: the appointment never
+ * sticks in sent_to_modality with nobody told.
  */
 export function appointmentSentToModality({
   bus,
   destinations,
   builderFor,
 }: SentToModalityDependencies) {
-  return on(AppointmentSentToModality, async (event, { attempt, lastAttempt, logger }) => {
+  return on(SentEventEnvelope, async (envelope, { attempt, lastAttempt, logger }) => {
+    const parsed = parseMessage(AppointmentSentToModality, envelope);
+    if (!parsed.ok) return answerBrokenSentEvent(bus, envelope, parsed.error, logger);
+    const event = parsed.message;
     const causedBy = { id: event.id, correlationId: event.correlationId };
     const occurredAt = event.occurredAt;
     const settingId = event.data.appointment.settingId;
+    const publishFailed = (data: DataOf<typeof MessageFailed>) =>
+      bus.publish(
+        MessageFailed,
+        createMessage(
+          MessageFailed,
+          { ...data, reason: limitReason(data.reason) },
+          { id: failedEventId(event.id), causedBy, occurredAt },
+        ),
+      );
 
     let ofSetting: Destination[];
     try {
@@ -47,19 +66,12 @@ export function appointmentSentToModality({
       const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
       const reason = `Could not look up the destination of setting ${settingId}${tries}: ${describeError(error)}`;
       logger.error({ settingId, err: describeError(error) }, reason);
-      await bus.publish(
-        MessageFailed,
-        createMessage(
-          MessageFailed,
-          {
-            appointmentId: event.data.appointmentId,
-            phase: 'destination_lookup',
-            reason: reason.slice(0, 2000),
-            attempts: attempt,
-          },
-          { id: failedEventId(event.id), causedBy, occurredAt },
-        ),
-      );
+      await publishFailed({
+        appointmentId: event.data.appointmentId,
+        phase: 'destination_lookup',
+        reason,
+        attempts: attempt,
+      });
       return;
     }
 
@@ -69,32 +81,36 @@ export function appointmentSentToModality({
         { settingId, phase: prepared.data.phase, reason: prepared.data.reason },
         'message failed',
       );
-      await bus.publish(
-        MessageFailed,
-        createMessage(MessageFailed, prepared.data, {
-          id: failedEventId(event.id),
-          causedBy,
-          occurredAt,
-        }),
-      );
+      await publishFailed(prepared.data);
       return;
     }
-    // The envelope id is the message id: it already derives from the event and everything sent.
-    await bus.publish(
-      MessageReady,
-      createMessage(MessageReady, prepared.data, {
-        id: prepared.data.messageId,
-        causedBy,
-        occurredAt,
-      }),
-    );
-    logger.info(
-      {
-        messageId: prepared.data.messageId,
-        destinationId: prepared.data.destinationId,
-        messageType: prepared.data.messageType,
-      },
-      'message ready',
-    );
+    const { messageId, destinationId, gatewayId, messageType } = prepared.data;
+    try {
+      // The envelope id is the message id: it already derives from the event and everything sent.
+      await bus.publish(
+        MessageReady,
+        createMessage(MessageReady, prepared.data, { id: messageId, causedBy, occurredAt }),
+      );
+    } catch (error) {
+      if (isRetryable(error) && !lastAttempt) throw error;
+      // Nobody else will tell appointment: the dispatcher never saw the message. If this publish
+      // fails too, the error goes up and the event is dead-lettered (staff can still withdraw
+      // the send). Should message ready have reached the broker after all, the hospital's
+      // confirmation arrives late and appointment takes it as it takes any late confirmation.
+      const reason = `Message ${messageId} was built but could not be handed on for delivery after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${describeError(error)}`;
+      logger.error({ messageId, err: describeError(error) }, reason);
+      await publishFailed({
+        messageId,
+        appointmentId: event.data.appointmentId,
+        gatewayId,
+        phase: 'retry_limit',
+        reason,
+        attempts: attempt,
+      }).catch(() => {
+        throw error;
+      });
+      return;
+    }
+    logger.info({ messageId, destinationId, messageType }, 'message ready');
   });
 }

@@ -10,6 +10,7 @@ import { builderFor as registeredBuilder } from '../builders/registry';
 import { PayloadInvalidError } from '../builders/payload-invalid-error';
 import type { Destination } from '../destinations/destination';
 import { deriveMessageId } from './derived-ids';
+import { limitReason } from './failure-reason';
 
 export type Prepared =
   | { readonly outcome: 'ready'; readonly data: DataOf<typeof MessageReady> }
@@ -17,8 +18,6 @@ export type Prepared =
 
 /** Which builder makes a message type: the registry, unless a test puts a broken one in its place. */
 export type BuilderLookup = (messageType: string) => MessageBuilder | undefined;
-
-const REASON_LIMIT = 2000;
 
 /**
  * Turns an event and the destinations of its setting (enabled or not) into either a ready
@@ -43,7 +42,7 @@ export function prepareMessage(
       appointmentId,
       ...(destination && { gatewayId: destination.gatewayId }),
       phase,
-      reason: reason.length > REASON_LIMIT ? `${reason.slice(0, REASON_LIMIT - 1)}…` : reason,
+      reason: limitReason(reason),
       attempts: 0,
     },
   });
