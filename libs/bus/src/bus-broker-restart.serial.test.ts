@@ -35,7 +35,7 @@ describe('bus across a broker restart (real RabbitMQ, serial)', () => {
       // Prove the restart really cut the bus off, so the test cannot pass without recovering.
       let sawOutage = false;
       const watch = setInterval(() => (sawOutage ||= !bus.health().ok), 10);
-      await restartBroker();
+      await restartBroker({ broker: broker.current });
       clearInterval(watch);
       expect(sawOutage).toBe(true);
       await publishing.done;
@@ -49,7 +49,7 @@ describe('bus across a broker restart (real RabbitMQ, serial)', () => {
       await eventually(() => bus.health().ok, 'the bus to report healthy again');
     } finally {
       await bus.close(2_000);
-      await deleteNamespace(broker.current.url, namespace);
+      await deleteNamespace(broker.current, namespace);
     }
   }, 120_000);
 });

@@ -38,13 +38,17 @@ describe('bus when the broker drops its connections (real RabbitMQ)', () => {
       // certainly in hand when the consumer's connection goes: their acks are lost with it.
       recorder.hold();
       await eventually(() => recorder.inHand >= 8, 'a full prefetch window in hand');
-      expect(await closeConnectionsNamed(`${service}:consume:worker`)).toHaveLength(1);
+      expect(
+        await closeConnectionsNamed(`${service}:consume:worker`, { broker: broker.current }),
+      ).toHaveLength(1);
       recorder.release();
       await eventually(
         () => recorder.effects.size >= 150,
         'consuming to resume after the consumer connection closed',
       );
-      expect(await closeConnectionsNamed(`${service}:publish`)).toHaveLength(1);
+      expect(
+        await closeConnectionsNamed(`${service}:publish`, { broker: broker.current }),
+      ).toHaveLength(1);
       await publishing.done;
       await eventually(
         () => recorder.effects.size === total,
@@ -70,7 +74,7 @@ describe('bus when the broker drops its connections (real RabbitMQ)', () => {
       }
     } finally {
       await bus.close(2_000);
-      await deleteNamespace(broker.current.url, namespace);
+      await deleteNamespace(broker.current, namespace);
     }
     expect(bus.health().ok).toBe(false);
   });

@@ -31,7 +31,7 @@ describe('bus failure paths (real RabbitMQ)', () => {
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    await deleteNamespace(broker.current.url, namespace);
+    await deleteNamespace(broker.current, namespace);
   });
 
   async function connect(options: Partial<BusOptions> = {}) {
@@ -51,7 +51,7 @@ describe('bus failure paths (real RabbitMQ)', () => {
     return opened;
   }
   async function refuse(queues: string[]) {
-    const refusal = await refusePublishesTo(broker.current.url, `${namespace}.refuse`, queues);
+    const refusal = await refusePublishesTo(broker.current, `${namespace}.refuse`, queues);
     cleanups.push(() => refusal.lift());
     return refusal;
   }
@@ -82,7 +82,9 @@ describe('bus failure paths (real RabbitMQ)', () => {
       publishTimeoutMs: 300,
       reconnect: { baseMs: 4_000, maxMs: 4_000 },
     });
-    expect(await closeConnectionsNamed(`${service}:publish`)).toHaveLength(1);
+    expect(
+      await closeConnectionsNamed(`${service}:publish`, { broker: broker.current }),
+    ).toHaveLength(1);
     await eventually(() => !bus.health().publisher, 'the publisher to notice its lost connection');
 
     const started = Date.now();

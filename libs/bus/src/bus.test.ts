@@ -35,7 +35,7 @@ describe('bus (real RabbitMQ)', () => {
   afterEach(async () => {
     await Promise.all(buses.splice(0).map((bus) => bus.close(2_000)));
     await Promise.all(probes.splice(0).map((probe) => probe.close()));
-    await deleteNamespace(broker.current.url, namespace);
+    await deleteNamespace(broker.current, namespace);
   });
 
   async function connect(service = 'svc', options: Partial<BusOptions> = {}) {

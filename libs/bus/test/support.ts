@@ -1,4 +1,4 @@
-import { eventually, rabbitmqctl, sleep, testLogger } from '@mbs/testing';
+import { eventually, rabbitmqctl, sleep, testLogger, type RabbitMq } from '@mbs/testing';
 import { SendToModality, createMessage } from '@mbs/contracts';
 import { createLogger } from '@mbs/telemetry';
 import amqp, { type GetMessage } from 'amqplib';
@@ -75,9 +75,13 @@ export function gate() {
  * behaves as asked. The probe that fills the queue stays in while it refuses; `lift` takes the
  * probes back out (they are at the head, before anything a test puts there).
  */
-export async function refusePublishesTo(url: string, policy: string, queues: readonly string[]) {
+export async function refusePublishesTo(
+  broker: RabbitMq,
+  policy: string,
+  queues: readonly string[],
+) {
   const escaped = queues.map((queue) => queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const probe = await openProbe(url);
+  const probe = await openProbe(broker.url);
   const accepted = new Map<string, number>();
   const refuses = async (queue: string) => {
     try {
@@ -100,22 +104,25 @@ export async function refusePublishesTo(url: string, policy: string, queues: rea
     return !(await refuses(queue)) && !(await refuses(queue));
   };
   const setLimit = (maxLength: number) =>
-    rabbitmqctl([
-      'set_policy',
-      '--apply-to',
-      'queues',
-      '--priority',
-      '100',
-      policy,
-      `^(${escaped.join('|')})$`,
-      JSON.stringify({ 'max-length': maxLength, overflow: 'reject-publish' }),
-    ]);
+    rabbitmqctl(
+      [
+        'set_policy',
+        '--apply-to',
+        'queues',
+        '--priority',
+        '100',
+        policy,
+        `^(${escaped.join('|')})$`,
+        JSON.stringify({ 'max-length': maxLength, overflow: 'reject-publish' }),
+      ],
+      { broker },
+    );
   try {
     await setLimit(0);
     for (const queue of queues)
       await eventually(() => refuses(queue), `${queue} to refuse publishes`);
   } catch (error) {
-    await rabbitmqctl(['clear_policy', policy]).catch(() => undefined);
+    await rabbitmqctl(['clear_policy', policy], { broker }).catch(() => undefined);
     await probe.close();
     throw error;
   }
@@ -133,7 +140,7 @@ export async function refusePublishesTo(url: string, policy: string, queues: rea
           await takeBack(queue);
         }
       } finally {
-        await rabbitmqctl(['clear_policy', policy]).catch(() => undefined);
+        await rabbitmqctl(['clear_policy', policy], { broker }).catch(() => undefined);
         await probe.close();
       }
     },
