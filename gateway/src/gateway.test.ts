@@ -85,6 +85,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
       eventId: expect.any(String),
       messageId: body.messageId,
       outcome: 'confirmed',
+      resend: 0,
       at: expect.any(String),
     });
     // One trace from the deliver frame to the outcome event.
@@ -136,6 +137,89 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     await sleep(200);
     expect(target.requests).toHaveLength(1);
     expect(d.events).toHaveLength(1);
+  });
+
+  it('delivers a rejected message again for a staff resend (a higher resend count), once per resend', async () => {
+    target.script({ status: 422, body: 'unknown procedure code' });
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir', { resend: 0 });
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the rejection');
+    expect(d.bodies()[0]).toMatchObject({ outcome: 'rejected', resend: 0 });
+
+    // The hospital fixed its side; staff resend: the dispatcher counts resend 1, attempts from 1.
+    const resent = await d.deliver({ ...body, attempt: 1, resend: 1 });
+    expect(resent.body).toEqual({ messageId: body.messageId, status: 'received' });
+    await eventually(() => d.events.length === 2, 'the outcome of the resend');
+    expect(d.bodies()[1]).toMatchObject({
+      messageId: body.messageId,
+      outcome: 'confirmed',
+      resend: 1,
+    });
+    expect(d.bodies()[1]!.eventId).not.toBe(d.bodies()[0]!.eventId);
+    expect(target.requests).toHaveLength(2);
+
+    // A retry of that resend, or a stale deliver of the first send: already have it, confirmed.
+    for (const again of [
+      { attempt: 2, resend: 1 },
+      { attempt: 3, resend: 0 },
+    ]) {
+      expect((await d.deliver({ ...body, ...again })).body).toEqual({
+        messageId: body.messageId,
+        status: 'already_have',
+        outcome: 'confirmed',
+      });
+    }
+    // Confirmed is final: not even a further resend delivers it twice.
+    expect((await d.deliver({ ...body, attempt: 1, resend: 2 })).body).toMatchObject({
+      status: 'already_have',
+      outcome: 'confirmed',
+    });
+    await sleep(200);
+    expect(target.requests).toHaveLength(2);
+    expect(d.events).toHaveLength(2);
+  });
+
+  it('answers a retry of a rejected resend "already have it" with the rejection, without asking the target', async () => {
+    target.script({ status: 422, body: 'first' }, { status: 422, body: 'still wrong' });
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the first rejection');
+    await d.deliver({ ...body, resend: 1 });
+    await eventually(() => d.events.length === 2, 'the rejection of the resend');
+    expect(d.bodies()[1]).toMatchObject({ outcome: 'rejected', resend: 1 });
+    expect((await d.deliver({ ...body, attempt: 2, resend: 1 })).body).toEqual({
+      messageId: body.messageId,
+      status: 'already_have',
+      outcome: 'rejected',
+      reason: 'deliver_http: ris-fhir answered 422: still wrong',
+    });
+    await sleep(200);
+    expect(target.requests).toHaveLength(2);
+  });
+
+  it('retries a 429 after its Retry-After, kept within the local retry bounds, and confirms', async () => {
+    // An hour asked for; the test gateway's retries wait at most 100 ms.
+    target.script({ status: 429, headers: { 'retry-after': '3600' } }, { status: 408 });
+    const d = await dispatcher();
+    await d.deliver(deliverBody('ris-fhir'));
+    await eventually(() => d.events.length === 1, 'the outcome');
+    expect(d.bodies()[0]).toMatchObject({ outcome: 'confirmed' });
+    expect(target.requests).toHaveLength(3);
+  });
+
+  it('reports a target URL that redirects as a configuration error at once, not as the hospital refusing it', async () => {
+    target.script({ status: 301, headers: { location: 'https://ris.example/fhir/' } });
+    const d = await dispatcher();
+    const body = deliverBody('ris-fhir');
+    await d.deliver(body);
+    await eventually(() => d.events.length === 1, 'the outcome');
+    expect(d.bodies()[0]).toMatchObject({
+      outcome: 'rejected',
+      reason: `deliver_http: target ris-fhir is misconfigured: POST ${target.url} answered 301 redirecting to https://ris.example/fhir/; the target URL redirects and should be corrected in GATEWAY_TARGETS`,
+    });
+    expect(target.requests).toHaveLength(1);
   });
 
   it('retries a 5xx and confirms when the target recovers', async () => {
@@ -430,7 +514,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(health.statusCode).toBe(503);
     expect(health.json()).toMatchObject({
       ok: false,
-      listener: { state: 'reconnecting', lastError: expect.stringMatching(/401|unauthori[sz]ed/i) },
+      listener: { state: 'refused', lastError: expect.stringMatching(/401|unauthori[sz]ed/i) },
     });
   });
 

@@ -26,8 +26,12 @@ export const SEND = { keyName: 'send', key: 'dev-send-key-not-secret' };
 
 export const startEmulator = (): Promise<RelayEmulator> => createRelayEmulator({ port: 0 });
 
-/** One scripted answer: a status, or a status and body, optionally after a delay (a slow system). */
-export type ScriptedAnswer = number | { status: number; body?: string; delayMs?: number };
+/**
+ * One scripted answer: a status, or a status and body (and headers, e.g. `retry-after` or
+ * `location`), optionally after a delay (a slow system).
+ */
+export type ScriptedAnswer =
+  number | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number };
 
 /** A hospital system: answers each POST with the next scripted answer (then 200). */
 export interface FakeTarget {
@@ -50,10 +54,15 @@ export async function startFakeTarget(): Promise<FakeTarget> {
         url: request.url ?? '',
       });
       const next = queue.shift() ?? 200;
-      const { status, body = '', delayMs = 0 } = typeof next === 'number' ? { status: next } : next;
+      const {
+        status,
+        body = '',
+        headers = {},
+        delayMs = 0,
+      } = typeof next === 'number' ? { status: next } : next;
       const answer = () => {
         if (!response.destroyed)
-          response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+          response.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(body);
       };
       if (delayMs > 0) setTimeout(answer, delayMs).unref();
       else answer();

@@ -1,14 +1,27 @@
 import type { HttpTarget } from '../config';
 import type { ReceivedMessage } from '../store/index';
-import { TargetRejectedError, TargetUnavailableError } from './delivery-errors';
+import {
+  TargetRedirectsError,
+  TargetRejectedError,
+  TargetUnavailableError,
+} from './delivery-errors';
+import { parseRetryAfter } from './retry-after';
 
 /** How much of a refusing destination's answer goes into the reason (the upstream limit is 2000). */
 const MAX_BODY_IN_REASON = 1000;
 
 /**
+ * Answers that say "not now" rather than "no": a request timeout (408) and too many requests
+ * (429) are retried like a 5xx, after the `Retry-After` the target gives.
+ */
+const TRY_AGAIN_LATER = new Set([408, 429]);
+
+/**
  * POSTs the payload to an HTTP(S) target with the message's content type. 2xx: delivered.
- * 4xx (and other non-5xx refusals): TargetRejectedError with the destination's status and body.
- * 5xx, timeout, network failure: TargetUnavailableError (retried by the caller).
+ * 5xx, 408, 429, timeout, network failure: TargetUnavailableError (retried by the caller, after
+ * `Retry-After` when given). 3xx: TargetRedirectsError (the target's URL is wrong, not the
+ * message; redirects are not followed). Other 4xx: TargetRejectedError with the destination's
+ * status and body.
  */
 export async function deliverHttp(target: HttpTarget, message: ReceivedMessage): Promise<void> {
   let response: Response;
@@ -40,8 +53,24 @@ export async function deliverHttp(target: HttpTarget, message: ReceivedMessage):
   }
   const text = await response.text().catch(() => '');
   if (response.ok) return;
+  const { status } = response;
+  if (status >= 300 && status < 400) {
+    const location = response.headers.get('location');
+    throw new TargetRedirectsError(
+      'deliver_http',
+      status,
+      `target ${target.name} is misconfigured: POST ${target.url} answered ${status}${
+        location ? ` redirecting to ${location.slice(0, 500)}` : ''
+      }; the target URL redirects and should be corrected in GATEWAY_TARGETS`,
+    );
+  }
   const shown = text.length > MAX_BODY_IN_REASON ? `${text.slice(0, MAX_BODY_IN_REASON)}...` : text;
-  const description = `${target.name} answered ${response.status}${shown ? `: ${shown}` : ''}`;
-  if (response.status >= 500) throw new TargetUnavailableError('deliver_http', description);
-  throw new TargetRejectedError('deliver_http', response.status, description);
+  const description = `${target.name} answered ${status}${shown ? `: ${shown}` : ''}`;
+  if (status >= 500 || TRY_AGAIN_LATER.has(status)) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    throw new TargetUnavailableError('deliver_http', description, {
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    });
+  }
+  throw new TargetRejectedError('deliver_http', status, description);
 }

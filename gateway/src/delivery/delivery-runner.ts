@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveryOutcome } from '@mbs/contracts';
-import { backoffDelay, describeError, isRetryable, type BackoffOptions } from '@mbs/errors';
+import { describeError, isRetryable, type BackoffOptions } from '@mbs/errors';
 import type { Logger } from '@mbs/telemetry';
 import type { Target } from '../config';
 import type { GatewayStore, ReceivedMessage } from '../store/index';
 import { deliverFile } from './deliver-file';
 import { deliverHttp } from './deliver-http';
-import { TargetRejectedError, type DeliveryPhase } from './delivery-errors';
+import { TargetRedirectsError, TargetRejectedError, type DeliveryPhase } from './delivery-errors';
+import { delayBeforeRetry } from './retry-after';
 
 export interface DeliveryRunnerOptions {
   readonly store: GatewayStore;
@@ -24,12 +25,14 @@ const MAX_REASON = 2000;
  * Delivers recorded messages to their targets in the background, with retries, and records each
  * outcome together with its upstream report.
  *
- * Retry policy: 5xx, timeouts, network and disk failures are retried `retries` times (per
- * target) with growing, jittered delays; a 4xx is final at once (`rejected`). When the retries
- * run out the message is `unavailable`, with a reason that names the phase, the attempts and the
- * last error: the dispatcher schedules it again with its own backoff, and its next deliver is
- * taken and delivered again. A message the hospital refused (4xx) never is. A stop in the middle
- * leaves the message `received`: it is resumed when the gateway starts again.
+ * Retry policy: 5xx, 408, 429, timeouts, network and disk failures are retried `retries` times
+ * (per target) with growing, jittered delays (or the target's `Retry-After`, within the same
+ * bounds); another 4xx, or a 3xx (the target URL redirects: its configuration is wrong), is final
+ * at once (`rejected`). When the retries run out the message is `unavailable`, with a reason that
+ * names the phase, the attempts and the last error: the dispatcher schedules it again with its
+ * own backoff, and its next deliver is taken and delivered again. A rejected message is delivered
+ * again only for a staff resend. A stop in the middle leaves the message `received`: it is
+ * resumed when the gateway starts again.
  */
 export class DeliveryRunner {
   private readonly targets: Map<string, Target>;
@@ -103,7 +106,10 @@ export class DeliveryRunner {
             attempt,
             attempts,
             err: describeError(error),
-            status: error instanceof TargetRejectedError ? error.status : undefined,
+            status:
+              error instanceof TargetRejectedError || error instanceof TargetRedirectsError
+                ? error.status
+                : undefined,
           },
           final ? 'delivery to the hospital target failed' : 'delivery attempt failed; will retry',
         );
@@ -119,7 +125,7 @@ export class DeliveryRunner {
           );
           return;
         }
-        await this.sleep(backoffDelay(attempt, this.backoff));
+        await this.sleep(delayBeforeRetry(attempt, error, this.backoff));
       }
     }
   }
@@ -137,6 +143,7 @@ export class DeliveryRunner {
       messageId: message.messageId,
       outcome,
       ...(trimmed ? { reason: trimmed } : {}),
+      resend: message.resend,
       at: new Date().toISOString(),
     });
     try {

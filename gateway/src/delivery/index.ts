@@ -1,4 +1,10 @@
 export { DeliveryRunner, type DeliveryRunnerOptions } from './delivery-runner';
 export { deliverFile, dropFileName } from './deliver-file';
 export { deliverHttp } from './deliver-http';
-export { TargetRejectedError, TargetUnavailableError, type DeliveryPhase } from './delivery-errors';
+export {
+  TargetRedirectsError,
+  TargetRejectedError,
+  TargetUnavailableError,
+  type DeliveryPhase,
+} from './delivery-errors';
+export { delayBeforeRetry, parseRetryAfter } from './retry-after';

@@ -18,8 +18,10 @@ export interface DeliverHandlerOptions {
  * invalid body -> `refused` with the reason (or an `error` frame when not even the message id
  * is usable); unknown target -> `refused`; a message id already taken -> `already_have` with
  * its outcome when known, delivered no second time, except one whose delivery was `unavailable`
- * (the target was down): that is taken again (`received`) and delivered again; otherwise the message is recorded durably,
- * `received` is answered at once, and delivery to the target starts in the background.
+ * (the target was down) or one `rejected` before the staff resend this deliver carries
+ * (`resend` higher than recorded): those are taken again (`received`) and delivered again;
+ * otherwise the message is recorded durably, `received` is answered at once, and delivery to the
+ * target starts in the background.
  */
 export function handleDeliver(
   { store, runner, logger, targetNames }: DeliverHandlerOptions,
@@ -47,6 +49,7 @@ export function handleDeliver(
     messageId: body.messageId,
     target: body.target,
     attempt: body.attempt,
+    resend: body.resend ?? 0,
   };
 
   if (!runner.hasTarget(body.target)) {
@@ -78,9 +81,12 @@ export function handleDeliver(
     return;
   }
 
-  if (!recorded.recorded && store.reopen(body.messageId)) {
-    // Unavailable last time (the hospital system did not answer): the dispatcher's retry tries again.
-    logger.info(log, 'message sent again after its target was unavailable; delivering again');
+  if (!recorded.recorded && store.reopen(body.messageId, body.resend ?? 0)) {
+    // Unavailable last time (the dispatcher's retry), or rejected before this staff resend.
+    logger.info(
+      { ...log, was: recorded.existing.status, recordedResend: recorded.existing.resend },
+      'message sent again after it was unavailable or rejected; delivering again',
+    );
     answer(session, frame, { messageId: body.messageId, status: 'received' }, logger);
     const reopened = store.getMessage(body.messageId);
     if (reopened) runner.start(reopened);

@@ -1,3 +1,4 @@
+import { describeError } from '@mbs/errors';
 import type { RelaySession, SessionFrame } from '@mbs/relay';
 import { extractTraceContext, SpanKind, withSpan, type Logger } from '@mbs/telemetry';
 import type { OutboxPump } from '../upstream/index';
@@ -65,7 +66,7 @@ function send(
     session.send({ kind: 'error', replyTo: frame.id, body });
   } catch (error) {
     logger.warn(
-      { phase: 'relay_send', frameId: frame.id, err: String(error) },
+      { phase: 'relay_send', frameId: frame.id, err: describeError(error) },
       'could not answer a frame',
     );
   }

@@ -100,9 +100,9 @@ describe('gateway store: unavailable deliveries', () => {
       store.recordOutcome('msg-1', 'unavailable', 'deliver_http: gave up', unavailable);
       expect(store.getMessage('msg-1')).toMatchObject({ status: 'unavailable' });
       expect(store.counts()).toMatchObject({ unavailable: 1, rejected: 0, inProgress: 0 });
-      expect(store.reopen('msg-1')).toBe(true);
+      expect(store.reopen('msg-1', 0)).toBe(true);
       expect(store.getMessage('msg-1')).toMatchObject({ status: 'received', reason: undefined });
-      expect(store.reopen('msg-1')).toBe(false);
+      expect(store.reopen('msg-1', 0)).toBe(false);
 
       store.recordReceived({ ...body, messageId: 'msg-2' }, undefined);
       store.recordOutcome('msg-2', 'rejected', 'answered 422', {
@@ -110,13 +110,13 @@ describe('gateway store: unavailable deliveries', () => {
         messageId: 'msg-2',
         outcome: 'rejected',
       });
-      expect(store.reopen('msg-2')).toBe(false);
+      expect(store.reopen('msg-2', 0)).toBe(false);
       store.recordReceived({ ...body, messageId: 'msg-3' }, undefined);
       store.recordOutcome('msg-3', 'confirmed', undefined, {
         ...outcome('out-3'),
         messageId: 'msg-3',
       });
-      expect(store.reopen('msg-3')).toBe(false);
+      expect(store.reopen('msg-3', 0)).toBe(false);
     } finally {
       store.close();
     }
@@ -143,8 +143,8 @@ describe('gateway store: unavailable deliveries', () => {
     try {
       expect(store.getMessage('msg-refused')).toMatchObject({ status: 'rejected', reason: 'x' });
       expect(store.getMessage('msg-given-up')).toMatchObject({ status: 'unavailable' });
-      expect(store.reopen('msg-refused')).toBe(false);
-      expect(store.reopen('msg-given-up')).toBe(true);
+      expect(store.reopen('msg-refused', 0)).toBe(false);
+      expect(store.reopen('msg-given-up', 0)).toBe(true);
     } finally {
       store.close();
     }
@@ -168,7 +168,10 @@ describe('gateway store: unavailable deliveries', () => {
     const store = GatewayStore.open(file);
     try {
       expect(store.getMessage('msg-old')).toMatchObject({ status: 'rejected' });
-      expect(store.reopen('msg-old')).toBe(false);
+      expect(store.reopen('msg-old', 0)).toBe(false);
+      // Its sends so far count as resend 0: a staff resend takes the old rejection again.
+      expect(store.getMessage('msg-old')).toMatchObject({ resend: 0 });
+      expect(store.reopen('msg-old', 1)).toBe(true);
       // The rebuilt table takes the new status.
       store.recordReceived({ ...body, messageId: 'msg-new' }, undefined);
       expect(
@@ -182,5 +185,101 @@ describe('gateway store: unavailable deliveries', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('gateway store: staff resends', () => {
+  let dir: string;
+  let store: GatewayStore;
+  beforeEach(() => {
+    dir = tempDir('gateway-store-resend');
+    store = GatewayStore.open(join(dir, 'gateway.sqlite'));
+  });
+  afterEach(() => {
+    store.close();
+    removeDir(dir);
+  });
+
+  const reject = (messageId: string, eventId: string) =>
+    store.recordOutcome(messageId, 'rejected', 'answered 422', {
+      ...outcome(eventId),
+      messageId,
+      outcome: 'rejected',
+    });
+
+  it('takes a rejected message again only for a higher resend count, once per count', () => {
+    store.recordReceived(body, undefined);
+    expect(store.getMessage('msg-1')).toMatchObject({ resend: 0 });
+    reject('msg-1', 'out-1');
+    // A retry or duplicate of the send it was rejected at: not taken again.
+    expect(store.reopen('msg-1', 0)).toBe(false);
+    expect(store.getMessage('msg-1')).toMatchObject({ status: 'rejected', resend: 0 });
+
+    expect(store.reopen('msg-1', 1)).toBe(true);
+    expect(store.getMessage('msg-1')).toMatchObject({
+      status: 'received',
+      resend: 1,
+      reason: undefined,
+      outcomeAt: undefined,
+    });
+    // Taken: the same resend again is a duplicate while it is delivered and after.
+    expect(store.reopen('msg-1', 1)).toBe(false);
+    reject('msg-1', 'out-2');
+    expect(store.reopen('msg-1', 1)).toBe(false);
+    // A stale deliver from before the resend does not take it either.
+    expect(store.reopen('msg-1', 0)).toBe(false);
+    expect(store.reopen('msg-1', 2)).toBe(true);
+    expect(store.getMessage('msg-1')).toMatchObject({ status: 'received', resend: 2 });
+  });
+
+  it('never takes a confirmed message again, whatever the resend count', () => {
+    store.recordReceived(body, undefined);
+    store.recordOutcome('msg-1', 'confirmed', undefined, outcome('out-1'));
+    expect(store.reopen('msg-1', 7)).toBe(false);
+    expect(store.getMessage('msg-1')).toMatchObject({ status: 'confirmed', resend: 0 });
+  });
+
+  it('records a first send at its resend count, and a higher count on a message still being delivered', () => {
+    store.recordReceived({ ...body, resend: 2 }, undefined);
+    expect(store.getMessage('msg-1')).toMatchObject({ status: 'received', resend: 2 });
+    expect(store.reopen('msg-1', 3)).toBe(false);
+    expect(store.getMessage('msg-1')).toMatchObject({ status: 'received', resend: 3 });
+    // The delivery under way was resend 3's: its rejection is not taken again at 3.
+    reject('msg-1', 'out-1');
+    expect(store.reopen('msg-1', 3)).toBe(false);
+  });
+
+  it('adds the resend count to a store from the release before it, keeping its rows', () => {
+    store.close();
+    const file = join(dir, 'before-resend.sqlite');
+    // The previous release's table: `unavailable` allowed, no `resend` column.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE messages (
+      message_id TEXT PRIMARY KEY, appointment_id TEXT NOT NULL, accession_number TEXT NOT NULL,
+      message_type TEXT NOT NULL, target TEXT NOT NULL, content_type TEXT NOT NULL, payload TEXT NOT NULL,
+      traceparent TEXT, status TEXT NOT NULL
+        CHECK (status IN ('received', 'confirmed', 'rejected', 'unavailable')),
+      reason TEXT, received_at TEXT NOT NULL, outcome_at TEXT) STRICT`);
+    old
+      .prepare(
+        `INSERT INTO messages VALUES ('msg-rejected', 'a', 'ACC', 'fhir-r4', 'ris-fhir', 'application/json', '{}', NULL, 'rejected', 'answered 422', '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z')`,
+      )
+      .run();
+    old.close();
+
+    store = GatewayStore.open(file);
+    expect(store.getMessage('msg-rejected')).toMatchObject({
+      status: 'rejected',
+      reason: 'answered 422',
+      resend: 0,
+    });
+    expect(store.reopen('msg-rejected', 0)).toBe(false);
+    expect(store.reopen('msg-rejected', 1)).toBe(true);
+    store.recordReceived({ ...body, messageId: 'msg-new', resend: 1 }, undefined);
+    expect(store.getMessage('msg-new')).toMatchObject({ resend: 1 });
+    // Opening it again finds the column and changes nothing.
+    store.close();
+    store = GatewayStore.open(file);
+    expect(store.getMessage('msg-rejected')).toMatchObject({ status: 'received', resend: 1 });
   });
 });

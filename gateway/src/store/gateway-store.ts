@@ -22,6 +22,8 @@ export interface ReceivedMessage {
   readonly traceparent: string | undefined;
   readonly status: MessageStatus;
   readonly reason: string | undefined;
+  /** The highest staff resend count taken for it (`DeliverBody.resend`; 0 for the first send). */
+  readonly resend: number;
   readonly receivedAt: string;
   readonly outcomeAt: string | undefined;
 }
@@ -60,6 +62,7 @@ interface MessageRow {
   traceparent: string | null;
   status: MessageStatus;
   reason: string | null;
+  resend: number;
   received_at: string;
   outcome_at: string | null;
 }
@@ -85,6 +88,7 @@ CREATE TABLE IF NOT EXISTS {name} (
   status           TEXT NOT NULL
                    CHECK (status IN ('received', 'confirmed', 'rejected', 'unavailable')),
   reason           TEXT,
+  resend           INTEGER NOT NULL DEFAULT 0,
   received_at      TEXT NOT NULL,
   outcome_at       TEXT
 ) STRICT;
@@ -124,6 +128,7 @@ export class GatewayStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.migrateMessages();
+    this.addResendColumn();
     this.db.exec(SCHEMA);
   }
 
@@ -155,6 +160,16 @@ export class GatewayStore {
     })();
   }
 
+  /**
+   * Stores made before resends were counted lack the `resend` column: it is added with 0, the
+   * count of every send so far (a staff resend of one of their rejections then counts from 1).
+   */
+  private addResendColumn(): void {
+    const columns = this.db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
+    if (columns.length === 0 || columns.some((column) => column.name === 'resend')) return;
+    this.db.exec('ALTER TABLE messages ADD COLUMN resend INTEGER NOT NULL DEFAULT 0');
+  }
+
   static open(file: string): GatewayStore {
     return new GatewayStore(file);
   }
@@ -174,8 +189,8 @@ export class GatewayStore {
   ): { recorded: true } | { recorded: false; existing: ReceivedMessage } {
     const insert = this.db.prepare(
       `INSERT INTO messages (message_id, appointment_id, accession_number, message_type, target,
-         content_type, payload, traceparent, status, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?)
+         content_type, payload, traceparent, status, resend, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
        ON CONFLICT (message_id) DO NOTHING`,
     );
     return this.db.transaction(() => {
@@ -188,6 +203,7 @@ export class GatewayStore {
         body.contentType,
         body.payload,
         traceparent ?? null,
+        body.resend ?? 0,
         at.toISOString(),
       );
       if (result.changes === 1) return { recorded: true as const };
@@ -236,18 +252,28 @@ export class GatewayStore {
   }
 
   /**
-   * Takes back a message whose delivery was `unavailable` (the target did not answer), so the
-   * dispatcher's next deliver of it delivers it again (once the hospital system is back). Returns
-   * false for anything else: a confirmed or refused message is never delivered twice.
+   * Takes back a known message that the dispatcher sent again at staff resend count `resend`, so
+   * it is delivered again: one whose delivery was `unavailable` (the target did not answer; the
+   * dispatcher's own retries rely on this), or one `rejected` at a lower resend count (staff
+   * resent it once the hospital fixed its side). Returns false for anything else: a confirmed
+   * message is never delivered twice, and a rejected one is not delivered again for a retry or a
+   * duplicate of the resend it was rejected at. A message still being delivered records the
+   * higher count, since the delivery under way is that resend's.
    */
-  reopen(messageId: string): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE messages SET status = 'received', reason = NULL, outcome_at = NULL
-         WHERE message_id = ? AND status = 'unavailable'`,
-      )
-      .run(messageId);
-    return result.changes === 1;
+  reopen(messageId: string, resend: number): boolean {
+    const reopen = this.db.prepare(
+      `UPDATE messages SET status = 'received', reason = NULL, outcome_at = NULL,
+         resend = max(resend, ?)
+       WHERE message_id = ? AND (status = 'unavailable' OR (status = 'rejected' AND resend < ?))`,
+    );
+    const noteResend = this.db.prepare(
+      `UPDATE messages SET resend = ? WHERE message_id = ? AND status = 'received' AND resend < ?`,
+    );
+    return this.db.transaction(() => {
+      if (reopen.run(resend, messageId, resend).changes === 1) return true;
+      noteResend.run(resend, messageId, resend);
+      return false;
+    })();
   }
 
   /** Puts an upstream event in the outbox (a modality event). */
@@ -356,6 +382,7 @@ function toMessage(row: MessageRow): ReceivedMessage {
     traceparent: row.traceparent ?? undefined,
     status: row.status,
     reason: row.reason ?? undefined,
+    resend: row.resend,
     receivedAt: row.received_at,
     outcomeAt: row.outcome_at ?? undefined,
   };

@@ -33,18 +33,26 @@ export const DeliverBody = MessageReady.data
     payload: true,
   })
   .extend({
-    /** Which send this is, from 1; for the gateway's logs. */
+    /** Which send this is, from 1 (counted again from 1 after a resend); for the gateway's logs. */
     attempt: z.number().int().min(1),
+    /**
+     * How many times staff have resent this message: 0 (or absent, from a dispatcher that did not
+     * count resends) on its first send. A gateway that recorded the message `rejected` at a lower
+     * count takes it again and delivers it again (the hospital fixed its side); a deliver with the
+     * count it recorded is a retry or a duplicate and is answered `already_have`.
+     */
+    resend: z.number().int().min(0).optional(),
   });
 export type DeliverBody = z.infer<typeof DeliverBody>;
 
 /**
  * The gateway's immediate answer to `deliver`:
  * - `received`: recorded durably; its outcome will follow as an upstream event.
- * - `already_have`: this message id was received before. Counts as confirmed when its outcome
- *   was; otherwise the outcome still follows (or followed) upstream. A message whose delivery was
- *   `unavailable` is never answered `already_have`: it is taken again (`received`) and delivered
- *   again.
+ * - `already_have`: this message id was received before (at the same or a higher `resend`).
+ *   Counts as confirmed when its outcome was; otherwise the outcome still follows (or followed)
+ *   upstream. Never for a message whose delivery was `unavailable`, nor for one `rejected` at a
+ *   lower `resend` than this deliver's: those are taken again (`received`) and delivered again.
+ *   A confirmed message is never delivered twice.
  * - `refused`: the frame cannot be delivered at all (an unknown target, an invalid body); permanent.
  */
 export const Receipt = z.object({
@@ -59,10 +67,11 @@ export type Receipt = z.infer<typeof Receipt>;
 /**
  * What the hospital destination said about a delivered message (`outcome`):
  * - `confirmed`: the destination accepted the message.
- * - `rejected`: the destination refused it (a 4xx, an unknown target); sending it again will be
- *   refused the same way. Permanent.
+ * - `rejected`: the destination refused it (a 4xx, an unknown target, a target URL that
+ *   redirects); sending it again will be refused the same way until someone fixes the cause.
+ *   Permanent: only a staff resend (a higher `resend`) has the gateway deliver it again.
  * - `unavailable`: the destination could not be reached or did not take it (connection refused,
- *   timeout, 5xx, a write failure) even after the gateway's own retries. Not the message's
+ *   timeout, 5xx, 408, 429, a write failure) even after the gateway's own retries. Not the message's
  *   fault: the dispatcher sends it again later, and the gateway then delivers it again.
  *   `reason` says what failed.
  */
@@ -74,6 +83,11 @@ export const DeliveryOutcome = z
     messageId: Id,
     outcome: z.enum(['confirmed', 'rejected', 'unavailable']),
     reason: z.string().max(2000).optional(),
+    /**
+     * The `resend` of the deliver this outcome is about (absent: 0). The dispatcher ignores a
+     * rejection or unavailability reported for an earlier resend than the message's current one.
+     */
+    resend: z.number().int().min(0).optional(),
     at: Instant,
   })
   .refine((event) => event.outcome !== 'unavailable' || (event.reason ?? '').length > 0, {
