@@ -26,6 +26,7 @@ export { SendToModality } from './commands/send-to-modality';
 export { CheckIn } from './commands/check-in';
 export { CancelAppointment } from './commands/cancel-appointment';
 export { MarkDidNotAttend } from './commands/mark-did-not-attend';
+export { WithdrawSend } from './commands/withdraw-send';
 export { StaffAction } from './commands/staff-action';
 export { AppointmentCommandRejected } from './events/appointment-command-rejected';
 export { AppointmentStateChanged } from './events/appointment-state-changed';

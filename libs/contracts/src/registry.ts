@@ -3,6 +3,7 @@ import { CancelAppointment } from './commands/cancel-appointment';
 import { CheckIn } from './commands/check-in';
 import { MarkDidNotAttend } from './commands/mark-did-not-attend';
 import { SendToModality } from './commands/send-to-modality';
+import { WithdrawSend } from './commands/withdraw-send';
 import { AppointmentCommandRejected } from './events/appointment-command-rejected';
 import { AppointmentStateChanged } from './events/appointment-state-changed';
 import { AppointmentSentToModality } from './events/appointment-sent-to-modality';
@@ -16,6 +17,7 @@ export const allContracts: readonly AnyContract[] = [
   CheckIn,
   CancelAppointment,
   MarkDidNotAttend,
+  WithdrawSend,
   AppointmentSentToModality,
   AppointmentStateChanged,
   AppointmentCommandRejected,

@@ -11,6 +11,7 @@ import {
   MessageFailed,
   ModalityEventReported,
   SendToModality,
+  WithdrawSend,
   createMessage,
   type MessageOf,
 } from '@mbs/contracts';
@@ -499,6 +500,136 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
             'The hospital accepted the order (gateway gateway-leeds), after the send had been reported failed',
         }),
       );
+    });
+
+    describe('withdrawing a send that has had no answer (staff are never stuck)', () => {
+      const withdraw = (appointmentId: string, reason = 'No confirmation after 20 minutes') =>
+        createMessage(WithdrawSend, { appointmentId, requestedBy: ada, reason });
+
+      it('returns sent_to_modality to checked_in with the reason, tells web, and lets staff send again', async () => {
+        const { appointmentId, command: send } = await sentAppointment();
+        const command = withdraw(appointmentId);
+        await bus.publish(WithdrawSend, command);
+        const stored = await stateBecomes(appointmentId, 'checked_in');
+        expect(stored.history.at(-1)).toEqual(
+          expect.objectContaining({
+            from: 'sent_to_modality',
+            to: 'checked_in',
+            by: ada,
+            reason: 'Send withdrawn: No confirmation after 20 minutes',
+            causedBy: command.id,
+            cause: 'appointment.withdraw-send',
+          }),
+        );
+        const change = await eventually(
+          () => changesFor(appointmentId).find((e) => e.causationId === command.id),
+          'the change',
+        );
+        expect(change.data).toEqual(
+          expect.objectContaining({
+            from: 'sent_to_modality',
+            to: 'checked_in',
+            by: ada,
+            reason: 'Send withdrawn: No confirmation after 20 minutes',
+          }),
+        );
+        // The same command again changes nothing.
+        await bus.publish(WithdrawSend, command);
+        const again = sendCommand(appointmentId);
+        await bus.publish(SendToModality, again);
+        const resent = await stateBecomes(appointmentId, 'sent_to_modality');
+        expect(resent.history.map((e) => e.causedBy)).toEqual([send.id, command.id, again.id]);
+      });
+
+      it('takes a confirmation of the withdrawn send that arrives afterwards: checked_in -> with_modality', async () => {
+        const { appointmentId, command: send } = await sentAppointment();
+        await bus.publish(WithdrawSend, withdraw(appointmentId));
+        await stateBecomes(appointmentId, 'checked_in');
+        const late = createMessage(
+          MessageConfirmed,
+          {
+            messageId: `msg-${appointmentId}`,
+            appointmentId,
+            gatewayId: 'gateway-leeds',
+            confirmedAt: '2026-11-26T09:45:00.000Z',
+            alreadyHad: false,
+          },
+          { causedBy: { id: `ready-${appointmentId}`, correlationId: send.id } },
+        );
+        await bus.publish(MessageConfirmed, late);
+        const stored = await stateBecomes(appointmentId, 'with_modality');
+        expect(stored.history.at(-1)).toEqual(
+          expect.objectContaining({
+            from: 'checked_in',
+            to: 'with_modality',
+            causedBy: late.id,
+            reason:
+              'The hospital accepted the order (gateway gateway-leeds), after staff had withdrawn the send',
+          }),
+        );
+      });
+
+      it('records a failure of the withdrawn send without changing anything, and a confirmation after it is still late', async () => {
+        const { appointmentId, command: send } = await sentAppointment();
+        const flow = { causedBy: { id: `ready-${appointmentId}`, correlationId: send.id } };
+        await bus.publish(WithdrawSend, withdraw(appointmentId));
+        await stateBecomes(appointmentId, 'checked_in');
+        const failure = createMessage(
+          MessageFailed,
+          { appointmentId, phase: 'confirm_timeout', reason: 'no confirmation', attempts: 10 },
+          flow,
+        );
+        await bus.publish(MessageFailed, failure);
+        const stored = await eventually(async () => {
+          const current = await stateOf(models, appointmentId);
+          return current?.history.length === 3 ? current : undefined;
+        }, 'the failure in the history');
+        expect(stored.state).toBe('checked_in');
+        expect(stored.history[2]).toEqual(
+          expect.objectContaining({
+            from: 'checked_in',
+            to: 'checked_in',
+            causedBy: failure.id,
+            reason: expect.stringMatching(
+              new RegExp(`^The send \\(command ${send.id}\\) had been withdrawn by staff`),
+            ),
+          }),
+        );
+        await bus.publish(
+          MessageConfirmed,
+          createMessage(
+            MessageConfirmed,
+            {
+              messageId: `msg-${appointmentId}`,
+              appointmentId,
+              gatewayId: 'gateway-leeds',
+              confirmedAt: '2026-11-26T09:50:00.000Z',
+              alreadyHad: true,
+            },
+            flow,
+          ),
+        );
+        await stateBecomes(appointmentId, 'with_modality');
+      });
+
+      it('refuses to withdraw when nothing is waiting: the rejection tells staff why', async () => {
+        const { appointmentId } = await givenAppointment(models, 'checked_in');
+        const command = withdraw(appointmentId);
+        await bus.publish(WithdrawSend, command);
+        const rejection = await rejectionOf(command.id);
+        expect(rejection.data).toEqual({
+          commandId: command.id,
+          commandType: 'appointment.withdraw-send',
+          appointmentId,
+          requestedBy: ada,
+          reason:
+            'Cannot withdraw the send: there is no send waiting for an answer to withdraw (appointment is checked_in)',
+          code: 'transition_refused',
+        });
+        const dead = await probe.find(deadLetters(), command.id);
+        expect(dead.properties.headers?.[Header.failureCode]).toBe('transition_refused');
+        expect((await stateOf(models, appointmentId))?.state).toBe('checked_in');
+      });
     });
 
     it('does not take a confirmation of some other flow as late: dead-lettered, still checked in', async () => {

@@ -32,6 +32,16 @@ const expected: Record<AppointmentAction, Record<AppointmentState, Expected>> = 
     cancelled: /^Cannot send to modality: the appointment was cancelled/,
     did_not_attend: /^Cannot send to modality: the participant was marked as did not attend/,
   },
+  withdraw_send: {
+    booked: /^Cannot withdraw the send: the participant has not been checked in/,
+    checked_in:
+      /^Cannot withdraw the send: there is no send waiting for an answer to withdraw \(appointment is checked_in\)$/,
+    sent_to_modality: 'checked_in',
+    with_modality: /^Cannot withdraw the send: the participant is with the modality/,
+    screened: /^Cannot withdraw the send: the participant has already been screened/,
+    cancelled: /^Cannot withdraw the send: the appointment was cancelled/,
+    did_not_attend: /^Cannot withdraw the send: the participant was marked as did not attend/,
+  },
   message_delivered: {
     booked: /^Cannot record the delivery: the participant has not been checked in/,
     checked_in: /^Cannot record the delivery: the participant is checked in but has not been sent/,
@@ -171,6 +181,18 @@ describe('appointment state machine', () => {
       ok: true,
       to: 'sent_to_modality',
       changed: true,
+    });
+  });
+
+  it('lets staff withdraw an unanswered send, send again, and still take a late confirmation', () => {
+    const withdrawn = transition({ state: 'sent_to_modality' }, 'withdraw_send');
+    expect(withdrawn).toEqual({ ok: true, to: 'checked_in', changed: true });
+    if (!withdrawn.ok) return;
+    expect(transition({ state: withdrawn.to }, 'send_to_modality')).toMatchObject({
+      to: 'sent_to_modality',
+    });
+    expect(transition({ state: withdrawn.to }, 'late_confirmation')).toMatchObject({
+      to: 'with_modality',
     });
   });
 

@@ -6,6 +6,7 @@ export { AppointmentState };
 export const appointmentActions = [
   'check_in',
   'send_to_modality',
+  'withdraw_send',
   'message_delivered',
   'message_confirmed',
   'late_confirmation',
@@ -45,11 +46,16 @@ interface Rule {
  * - a confirmation can arrive after the dispatcher reported the send failed (it stopped waiting,
  *   the hospital answered later): when that send is the latest and its failure the last thing
  *   that happened, the order is at the hospital after all, so `checked_in -> with_modality`;
+ * - staff may withdraw a send that has had no answer (sent_to_modality -> checked_in), so an
+ *   appointment never waits for a confirmation or failure that is not coming; a confirmation of
+ *   that send arriving afterwards is a late confirmation like any other;
  * - cancelled, did not attend and screened are final.
  */
 export const transitionTable: Readonly<Record<AppointmentAction, Rule>> = {
   check_in: { label: 'check in', moves: { booked: 'checked_in' } },
   send_to_modality: { label: 'send to modality', moves: { checked_in: 'sent_to_modality' } },
+  // Staff's way out of a send that nobody answers: never stuck in sent_to_modality.
+  withdraw_send: { label: 'withdraw the send', moves: { sent_to_modality: 'checked_in' } },
   message_delivered: {
     label: 'record the delivery',
     moves: {},
@@ -109,6 +115,7 @@ const whyNot: Readonly<Record<AppointmentState, string>> = {
 const special: Partial<Record<AppointmentAction, Partial<Record<AppointmentState, string>>>> = {
   check_in: { checked_in: 'the participant is already checked in' },
   send_to_modality: { sent_to_modality: 'the appointment has already been sent to the modality' },
+  withdraw_send: { checked_in: 'there is no send waiting for an answer to withdraw' },
   mark_did_not_attend: { checked_in: 'the participant has checked in' },
 };
 

@@ -1,45 +1,40 @@
-import { MessageFailed, SendToModality } from '@mbs/contracts';
+import { MessageFailed, SendToModality, WithdrawSend } from '@mbs/contracts';
 import type { AppointmentRecord } from '../store/appointment-model';
 import { idFor, type Models } from '../store/models';
 
 /**
- * Whether a flow (an envelope's `correlationId`, which is the id of the send-to-modality command
- * that started it) belongs to a send that staff have since repeated with a newer command. Its
- * outcome is then out of date: a late failure of the first order must not pull back the second.
- * A flow that names no send of this appointment is not "earlier" (nothing is known about it).
+ * Where a send stands now, for an outcome of it (confirmed, failed) that arrives. A flow is an
+ * envelope's `correlationId`: the id of the send-to-modality command that started it.
+ * - `earlier`: staff have sent the appointment again since; this outcome is out of date (a late
+ *   failure of the first order must not pull back the second);
+ * - `reported_failed` / `withdrawn`: it is the latest send, and the appointment went back to
+ *   checked_in because it failed or because staff withdrew it (the last state change), and has
+ *   not been sent since: a confirmation now is late, the hospital has the order after all;
+ * - `current`: the latest send, still waiting or already answered;
+ * - `unknown`: no send of this appointment has that id (nothing is known about it).
  */
-export async function isEarlierSend(
-  models: Models,
-  appointmentId: string,
-  correlationId: string,
-): Promise<boolean> {
-  const appointment = await models.Appointment.findById(idFor(appointmentId), {
-    history: 1,
-  }).lean<Pick<AppointmentRecord, 'history'>>();
-  const sends = (appointment?.history ?? [])
-    .filter((entry) => entry.cause === SendToModality.type)
-    .map((entry) => entry.causedBy);
-  const index = sends.indexOf(correlationId);
-  return index !== -1 && index < sends.length - 1;
-}
+export type SendStanding = 'earlier' | 'reported_failed' | 'withdrawn' | 'current' | 'unknown';
 
-/**
- * Whether a confirmation of this flow arrives late: the appointment went back to checked_in
- * because this very send failed (the failure is the last thing in its history), and staff have
- * not sent it again since. The hospital has the order after all.
- */
-export async function isLateConfirmation(
+export async function standingOfSend(
   models: Models,
   appointmentId: string,
   correlationId: string,
-): Promise<boolean> {
+): Promise<SendStanding> {
   const appointment = await models.Appointment.findById(idFor(appointmentId), {
     state: 1,
     history: 1,
   }).lean<Pick<AppointmentRecord, 'state' | 'history'>>();
-  if (!appointment || appointment.state !== 'checked_in') return false;
-  const history = appointment.history;
-  const last = history[history.length - 1];
-  const latestSend = history.filter((entry) => entry.cause === SendToModality.type).pop();
-  return last?.cause === MessageFailed.type && latestSend?.causedBy === correlationId;
+  const history = appointment?.history ?? [];
+  const sends = history
+    .filter((entry) => entry.cause === SendToModality.type)
+    .map((entry) => entry.causedBy);
+  const index = sends.indexOf(correlationId);
+  if (index === -1) return 'unknown';
+  if (index < sends.length - 1) return 'earlier';
+  if (appointment?.state !== 'checked_in') return 'current';
+  // Entries that changed nothing (a late failure of an earlier send) do not count.
+  const lastChange = history.filter((entry) => entry.from !== entry.to).pop();
+  if (lastChange?.cause === MessageFailed.type) return 'reported_failed';
+  if (lastChange?.cause === WithdrawSend.type) return 'withdrawn';
+  return 'current';
 }

@@ -9,6 +9,7 @@ import { messageDeliveredHandler } from './message-delivered';
 import { messageFailedHandler } from './message-failed';
 import { modalityEventReportedHandler } from './modality-event-reported';
 import { sendToModalityHandler } from './send-to-modality';
+import { withdrawSendHandler } from './withdraw-send';
 
 export type { HandlerDeps } from './handler-deps';
 export { sentEventId } from './send-to-modality';
@@ -19,6 +20,7 @@ export { rejectedEventId } from './command-rejection';
 export function appointmentHandlers(deps: HandlerDeps): MessageHandler<AnyContract>[] {
   return [
     sendToModalityHandler(deps),
+    withdrawSendHandler(deps),
     checkInHandler(deps),
     cancelHandler(deps),
     markDidNotAttendHandler(deps),

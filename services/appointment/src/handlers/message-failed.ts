@@ -1,7 +1,7 @@
 import { on } from '@mbs/bus';
 import { type FailurePhase, MessageFailed } from '@mbs/contracts';
 import { applyTransition } from './apply-transition';
-import { isEarlierSend } from './earlier-send';
+import { standingOfSend } from './earlier-send';
 import type { HandlerDeps } from './handler-deps';
 
 /** Every phase in words staff read; the event's own reason follows with the detail. */
@@ -23,22 +23,28 @@ const phaseWords: Readonly<Record<FailurePhase, string>> = {
  * phase and reason in the history, so staff see why and can send again. Once per event id.
  *
  * A failure of an earlier send (its flow, the `correlationId`, is a send command that staff have
- * since repeated) is recorded in the history and changes nothing.
+ * since repeated) or of a send staff have withdrawn is recorded in the history and changes
+ * nothing.
  */
 export const messageFailedHandler = (deps: HandlerDeps) =>
   on(MessageFailed, async (event, { logger }) => {
     const { appointmentId, phase, reason, attempts } = event.data;
     const failure = `(${phase}: ${phaseWords[phase]}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`;
-    const earlier = await isEarlierSend(deps.models, appointmentId, event.correlationId);
+    const standing = await standingOfSend(deps.models, appointmentId, event.correlationId);
+    const send = `command ${event.correlationId}`;
+    const outdated =
+      standing === 'earlier'
+        ? `An earlier send (${send}) failed; it has been sent again since, so nothing changes.`
+        : standing === 'withdrawn'
+          ? `The send (${send}) had been withdrawn by staff before it was reported failed, so nothing changes.`
+          : undefined;
     await applyTransition(
       deps,
       {
         appointmentId,
-        action: earlier ? 'earlier_send_failed' : 'message_failed',
+        action: outdated ? 'earlier_send_failed' : 'message_failed',
         cause: event,
-        reason: earlier
-          ? `An earlier send (command ${event.correlationId}) failed; it has been sent again since, so nothing changes. The failure ${failure}`
-          : `Sending failed ${failure}`,
+        reason: outdated ? `${outdated} The failure ${failure}` : `Sending failed ${failure}`,
       },
       logger,
     );
