@@ -113,7 +113,7 @@ export class HttpBridge {
       id,
       requestTarget: url.pathname + (query.length ? `?${new URLSearchParams(query)}` : ''),
       method: request.method ?? 'GET',
-      requestHeaders: forwardedRequestHeaders(request.headers, strip),
+      requestHeaders: forwardedRequestHeaders(request.rawHeaders, strip),
       body: body.length > 0,
     };
     const headerBytes = Buffer.byteLength(JSON.stringify(fields.requestHeaders));

@@ -1,5 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
 /**
  * Headers that describe one HTTP hop (RFC 7230) and so never cross the relay, in either
  * direction. `Via` is the exception the document names: it is kept and annotated.
@@ -17,16 +15,30 @@ const hopByHop = new Set([
   'proxy-connection',
 ]);
 
-/** Request headers as the listener sees them: hop-by-hop and relay authorization removed. */
+/**
+ * Request headers as the listener sees them: hop-by-hop and relay authorization removed, names
+ * as the sender wrote them. Azure passes the sender's case ("X-Trace-Id"), so the emulator reads
+ * Node's `rawHeaders` rather than its lower-cased `headers`; repeated headers are joined with
+ * ", " under the first spelling.
+ */
 export function forwardedRequestHeaders(
-  headers: IncomingHttpHeaders,
+  rawHeaders: readonly string[],
   strip: readonly string[],
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  const spelling = new Map<string, string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const value = rawHeaders[i + 1]!;
     const lower = name.toLowerCase();
-    if (value === undefined || hopByHop.has(lower) || strip.includes(lower)) continue;
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (hopByHop.has(lower) || strip.includes(lower)) continue;
+    const first = spelling.get(lower);
+    if (first === undefined) {
+      spelling.set(lower, name);
+      out[name] = value;
+    } else {
+      out[first] = `${out[first]}, ${value}`;
+    }
   }
   return out;
 }

@@ -56,6 +56,9 @@ export interface RelayEmulator {
   close(): Promise<void>;
 }
 
+/** Rendezvous keys are UUIDs (RendezvousRegistry); anything else was never an address of ours. */
+const RENDEZVOUS_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface PendingAccept {
   readonly request: IncomingMessage;
   readonly socket: Duplex;
@@ -116,8 +119,14 @@ export async function createRelayEmulator(
 
     if (action === 'accept') return onAccept(request, socket, head, url, log);
     if (action === 'request') {
-      const pending = http.takeRendezvous(url.searchParams.get('sb-hc-rendezvous'));
-      if (!pending) return outcome(log, 403, 'The URL has expired or is not valid', socket);
+      // The document's answers for a request rendezvous: 400 for an address that is not one of
+      // ours at all, 403 for one that was ours but has expired or been used.
+      const key = url.searchParams.get('sb-hc-rendezvous');
+      if (!key || !RENDEZVOUS_KEY.test(key) || !url.searchParams.get('sb-hc-id')) {
+        return outcome(log, 400, 'Invalid request: the rendezvous URL is not valid', socket);
+      }
+      const pending = http.takeRendezvous(key);
+      if (!pending) return outcome(log, 403, 'The URL has expired', socket);
       wss.handleUpgrade(request, socket, head, (ws) => {
         logger.info({ ...log, outcome: 'opened' }, 'HTTP rendezvous opened');
         http.attachRendezvous(pending, ws);
@@ -205,7 +214,7 @@ export async function createRelayEmulator(
       accept: {
         address: address.toString(),
         id,
-        connectHeaders: forwardedRequestHeaders(request.headers, ['servicebusauthorization']),
+        connectHeaders: forwardedRequestHeaders(request.rawHeaders, ['servicebusauthorization']),
       },
     };
     channel.sendAccept(accept);

@@ -358,7 +358,8 @@ describe('relay handshakes (emulator over real sockets)', () => {
     expect(Object.keys(rawAccept.accept).sort()).toEqual(Object.keys(documentAccept.accept).sort());
     const { accept } = accepts[0]!;
     expect(accept.id).toBe('dispatcher-42');
-    expect(accept.connectHeaders['x-trace']).toBe('t1');
+    // Names as the sender wrote them, as Azure passes them (the RelayListener lower-cases them).
+    expect(accept.connectHeaders['X-Trace']).toBe('t1');
     expect(JSON.stringify(accept.connectHeaders)).not.toMatch(/SharedAccessSignature/);
     const address = new URL(accept.address);
     expect(address.pathname).toBe(`/$hc/${PATH}/orders`);
