@@ -275,7 +275,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       );
     });
 
-    it('leaves an appointment stored before endsAt existed checked in: dead-lettered as inconsistent data, nothing sent', async () => {
+    it('leaves an appointment stored before endsAt existed checked in: staff told why, dead-lettered as inconsistent data, nothing sent', async () => {
       const { appointmentId } = await givenAppointment(models, 'checked_in');
       // Written before the field existed (an update runs no validators, as an old release did not).
       await models.Appointment.updateOne({ appointmentId }, { $unset: { endsAt: 1 } });
@@ -290,9 +290,17 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       const stored = await stateOf(models, appointmentId);
       expect(stored?.state).toBe('checked_in');
       expect(stored?.history).toEqual([]);
-      // Not a refusal staff can act on (admins fix the data): no rejection, no events.
+      // Staff hear that nothing was sent, and why; admins fix the data.
+      const rejection = await rejectionOf(command.id);
+      expect(rejection.data).toEqual({
+        commandId: command.id,
+        commandType: 'appointment.send-to-modality',
+        appointmentId,
+        requestedBy: ada,
+        reason: `The appointment's stored record cannot make a valid order, so nothing was sent and it stays checked in. An administrator must correct the record first. Detail: appointment ${appointmentId} cannot be sent to the modality: its stored data does not make a valid order (appointment.endsAt: Invalid ISO datetime)`,
+        code: 'inconsistent_data',
+      });
       await sleep(300);
-      expect(rejectionsOf(command.id)).toEqual([]);
       expect(sentFor(appointmentId)).toEqual([]);
       expect(changesFor(appointmentId)).toEqual([]);
     });

@@ -1,4 +1,10 @@
-import { AppointmentCommandRejected, CheckIn, Id, createMessage } from '@mbs/contracts';
+import {
+  AppointmentCommandRejected,
+  CheckIn,
+  Id,
+  SendToModality,
+  createMessage,
+} from '@mbs/contracts';
 import { PermanentError, TransientError } from '@mbs/errors';
 import {
   ConcurrentChangeError,
@@ -37,9 +43,33 @@ describe('rejection of a staff command', () => {
     );
   });
 
+  it('tells staff a send was refused because the stored record cannot make an order, and who must act', () => {
+    const send = createMessage(SendToModality, { appointmentId: 'apt-1', requestedBy: ada });
+    const error = new InconsistentDataError(
+      'appointment apt-1 cannot be sent to the modality: its stored data does not make a valid order (appointment.endsAt: Invalid ISO datetime)',
+    );
+    const rejection = rejectionOf(send, error);
+    expect(rejection).toEqual({
+      commandId: send.id,
+      commandType: 'appointment.send-to-modality',
+      appointmentId: 'apt-1',
+      requestedBy: ada,
+      reason:
+        "The appointment's stored record cannot make a valid order, so nothing was sent and it stays checked in. An administrator must correct the record first. Detail: appointment apt-1 cannot be sent to the modality: its stored data does not make a valid order (appointment.endsAt: Invalid ISO datetime)",
+      code: 'inconsistent_data',
+    });
+    expect(createMessage(AppointmentCommandRejected, rejection!).data).toEqual(rejection);
+  });
+
+  it('keeps a very long reason within the contract', () => {
+    const rejection = rejectionOf(command, new InconsistentDataError('x'.repeat(3000)));
+    expect(rejection!.reason).toHaveLength(2000);
+    expect(rejection!.reason.endsWith('…')).toBe(true);
+    expect(() => createMessage(AppointmentCommandRejected, rejection!)).not.toThrow();
+  });
+
   it.each([
     ['a race (retried)', new ConcurrentChangeError('apt-1')],
-    ['inconsistent data (for admins)', new InconsistentDataError('no participant')],
     ['another permanent error', new PermanentError('contract_violation', 'bad')],
     ['a transient error', new TransientError('store_unavailable', 'down')],
     ['a foreign error', new Error('socket hang up')],

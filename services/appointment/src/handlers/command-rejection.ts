@@ -6,7 +6,12 @@ import {
   type DataOf,
 } from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
-import { TransitionRefusedError, UnknownAppointmentError } from './handler-errors';
+import { PermanentError } from '@mbs/errors';
+import {
+  InconsistentDataError,
+  TransitionRefusedError,
+  UnknownAppointmentError,
+} from './handler-errors';
 import type { HandlerDeps } from './handler-deps';
 
 /** What every staff command on one appointment carries (send, check in, cancel, did not attend). */
@@ -22,24 +27,37 @@ export const rejectedEventId = (commandId: string) => derivedId('rejected', comm
 
 /**
  * Why a staff command was refused, told back to the member of staff, or undefined when the
- * failure is not a refusal: only an illegal transition or an unknown appointment is the answer
- * to the command. A broken store or broker is retried, and inconsistent data is for admins.
+ * failure is not a refusal: an illegal transition, an unknown appointment, or stored data that
+ * cannot make a valid order (the send is refused and the appointment stays checked in; staff
+ * must hear that, and that an administrator has to correct the record, or they wait for a send
+ * that never happened). A broken store or broker is retried, not refused.
  */
 export function rejectionOf(
   command: StaffCommandMessage,
   error: unknown,
 ): DataOf<typeof AppointmentCommandRejected> | undefined {
-  if (!(error instanceof TransitionRefusedError || error instanceof UnknownAppointmentError))
-    return undefined;
+  const reason = readableReason(error);
+  if (reason === undefined || !(error instanceof PermanentError)) return undefined;
   const { appointmentId, requestedBy } = command.data;
   return {
     commandId: command.id,
     commandType: command.type,
     appointmentId,
     requestedBy: { userId: requestedBy.userId, name: requestedBy.name },
-    reason: error.message,
+    reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason,
     code: error.code,
   };
+}
+
+/** The contract's limit on a rejection's reason. */
+const MAX_REASON = 2000;
+
+function readableReason(error: unknown): string | undefined {
+  if (error instanceof TransitionRefusedError || error instanceof UnknownAppointmentError)
+    return error.message;
+  if (error instanceof InconsistentDataError)
+    return `The appointment's stored record cannot make a valid order, so nothing was sent and it stays checked in. An administrator must correct the record first. Detail: ${error.message}`;
+  return undefined;
 }
 
 /**

@@ -1,7 +1,13 @@
-import { isValidNhsNumber, type Sex } from '@mbs/contracts';
+import { ParticipantSnapshot, type Sex } from '@mbs/contracts';
 import { Schema, type Types } from 'mongoose';
+import { contractField } from './contract-field';
 
-/** A person invited for screening. The NHS number is checked (modulus 11) on every save. */
+/**
+ * A person invited for screening. Every field is checked on every save with the contract's own
+ * schema (`ParticipantSnapshot`: NHS number modulus 11, a real calendar date of birth, names of
+ * at most 100 characters, a known sex), so a stored participant always makes a valid snapshot
+ * and a send is never refused later for data that was accepted here.
+ */
 export interface ParticipantRecord {
   _id: Types.ObjectId;
   participantId: string;
@@ -13,22 +19,26 @@ export interface ParticipantRecord {
   sex: Sex;
 }
 
+const field = ParticipantSnapshot.shape;
+
 export const participantSchema = new Schema<ParticipantRecord>(
   {
-    participantId: { type: String, required: true, index: { unique: true } },
+    participantId: {
+      type: String,
+      required: true,
+      index: { unique: true },
+      ...contractField(field.participantId),
+    },
     nhsNumber: {
       type: String,
       required: true,
       index: true,
-      validate: {
-        validator: isValidNhsNumber,
-        message: 'is not a valid NHS number (ten digits with a correct check digit)',
-      },
+      ...contractField(field.nhsNumber),
     },
-    givenName: { type: String, required: true },
-    familyName: { type: String, required: true },
-    dateOfBirth: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ },
-    sex: { type: String, required: true, enum: ['female', 'male', 'other', 'unknown'] },
+    givenName: { type: String, required: true, ...contractField(field.givenName) },
+    familyName: { type: String, required: true, ...contractField(field.familyName) },
+    dateOfBirth: { type: String, required: true, ...contractField(field.dateOfBirth) },
+    sex: { type: String, required: true, ...contractField(field.sex) },
   },
   { collection: 'participants', versionKey: false },
 );
