@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import {
+  RelayForbiddenError,
   createSasToken,
   httpUrl,
   hybridConnectionUrl,
@@ -17,6 +18,7 @@ import {
   SEND_KEY,
   eventually,
   onCleanup,
+  rejectionOf,
   startEmulator,
   startListener,
 } from './relay-test-kit';
@@ -208,6 +210,56 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
     expect(response.status).toBe(200);
     expect(response.headers['x-bytes']).toBe('70000');
     expect(frames).toHaveLength(1);
+  });
+
+  it('refuses a request-rendezvous address that is malformed (400), reused or expired (403)', async () => {
+    const emulator = await startEmulator({ rendezvousTtlMs: 200, httpResponseTimeoutMs: 3000 });
+    const { socket, frames } = await rawControlChannel(emulator.url);
+    answerRequests(socket);
+    const headers = { ServiceBusAuthorization: sendToken(emulator.url) };
+    const url = httpUrl(emulator.url, PATH);
+    const open = (address: string) =>
+      openRelaySocket(address, { phase: 'rendezvous', purpose: 'rendezvous', timeoutMs: 3000 });
+    const announced = async (count: number) => {
+      await eventually(() => frames.length === count, 'a rendezvous announcement');
+      const frame = frames[count - 1] as { json: { request: { address: string } } };
+      return frame.json.request.address;
+    };
+
+    const first = send(url, { method: 'PUT', headers, body: Buffer.alloc(70_000) });
+    const address = await announced(1);
+    const withoutKey = new URL(address);
+    withoutKey.searchParams.delete('sb-hc-rendezvous');
+    const notOurs = new URL(address);
+    notOurs.searchParams.set('sb-hc-rendezvous', 'guessed');
+    for (const malformed of [withoutKey, notOurs]) {
+      const error = await rejectionOf(open(malformed.toString()));
+      expect(error).toMatchObject({ statusCode: 400, phase: 'rendezvous' });
+      expect(error.message).toMatch(/rendezvous URL is not valid/);
+    }
+    // The malformed tries did not use the address up: it still opens, once.
+    const rendezvous = await open(address);
+    onCleanup(() => rendezvous.terminate());
+    answerRequests(rendezvous);
+    expect((await first).status).toBe(200);
+    const reused = await rejectionOf(open(address));
+    expect(reused).toBeInstanceOf(RelayForbiddenError);
+    expect(reused.message).toMatch(/has expired/);
+
+    // A second sender connection, whose address the listener leaves unused past its lifetime.
+    const second = send(url, {
+      method: 'PUT',
+      headers,
+      body: Buffer.alloc(70_000),
+      agent: keepAliveAgent(),
+    });
+    const late = await announced(2);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const expired = await rejectionOf(open(late));
+    expect(expired).toBeInstanceOf(RelayForbiddenError);
+    expect(expired).toMatchObject({ statusCode: 403, retryable: false });
+    // The sender is then told the listener did not answer in time.
+    expect((await second).status).toBe(504);
   });
 
   it('carries a large request body over a rendezvous socket to the listener', async () => {

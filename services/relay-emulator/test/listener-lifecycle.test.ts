@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import WebSocket from 'ws';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -173,6 +174,37 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
     await listener.waitUntilOnline(3000);
     expect(emulator.listenerCount(PATH)).toBe(1);
     expect(await roundTrip(emulator.url)).toBe('ping');
+  });
+
+  it('drops a listener that stops answering its pings (the service heartbeat)', async () => {
+    const emulator = await startEmulator({ heartbeatIntervalMs: 100 });
+    const token = createSasToken({ resourceUri: resourceUri(emulator.url, PATH), ...LISTEN_KEY });
+    const url = hybridConnectionUrl({
+      endpoint: emulator.url,
+      path: PATH,
+      action: 'listen',
+      token,
+    });
+    // Raw control channels: one answers pings as every WebSocket client does, one never does.
+    const open = (autoPong: boolean) =>
+      new Promise<{ socket: WebSocket; closed: Promise<number> }>((resolve, reject) => {
+        const socket = new WebSocket(url, { autoPong });
+        onCleanup(() => socket.terminate());
+        const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)));
+        socket.once('open', () => resolve({ socket, closed }));
+        socket.once('error', reject);
+      });
+    const healthy = await open(true);
+    const silent = await open(false);
+    let pinged = 0;
+    silent.socket.on('ping', () => (pinged += 1));
+    expect(emulator.listenerCount(PATH)).toBe(2);
+    // No close frame: the service terminates the TCP connection of a listener that missed a pong.
+    expect(await silent.closed).toBe(1006);
+    expect(pinged).toBeGreaterThanOrEqual(1);
+    await eventually(() => emulator.listenerCount(PATH) === 1, 'the emulator to drop it');
+    // The healthy one went through the same heartbeats and is still there.
+    expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
   });
 
   it('does not take a quiet but healthy channel for a zombie', async () => {

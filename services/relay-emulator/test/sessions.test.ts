@@ -188,6 +188,18 @@ describe('relay sessions (emulator over real sockets)', () => {
     expect((await listenerClosed).code).toBe(1009);
   });
 
+  it('shows the listener side 1001 when the sender closes its session', async () => {
+    const { open, sessions } = await gateway();
+    const session = await open();
+    await eventually(() => sessions.length === 1, 'the listener side');
+    const listenerClosed = sessions[0]!.closed;
+    await session.close();
+    // The document: the service closes the accepted socket with 1001 "the sender client shuts
+    // down the connection", whatever code the sender closed with.
+    const { code } = await listenerClosed;
+    expect(code).toBe(1001);
+  });
+
   it('fails pending requests when the other side goes away', async () => {
     const { open, sessions } = await gateway();
     const session = await open();
