@@ -1,6 +1,6 @@
 import { connect as connectTcp } from 'node:net';
 import {
-  RelayConnectionClosedError,
+  type RelayConnectionClosedError,
   RelayListenerBusyError,
   RelayListenerStoppedError,
   RelayRejectedError,
