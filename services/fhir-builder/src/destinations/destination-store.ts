@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keyToObjectId } from '@mbs/store';
+import { insertOnce, keyToObjectId } from '@mbs/store';
 import type { Connection } from 'mongoose';
 import {
   Destination,
@@ -13,6 +13,7 @@ import {
   DestinationNotFoundError,
 } from './destination-errors';
 import { type DestinationDocument, destinationModel } from './destination-model';
+import { enabledDestinationGuard } from './enabled-destination-guard';
 
 export interface DestinationStore {
   list(filter?: DestinationFilter): Promise<Destination[]>;
@@ -24,14 +25,18 @@ export interface DestinationStore {
 }
 
 /**
- * Destinations in this service's own database. One enabled destination per setting is enforced
- * here, in code, before each write that could add one (create, enable, move to another setting),
- * because the stand-in does not enforce unique secondary indexes. Two admins enabling two
- * destinations of one setting in the same instant could both pass the check; the handler then
- * refuses to choose (a destination_lookup failure naming both) rather than guess.
+ * Destinations in this service's own database. One enabled destination per setting holds under
+ * concurrency: every write that could add one (create enabled, enable, move an enabled one to
+ * another setting) first claims the setting's guard document (see enabled-destination-guard.ts),
+ * and whatever stops being enabled there releases it. Of several concurrent attempts exactly one
+ * succeeds; the others get DestinationConflictError (409). The read check before the claim also
+ * catches an enabled destination stored before guards existed, which holds no guard.
  */
 export function createDestinationStore(connection: Connection): DestinationStore {
   const model = destinationModel(connection);
+  const guard = enabledDestinationGuard(connection, async (destinationId, settingId) =>
+    Boolean(await model.exists({ _id: keyToObjectId(destinationId), settingId, enabled: true })),
+  );
 
   const fromDocument = (doc: DestinationDocument): Destination =>
     Destination.parse({
@@ -55,11 +60,29 @@ export function createDestinationStore(connection: Connection): DestinationStore
         .lean<DestinationDocument[]>()
     ).map(fromDocument);
 
-  async function refuseSecondEnabled(settingId: string, destinationId: string): Promise<void> {
+  /** Makes `destinationId` the one enabled destination of the setting, or throws (409). */
+  async function claimEnabled(settingId: string, destinationId: string, now: Date): Promise<void> {
     const other = (await find({ settingId, enabled: true })).find(
       (d) => d.destinationId !== destinationId,
     );
     if (other) throw new DestinationConflictError(settingId, other.destinationId);
+    await guard.claim(settingId, destinationId, now);
+  }
+
+  /** Runs a write made after claiming; if it fails, the claim is given back before the error. */
+  async function holding<T>(
+    claimed: { settingId: string; destinationId: string; now: Date } | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (claimed)
+        await guard
+          .release(claimed.settingId, claimed.destinationId, claimed.now)
+          .catch(() => undefined);
+      throw error;
+    }
   }
 
   async function get(destinationId: string) {
@@ -95,34 +118,56 @@ export function createDestinationStore(connection: Connection): DestinationStore
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       });
-      if (destination.enabled)
-        await refuseSecondEnabled(destination.settingId, destination.destinationId);
-      if (await get(destination.destinationId)) {
-        throw new DestinationExistsError(destination.destinationId);
+      const { destinationId, settingId } = destination;
+      if (await get(destinationId)) throw new DestinationExistsError(destinationId);
+      const claimed = destination.enabled ? { settingId, destinationId, now } : undefined;
+      if (claimed) await claimEnabled(settingId, destinationId, now);
+      const { created } = await holding(claimed, () =>
+        insertOnce(model, {
+          ...destination,
+          _id: keyToObjectId(destinationId),
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      if (!created) {
+        // A concurrent request created this id first. The guard names this id: it is that
+        // destination's if it is enabled in this setting, otherwise it is given back.
+        const winner = await get(destinationId);
+        if (claimed && !(winner?.enabled && winner.settingId === settingId))
+          await guard.release(settingId, destinationId, now);
+        throw new DestinationExistsError(destinationId);
       }
-      await model.create({
-        ...destination,
-        _id: keyToObjectId(destination.destinationId),
-        createdAt: now,
-        updatedAt: now,
-      });
       return destination;
     },
     async change(destinationId, change, now = new Date()) {
       const current = await get(destinationId);
       if (!current) throw new DestinationNotFoundError(destinationId);
       const next = Destination.parse({ ...current, ...change, updatedAt: now.toISOString() });
-      if (next.enabled && (!current.enabled || next.settingId !== current.settingId)) {
-        await refuseSecondEnabled(next.settingId, destinationId);
-      }
-      return update(destinationId, next);
+      const moved = next.settingId !== current.settingId;
+      const claimed =
+        next.enabled && (!current.enabled || moved)
+          ? { settingId: next.settingId, destinationId, now }
+          : undefined;
+      if (claimed) await claimEnabled(next.settingId, destinationId, now);
+      const updated = await holding(claimed, () => update(destinationId, next));
+      if (current.enabled && (!next.enabled || moved))
+        await guard.release(current.settingId, destinationId, now);
+      return updated;
     },
     async setEnabled(destinationId, enabled, now = new Date()) {
       const current = await get(destinationId);
       if (!current) throw new DestinationNotFoundError(destinationId);
       if (current.enabled === enabled) return current;
-      if (enabled) await refuseSecondEnabled(current.settingId, destinationId);
-      return update(destinationId, { ...current, enabled, updatedAt: now.toISOString() });
+      const next = { ...current, enabled, updatedAt: now.toISOString() };
+      if (!enabled) {
+        const updated = await update(destinationId, next);
+        await guard.release(current.settingId, destinationId, now);
+        return updated;
+      }
+      const claimed = { settingId: current.settingId, destinationId, now };
+      await claimEnabled(current.settingId, destinationId, now);
+      return holding(claimed, () => update(destinationId, next));
     },
     count: () => model.countDocuments(),
   };

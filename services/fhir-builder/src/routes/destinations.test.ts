@@ -126,6 +126,25 @@ describe('destinations HTTP API (MongoDB)', () => {
     expect(response.json().errors).toEqual([{ field: '(body)', problem: expect.any(String) }]);
   });
 
+  it('answers 400 naming the field for an id no destination can have, on every route that takes one', async () => {
+    for (const [method, url, payload] of [
+      ['GET', '/destinations/has%20space'],
+      ['PATCH', '/destinations/has%20space', { name: 'x' }],
+      ['POST', '/destinations/has%20space/disable'],
+      ['POST', '/destinations/has%20space/enable'],
+      ['GET', '/destinations/d%C3%A9st'],
+    ] as const) {
+      const response = await app.inject({ method, url, payload });
+      expect({ url, method, status: response.statusCode }).toEqual({ url, method, status: 400 });
+      expect(response.json()).toEqual({
+        errors: [{ field: 'destinationId', problem: expect.any(String) }],
+      });
+    }
+    expect((await app.inject('/destinations/has%20space')).json().errors[0].problem).toBe(
+      'may contain only letters, digits and . _ : -',
+    );
+  });
+
   it('answers 404 for an unknown id, on every route that takes one', async () => {
     for (const [method, url, payload] of [
       ['GET', '/destinations/nope'],
@@ -179,6 +198,101 @@ describe('destinations HTTP API (MongoDB)', () => {
       payload: { settingId: 'setting-leeds' },
     });
     expect(moved.statusCode).toBe(409);
+  });
+
+  describe('one enabled destination per setting, under concurrent requests', () => {
+    const enabledOfLeeds = async () =>
+      (
+        (await app.inject('/destinations?settingId=setting-leeds&enabled=true')).json()
+          .destinations as Array<{ destinationId: string }>
+      ).map((d) => d.destinationId);
+
+    it('of concurrent creates of enabled destinations, exactly one succeeds; the others get 409', async () => {
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => post('/destinations', { ...leeds, destinationId: `dest-${n}` })),
+      );
+      const codes = answers.map((a) => a.statusCode).sort();
+      expect(codes).toEqual([201, 409, 409, 409, 409]);
+      const winner = answers.find((a) => a.statusCode === 201)!.json().destinationId;
+      for (const refused of answers.filter((a) => a.statusCode === 409)) {
+        expect(refused.json()).toEqual({
+          error: 'destination_conflict',
+          message: expect.stringMatching(
+            /^Setting setting-leeds already has an enabled destination/,
+          ),
+        });
+      }
+      expect(await enabledOfLeeds()).toEqual([winner]);
+      // The refused ones were not stored at all.
+      expect((await app.inject('/destinations')).json().destinations).toHaveLength(1);
+    });
+
+    it('of concurrent enables of disabled destinations, exactly one succeeds', async () => {
+      for (const n of [1, 2, 3, 4])
+        await post('/destinations', { ...leeds, destinationId: `dest-${n}`, enabled: false });
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((n) => post(`/destinations/dest-${n}/enable`)),
+      );
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409, 409]);
+      const winner = answers.find((a) => a.statusCode === 200)!.json().destinationId;
+      expect(await enabledOfLeeds()).toEqual([winner]);
+    });
+
+    it('of a concurrent create and enable, exactly one succeeds', async () => {
+      await post('/destinations', { ...leeds, destinationId: 'dest-old', enabled: false });
+      const answers = await Promise.all([
+        post('/destinations/dest-old/enable'),
+        post('/destinations', { ...leeds, destinationId: 'dest-new' }),
+        app.inject({
+          method: 'PATCH',
+          url: '/destinations/dest-old',
+          payload: { enabled: true },
+        }),
+      ]);
+      expect(answers.filter((a) => a.statusCode < 300)).not.toHaveLength(0);
+      expect((await enabledOfLeeds()).length).toBe(1);
+    });
+
+    it('gives the setting back when the enabled destination is disabled, moved away or changed to disabled', async () => {
+      await post('/destinations', { ...leeds, destinationId: 'dest-a' });
+      await post('/destinations', { ...leeds, destinationId: 'dest-b', enabled: false });
+      await post('/destinations', { ...leeds, destinationId: 'dest-c', enabled: false });
+      // Moved to another setting while enabled: Leeds is free, York is now held.
+      const moved = await app.inject({
+        method: 'PATCH',
+        url: '/destinations/dest-a',
+        payload: { settingId: 'setting-york' },
+      });
+      expect(moved.statusCode).toBe(200);
+      expect((await post('/destinations/dest-b/enable')).statusCode).toBe(200);
+      expect(
+        (
+          await post('/destinations', {
+            ...leeds,
+            destinationId: 'dest-y',
+            settingId: 'setting-york',
+          })
+        ).statusCode,
+      ).toBe(409);
+      // Changed to disabled through PATCH: free again.
+      const off = await app.inject({
+        method: 'PATCH',
+        url: '/destinations/dest-b',
+        payload: { enabled: false },
+      });
+      expect(off.statusCode).toBe(200);
+      expect((await post('/destinations/dest-c/enable')).statusCode).toBe(200);
+      expect(await enabledOfLeeds()).toEqual(['dest-c']);
+    });
+
+    it('does not hold the setting for a destination refused because its id exists', async () => {
+      await post('/destinations', { ...leeds, destinationId: 'dest-x', settingId: 'setting-york' });
+      const again = await post('/destinations', { ...leeds, destinationId: 'dest-x' });
+      expect(again.json().error).toBe('destination_exists');
+      expect((await post('/destinations', { ...leeds, destinationId: 'dest-l' })).statusCode).toBe(
+        201,
+      );
+    });
   });
 
   it('refuses a second destination with the same id with 409', async () => {

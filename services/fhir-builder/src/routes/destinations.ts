@@ -1,10 +1,21 @@
+import { parseInput } from '@mbs/http';
 import type { FastifyInstance } from 'fastify';
-import { DestinationChange, DestinationFilter, NewDestination } from '../destinations/destination';
+import { z } from 'zod';
+import {
+  Destination,
+  DestinationChange,
+  DestinationFilter,
+  NewDestination,
+} from '../destinations/destination';
 import { DestinationNotFoundError } from '../destinations/destination-errors';
 import type { DestinationStore } from '../destinations/destination-store';
-import { parseInput } from '@mbs/http';
 
-type WithId = { Params: { id: string } };
+/**
+ * The path of a route about one destination. Checked like any other input: an id no destination
+ * can have (`has space`) is a 400 naming the field, not a 404 that suggests it merely is not there.
+ */
+const DestinationPath = z.strictObject({ destinationId: Destination.shape.destinationId });
+const idOf = (params: unknown) => parseInput(DestinationPath, params).destinationId;
 
 /** The destinations API: list, read, create, change, disable and enable. */
 export function destinationRoutes(app: FastifyInstance, destinations: DestinationStore): void {
@@ -12,9 +23,10 @@ export function destinationRoutes(app: FastifyInstance, destinations: Destinatio
     destinations: await destinations.list(parseInput(DestinationFilter, request.query)),
   }));
 
-  app.get<WithId>('/destinations/:id', async (request) => {
-    const found = await destinations.get(request.params.id);
-    if (!found) throw new DestinationNotFoundError(request.params.id);
+  app.get('/destinations/:destinationId', async (request) => {
+    const destinationId = idOf(request.params);
+    const found = await destinations.get(destinationId);
+    if (!found) throw new DestinationNotFoundError(destinationId);
     return found;
   });
 
@@ -26,15 +38,16 @@ export function destinationRoutes(app: FastifyInstance, destinations: Destinatio
       .send(created);
   });
 
-  app.patch<WithId>('/destinations/:id', async (request) =>
-    destinations.change(request.params.id, parseInput(DestinationChange, request.body)),
+  app.patch('/destinations/:destinationId', async (request) => {
+    const destinationId = idOf(request.params);
+    return destinations.change(destinationId, parseInput(DestinationChange, request.body));
+  });
+
+  app.post('/destinations/:destinationId/disable', async (request) =>
+    destinations.setEnabled(idOf(request.params), false),
   );
 
-  app.post<WithId>('/destinations/:id/disable', async (request) =>
-    destinations.setEnabled(request.params.id, false),
-  );
-
-  app.post<WithId>('/destinations/:id/enable', async (request) =>
-    destinations.setEnabled(request.params.id, true),
+  app.post('/destinations/:destinationId/enable', async (request) =>
+    destinations.setEnabled(idOf(request.params), true),
   );
 }
