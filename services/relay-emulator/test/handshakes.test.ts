@@ -30,6 +30,7 @@ import {
   PATH,
   SEND_KEY,
   eventually,
+  listenUrl,
   rejectionOf,
   startEmulator,
   startListener,
@@ -56,15 +57,11 @@ async function echoes(socket: WebSocket, text: string): Promise<string> {
 async function rawControlChannel(
   endpoint: string,
 ): Promise<{ socket: WebSocket; accepts: AcceptMessage[]; raw: unknown[] }> {
-  const token = createSasToken({ resourceUri: resourceUri(endpoint, PATH), ...LISTEN_KEY });
-  const socket = await openRelaySocket(
-    hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token }),
-    {
-      phase: 'handshake',
-      purpose: 'raw listener',
-      timeoutMs: 3000,
-    },
-  );
+  const socket = await openRelaySocket(listenUrl(endpoint), {
+    phase: 'handshake',
+    purpose: 'raw listener',
+    timeoutMs: 3000,
+  });
   onCleanup(() => socket.terminate());
   const accepts: AcceptMessage[] = [];
   const raw: unknown[] = [];
@@ -537,13 +534,7 @@ describe('relay handshakes (emulator over real sockets)', () => {
 
   it('refuses the 26th listener of a hybrid connection with 403', async () => {
     const emulator = await startEmulator();
-    const token = createSasToken({ resourceUri: resourceUri(emulator.url, PATH), ...LISTEN_KEY });
-    const url = hybridConnectionUrl({
-      endpoint: emulator.url,
-      path: PATH,
-      action: 'listen',
-      token,
-    });
+    const url = listenUrl(emulator.url);
     for (let i = 0; i < 25; i += 1) {
       const socket = await openRelaySocket(url, {
         phase: 'handshake',

@@ -5,7 +5,6 @@ import {
   RelayForbiddenError,
   createSasToken,
   httpUrl,
-  hybridConnectionUrl,
   openRelaySocket,
   requestMessageSchema,
   resourceUri,
@@ -17,6 +16,7 @@ import {
   PATH,
   SEND_KEY,
   eventually,
+  listenUrl,
   onCleanup,
   rejectionOf,
   startEmulator,
@@ -32,11 +32,11 @@ function sendToken(endpoint: string, key: { keyName: string; key: string } = SEN
 
 /** A control channel opened by hand: every text frame, parsed as raw JSON, and binary frame. */
 async function rawControlChannel(endpoint: string) {
-  const token = createSasToken({ resourceUri: resourceUri(endpoint, PATH), ...LISTEN_KEY });
-  const socket = await openRelaySocket(
-    hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token }),
-    { phase: 'handshake', purpose: 'raw listener', timeoutMs: 3000 },
-  );
+  const socket = await openRelaySocket(listenUrl(endpoint), {
+    phase: 'handshake',
+    purpose: 'raw listener',
+    timeoutMs: 3000,
+  });
   onCleanup(() => socket.terminate());
   const frames: Array<{ json: Record<string, Record<string, unknown>> } | { binary: Buffer }> = [];
   socket.on('message', (data, isBinary) =>
@@ -438,15 +438,11 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
 
   it('sends a request frame shaped as the document shows, and takes the response exactly as the document writes it', async () => {
     const emulator = await startEmulator();
-    const token = createSasToken({ resourceUri: resourceUri(emulator.url, PATH), ...LISTEN_KEY });
-    const control = await openRelaySocket(
-      hybridConnectionUrl({ endpoint: emulator.url, path: PATH, action: 'listen', token }),
-      {
-        phase: 'handshake',
-        purpose: 'raw listener',
-        timeoutMs: 3000,
-      },
-    );
+    const control = await openRelaySocket(listenUrl(emulator.url), {
+      phase: 'handshake',
+      purpose: 'raw listener',
+      timeoutMs: 3000,
+    });
     onCleanup(() => control.terminate());
     const documentResponse = JSON.parse(fixture('response.golden.json')) as {
       response: Record<string, unknown>;

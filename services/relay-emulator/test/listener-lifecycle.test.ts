@@ -7,20 +7,19 @@ import {
   RelayEntityNotFoundError,
   RelayUnavailableError,
   createSasToken,
-  hybridConnectionUrl,
-  openRelaySession,
   openRelaySocket,
   renewTokenMessageSchema,
   resourceUri,
-  type RelaySession,
 } from '@mbs/relay';
 import {
   LISTEN_KEY,
   PATH,
-  SEND_KEY,
+  echo,
   eventually,
+  listenUrl,
   onCleanup,
   recordStates,
+  roundTrip,
   startEmulator,
   startListener,
 } from './relay-test-kit';
@@ -32,40 +31,16 @@ const fixture = (name: string) =>
 
 /** A listener control channel opened by hand with a token of the given lifetime. */
 async function rawListener(endpoint: string, ttlSeconds: number) {
-  const token = createSasToken({
-    resourceUri: resourceUri(endpoint, PATH),
-    ...LISTEN_KEY,
-    ttlSeconds,
+  const socket = await openRelaySocket(listenUrl(endpoint, ttlSeconds), {
+    phase: 'handshake',
+    purpose: 'raw listener',
+    timeoutMs: 3000,
   });
-  const socket = await openRelaySocket(
-    hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token }),
-    {
-      phase: 'handshake',
-      purpose: 'raw listener',
-      timeoutMs: 3000,
-    },
-  );
   onCleanup(() => socket.terminate());
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
   return { socket, closed };
-}
-
-const echo = {
-  onSession: (session: RelaySession) =>
-    session.onFrame(
-      (frame, s) => void s.send({ kind: 'ack', replyTo: frame.id, body: frame.body }),
-    ),
-};
-
-async function roundTrip(endpoint: string): Promise<unknown> {
-  const session = await openRelaySession({ endpoint, path: PATH, ...SEND_KEY, timeoutMs: 3000 });
-  try {
-    return (await session.request({ kind: 'deliver', body: 'ping' }, { timeoutMs: 3000 })).body;
-  } finally {
-    await session.close();
-  }
 }
 
 describe('relay listener lifecycle (emulator over real sockets)', () => {
@@ -178,13 +153,7 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
 
   it('drops a listener that stops answering its pings (the service heartbeat)', async () => {
     const emulator = await startEmulator({ heartbeatIntervalMs: 100 });
-    const token = createSasToken({ resourceUri: resourceUri(emulator.url, PATH), ...LISTEN_KEY });
-    const url = hybridConnectionUrl({
-      endpoint: emulator.url,
-      path: PATH,
-      action: 'listen',
-      token,
-    });
+    const url = listenUrl(emulator.url);
     // Raw control channels: one answers pings as every WebSocket client does, one never does.
     const open = (autoPong: boolean) =>
       new Promise<{ socket: WebSocket; closed: Promise<number> }>((resolve, reject) => {

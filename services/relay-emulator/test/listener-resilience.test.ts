@@ -8,22 +8,22 @@ import {
   RelayUnavailableError,
   connectToRelay,
   createSasToken,
-  openRelaySession,
   resourceUri,
   sharedAccessKeyTokenProvider,
   type RelayHttpRequest,
   type RelayLogger,
-  type RelaySession,
   type TokenProvider,
 } from '@mbs/relay';
 import {
   LISTEN_KEY,
   PATH,
   SEND_KEY,
+  echo,
   eventually,
   onCleanup,
   recordStates,
   rejectionOf,
+  roundTrip,
   startEmulator,
   startListener,
 } from './relay-test-kit';
@@ -45,22 +45,6 @@ function recordingLogger(): { logger: RelayLogger; lines: LogLine[] } {
     logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
     lines,
   };
-}
-
-const echo = {
-  onSession: (session: RelaySession) =>
-    session.onFrame(
-      (frame, s) => void s.send({ kind: 'ack', replyTo: frame.id, body: frame.body }),
-    ),
-};
-
-async function roundTrip(endpoint: string): Promise<unknown> {
-  const session = await openRelaySession({ endpoint, path: PATH, ...SEND_KEY, timeoutMs: 3000 });
-  try {
-    return (await session.request({ kind: 'deliver', body: 'ping' }, { timeoutMs: 3000 })).body;
-  } finally {
-    await session.close();
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

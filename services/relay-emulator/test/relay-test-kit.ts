@@ -1,4 +1,13 @@
-import { RelayListener, type ListenerOptions, type ListenerState } from '@mbs/relay';
+import {
+  RelayListener,
+  createSasToken,
+  hybridConnectionUrl,
+  openRelaySession,
+  resourceUri,
+  type ListenerOptions,
+  type ListenerState,
+  type RelaySession,
+} from '@mbs/relay';
 import { createRelayEmulator, type RelayEmulator, type RelayEmulatorOptions } from '../src/index';
 
 /** The dev keys of the default `gateway-local` hybrid connection (see the README). */
@@ -6,6 +15,34 @@ export const PATH = 'gateway-local';
 export const LISTEN_KEY = { keyName: 'listen', key: 'dev-listen-key-not-secret' } as const;
 export const SEND_KEY = { keyName: 'send', key: 'dev-send-key-not-secret' } as const;
 export const MANAGE_KEY = { keyName: 'manage', key: 'dev-manage-key-not-secret' } as const;
+
+/** A control-channel address with a listen token of the given lifetime, for raw listeners. */
+export function listenUrl(endpoint: string, ttlSeconds = 3600): string {
+  const token = createSasToken({
+    resourceUri: resourceUri(endpoint, PATH),
+    ...LISTEN_KEY,
+    ttlSeconds,
+  });
+  return hybridConnectionUrl({ endpoint, path: PATH, action: 'listen', token });
+}
+
+/** Listener options that answer every `deliver` with an `ack` carrying the same body. */
+export const echo = {
+  onSession: (session: RelaySession) =>
+    session.onFrame(
+      (frame, s) => void s.send({ kind: 'ack', replyTo: frame.id, body: frame.body }),
+    ),
+};
+
+/** Proves a listener carries traffic: one request over a new sender session to `echo`. */
+export async function roundTrip(endpoint: string): Promise<unknown> {
+  const session = await openRelaySession({ endpoint, path: PATH, ...SEND_KEY, timeoutMs: 3000 });
+  try {
+    return (await session.request({ kind: 'deliver', body: 'ping' }, { timeoutMs: 3000 })).body;
+  } finally {
+    await session.close();
+  }
+}
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 
