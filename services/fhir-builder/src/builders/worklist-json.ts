@@ -18,6 +18,9 @@ const dicomSex: Record<Sex, 'F' | 'M' | 'O' | ''> = {
   unknown: '',
 };
 
+/** DICOM PN allows 64 characters per component group: `FAMILY^GIVEN` together, `^` included. */
+const PN_GROUP_MAX = 64;
+
 const Digits = (length: number, what: string) =>
   z.string().regex(new RegExp(`^\\d{${length}}$`), `must be ${what}`);
 
@@ -44,7 +47,7 @@ export const WorklistCreateItem = z.strictObject({
         name: z
           .string()
           .regex(/^[^^\\]+\^[^^\\]+$/, 'must be FAMILY^GIVEN (DICOM PN)')
-          .max(64),
+          .max(PN_GROUP_MAX, `must be at most ${PN_GROUP_MAX} characters (DICOM PN)`),
         birth_date: Digits(8, 'YYYYMMDD'),
         sex: z.enum(['F', 'M', 'O', '']),
       }),
@@ -113,7 +116,7 @@ export function buildWorklistItem(
         accession_number: appointment.accessionNumber,
         participant: {
           nhs_number: participant.nhsNumber,
-          name: `${dicomName(participant.familyName)}^${dicomName(participant.givenName)}`,
+          name: dicomPersonName(participant.familyName, participant.givenName),
           birth_date: participant.dateOfBirth.replaceAll('-', ''),
           sex: dicomSex[participant.sex],
         },
@@ -122,6 +125,23 @@ export function buildWorklistItem(
       },
     },
   };
+}
+
+/**
+ * `FAMILY^GIVEN` within DICOM PN's 64 characters. The contract allows names of 100 characters,
+ * and refusing the order for a long name would leave the participant unscreened, so each part
+ * is cut to fit instead: a part shorter than half the room leaves the rest to the other; two long
+ * parts share it (the family name keeps the larger half). The full name stays in our records;
+ * the modality shows what DICOM can carry.
+ */
+export function dicomPersonName(familyName: string, givenName: string): string {
+  const family = dicomName(familyName);
+  const given = dicomName(givenName);
+  const room = PN_GROUP_MAX - 1; // the ^ between them
+  const givenKeeps = Math.min(given.length, Math.max(Math.floor(room / 2), room - family.length));
+  const familyKeeps = Math.min(family.length, room - givenKeeps);
+  // A cut can end on a space; DICOM pads with trailing spaces, so they carry nothing.
+  return `${family.slice(0, familyKeeps).trimEnd()}^${given.slice(0, givenKeeps).trimEnd()}`;
 }
 
 /** Upper case, as NHS's sender writes names; ^ and \ are DICOM PN delimiters, so they go. */
