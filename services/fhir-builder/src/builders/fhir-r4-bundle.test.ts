@@ -4,6 +4,7 @@ import { buildBundle } from './fhir-r4-bundle';
 import {
   ACCESSION_NUMBER_SYSTEM,
   IDENTIFIER_TYPE_V2_0203,
+  PLACER_ORDER_SYSTEM,
   ODS_ORGANIZATION_CODE_SYSTEM,
 } from './fhir-r4-systems';
 
@@ -51,7 +52,27 @@ describe('FHIR R4 Bundle', () => {
         value: event.data.appointment.accessionNumber,
         assigner: expect.objectContaining(bySetting),
       }),
+      {
+        type: {
+          coding: [{ system: IDENTIFIER_TYPE_V2_0203, code: 'PLAC', display: 'Placer Identifier' }],
+        },
+        system: PLACER_ORDER_SYSTEM,
+        value: event.data.appointmentId,
+        assigner: expect.objectContaining(bySetting),
+      },
     ]);
+  });
+
+  it('keeps the placer order number when staff send the appointment again (a new send command)', () => {
+    const first = fixedEvent({ id: 'evt-first' });
+    const again = fixedEvent({ id: 'evt-again' });
+    again.data.commandId = 'cmd-again';
+    const placerOf = (event: ReturnType<typeof fixedEvent>) =>
+      resourceOf(buildBundle(event, leedsDestination), 'ServiceRequest').resource.identifier?.find(
+        (identifier) => identifier.type?.coding?.[0]?.code === 'PLAC',
+      );
+    expect(placerOf(again)).toEqual(placerOf(first));
+    expect(placerOf(first)?.value).toBe('apt-0001');
   });
 
   it('refers only to entries of the Bundle itself', () => {

@@ -18,6 +18,7 @@ import {
   IMAGING_CATEGORY,
   NHS_NUMBER_SYSTEM,
   ODS_ORGANIZATION_CODE_SYSTEM,
+  PLACER_ORDER_SYSTEM,
   SCREENING_MAMMOGRAPHY,
   UK_CORE_PROFILE,
 } from './fhir-r4-systems';
@@ -26,8 +27,10 @@ import { PayloadInvalidError } from './payload-invalid-error';
 
 /**
  * FHIR R4 transaction Bundle of UK Core resources: the Patient, the ServiceRequest (the order, as
- * the HL7 Imaging ServiceRequest IG shapes it: accession number identifier typed ACSN with its
- * system and assigner, procedure code, subject, requester, occurrence), the booked Appointment
+ * the HL7 Imaging ServiceRequest IG shapes it: accession number identifier typed ACSN and placer
+ * order identifier typed PLAC, each with its system and assigner, procedure code, subject,
+ * requester, occurrence; the IG's separate RequestedProcedure is merged into it, see the
+ * README), the booked Appointment
  * based on it, and the Organization of the requesting screening setting. Entries refer to each
  * other by `urn:uuid` full URLs derived from the appointment id, and every entry is a conditional
  * create (`ifNoneExist` on its business identifier), so a resend duplicates nothing at the
@@ -81,6 +84,16 @@ export function buildBundle(event: SentToModality, destination: BuildTarget): Bu
     value: appointment.accessionNumber,
     assigner: settingReference,
   };
+  // The IG's placerOrder slice: the order as the screening service that places it knows it,
+  // the appointment (see PLACER_ORDER_SYSTEM for why not the send command).
+  const placerOrder: Identifier = {
+    type: {
+      coding: [{ system: IDENTIFIER_TYPE_V2_0203, code: 'PLAC', display: 'Placer Identifier' }],
+    },
+    system: PLACER_ORDER_SYSTEM,
+    value: appointmentId,
+    assigner: settingReference,
+  };
 
   // The NHS number verification status extension is left out on purpose: the snapshot proves
   // only the check digit, not that the number was traced against PDS, and "verified" must not
@@ -97,7 +110,7 @@ export function buildBundle(event: SentToModality, destination: BuildTarget): Bu
   const order: ServiceRequest = {
     resourceType: 'ServiceRequest',
     meta: { profile: [UK_CORE_PROFILE.ServiceRequest] },
-    identifier: [accessionNumber],
+    identifier: [accessionNumber, placerOrder],
     status: 'active',
     intent: 'order',
     category: [{ coding: [IMAGING_CATEGORY] }],

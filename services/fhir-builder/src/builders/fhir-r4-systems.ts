@@ -20,9 +20,18 @@ export const ACCESSION_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/breast-screening-
 /** Our appointment ids, so a receiver recognises an appointment it already has. Ours, as above. */
 export const APPOINTMENT_ID_SYSTEM = 'https://fhir.nhs.uk/Id/breast-screening-appointment-id';
 
+/**
+ * Our placer order numbers (the Imaging ServiceRequest IG's `identifier:placerOrder`, typed PLAC):
+ * the order as the screening service that places it knows it. The value is the appointment id:
+ * one appointment is one order, which keeps its accession number when staff send it again, so
+ * the placer number must not change on a resend either (a send command id would make every
+ * resend look like a new order carrying an old accession number). Ours, as above, never to change.
+ */
+export const PLACER_ORDER_SYSTEM = 'https://fhir.nhs.uk/Id/breast-screening-order-id';
+
 export const SNOMED_CT = 'http://snomed.info/sct';
 
-/** HL7 v2 table 0203, identifier types (ACSN: accession number). */
+/** HL7 v2 table 0203, identifier types (ACSN: accession number; PLAC: placer identifier). */
 export const IDENTIFIER_TYPE_V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 
 /** UK Core profiles declared in `meta.profile` (validation is against base R4, see the README). */
