@@ -4,6 +4,7 @@ import {
   parseEndpoint,
   rejectionUrl,
   resourceUri,
+  senderSafeRejectionStatus,
 } from './relay-address';
 
 describe('relay addresses', () => {
@@ -99,6 +100,15 @@ describe('relay addresses', () => {
     expect(url.searchParams.get('sb-hc-action')).toBe('accept');
     expect(url.searchParams.get('sb-hc-statusCode')).toBe('409');
     expect(url.searchParams.get('sb-hc-statusDescription')).toBe('Not today & not 100%');
+  });
+
+  it('keeps rejection statuses a sender cannot mistake for the relay, and makes the others 400', () => {
+    for (const kept of [400, 409, 422, 429, 500, 503, 599]) {
+      expect(senderSafeRejectionStatus(kept)).toBe(kept);
+    }
+    for (const reserved of [401, 403, 404, 410, 502, 504, 200, 302, 399, 600, 409.5, NaN]) {
+      expect(senderSafeRejectionStatus(reserved)).toBe(400);
+    }
   });
 
   it('refuses endpoints that are not ws(s) or carry a path', () => {

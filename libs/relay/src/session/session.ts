@@ -13,6 +13,7 @@ import {
   type SessionErrorCode,
   type SessionFrame,
 } from './frames';
+import { rawDataToBuffer } from '../raw-data';
 
 /** How many received frames' traceparents are kept for the replies they may get. */
 const REPLY_TRACES_KEPT = 1024;
@@ -227,7 +228,7 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
       this.sendError('malformed_frame', 'session frames are JSON text frames, got a binary frame');
       return;
     }
-    const text = data.toString();
+    const text = rawDataToBuffer(data).toString('utf8');
     let json: unknown;
     try {
       json = JSON.parse(text);
