@@ -54,8 +54,9 @@ export interface AcceptInfo {
   /** `sb-hc-id`: the sender's id when it gave one. */
   readonly id: string;
   readonly address: string;
-  /** The sender's HTTP headers, names in lower case: Azure keeps the sender's case, a Node
-   *  relay lower-cases, so lookups by lower-case name work against both. */
+  /** The sender's HTTP headers, names in lower case: Azure (and the emulator) pass them as the
+   *  sender wrote them, a relay built on Node's parsed headers would lower-case them; lookups
+   *  by lower-case name work against all of them. */
   readonly connectHeaders: Readonly<Record<string, string>>;
   /** The part of the sender's path after the hybrid connection name, with its query. */
   readonly suffix: string;
