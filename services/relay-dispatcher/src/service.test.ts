@@ -123,6 +123,20 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   const message = (id: string) => dispatcher!.messages.get(id);
   const publish = (m: Of<typeof MessageReady>) => observer.publish(MessageReady, m);
 
+  /** A message the hospital rejected on its first send: failed, and announced as failed. */
+  const rejectedOnce = async () => {
+    await startGateway();
+    gateway!.behaviour = 'reject';
+    await start();
+    await eventually(sessionOpen, 'the session');
+    const ready = readyMessage();
+    await publish(ready);
+    await eventually(() => seen.failed.length === 1, 'message failed');
+    return ready;
+  };
+  const resend = (id: string) =>
+    dispatcher!.app.inject({ method: 'POST', url: `/messages/${id}/resend` });
+
   it('delivers a ready message and records receipt and confirmation, publishing both', async () => {
     await startGateway();
     await start();
@@ -191,13 +205,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   });
 
   it('fails a message the hospital rejected as destination_rejected, with the reason', async () => {
-    await startGateway();
-    gateway!.behaviour = 'reject';
-    await start();
-    await eventually(sessionOpen, 'the session');
-    const ready = readyMessage();
-    await publish(ready);
-    await eventually(() => seen.failed.length === 1, 'message failed');
+    const ready = await rejectedOnce();
     expect(seen.failed[0]!.data).toMatchObject({
       messageId: ready.data.messageId,
       phase: 'destination_rejected',
@@ -314,13 +322,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   });
 
   it('keeps a rejected message failed when a confirmation arrives for it', async () => {
-    await startGateway();
-    gateway!.behaviour = 'reject';
-    await start();
-    await eventually(sessionOpen, 'the session');
-    const ready = readyMessage();
-    await publish(ready);
-    await eventually(() => seen.failed.length === 1, 'message failed');
+    const ready = await rejectedOnce();
     const reply = await gateway!.sendUpstream({
       type: 'delivery-outcome',
       eventId: 'contradiction-1',
@@ -455,25 +457,13 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   });
 
   it('resends a failed message on request and refuses to resend one that is not failed', async () => {
-    await startGateway();
-    gateway!.behaviour = 'reject';
-    await start();
-    await eventually(sessionOpen, 'the session');
-    const ready = readyMessage();
-    await publish(ready);
-    await eventually(() => seen.failed.length === 1, 'message failed');
+    const ready = await rejectedOnce();
 
     gateway!.behaviour = 'confirm';
-    const resent = await dispatcher!.app.inject({
-      method: 'POST',
-      url: `/messages/${ready.data.messageId}/resend`,
-    });
+    const resent = await resend(ready.data.messageId);
     expect(resent.statusCode).toBe(202);
     await eventually(() => seen.confirmed.length === 1, 'message confirmed after the resend');
-    const again = await dispatcher!.app.inject({
-      method: 'POST',
-      url: `/messages/${ready.data.messageId}/resend`,
-    });
+    const again = await resend(ready.data.messageId);
     expect(again.statusCode).toBe(409);
     const detail = await dispatcher!.app.inject({ url: `/messages/${ready.data.messageId}` });
     expect(detail.json()).toMatchObject({ status: 'confirmed', attempts: 1 });
@@ -493,6 +483,81 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       ready.data.messageId,
     ]);
   });
+  it('tells the gateway a resend is one, and publishes its failure and delivery under new ids that consumers take', async () => {
+    const id = (await rejectedOnce()).data.messageId;
+    await eventually(() => seen.delivered.length === 1, 'the first delivery');
+
+    // The hospital is still refusing it when staff resend it.
+    const resent = await resend(id);
+    expect(resent.statusCode).toBe(202);
+    expect(resent.json()).toMatchObject({ status: 'pending', attempts: 0, resends: 1 });
+    await eventually(() => seen.failed.length === 2, 'the failure of the resend');
+    await eventually(() => seen.delivered.length === 2, 'the delivery of the resend');
+
+    // The gateway saw a resend (so it delivers a rejected message again), attempts from 1 again.
+    expect(gateway!.delivered.map((d) => [d.attempt, d.resend])).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
+    // Same attempt count both times, yet distinct envelope ids: a consumer that applies each
+    // event id once (the appointment records the cause id) applies the resend's failure too.
+    expect(seen.failed.map((e) => [e.id, e.data.attempts])).toEqual([
+      [`failed:${id}:1`, 1],
+      [`failed:${id}:resend-1:1`, 1],
+    ]);
+    expect(seen.delivered.map((e) => e.id)).toEqual([
+      `delivered:${id}`,
+      `delivered:${id}:resend-1`,
+    ]);
+    expect(seen.failed[1]!.data).toMatchObject({
+      phase: 'destination_rejected',
+      reason: 'RIS: unknown procedure code',
+    });
+    expect(await message(id)).toMatchObject({ status: 'failed', resends: 1, attempts: 1 });
+
+    // Resent again and confirmed this time: a third, distinct delivered id and the confirmation.
+    gateway!.behaviour = 'confirm';
+    await resend(id);
+    await eventually(() => seen.confirmed.length === 1, 'the confirmation of the second resend');
+    await eventually(() => seen.delivered.length === 3, 'the delivery of the second resend');
+    expect(seen.confirmed[0]!.id).toBe(`confirmed:${id}:resend-2`);
+    expect(new Set(seen.delivered.map((e) => e.id)).size).toBe(3);
+    await sleep(300);
+    expect(seen.failed).toHaveLength(2);
+  });
+
+  it('keeps a resent message waiting when a rejection of its earlier send arrives again', async () => {
+    const id = (await rejectedOnce()).data.messageId;
+    gateway!.behaviour = 'receipt_only';
+    await resend(id);
+    await eventually(async () => (await message(id))?.status === 'delivered', 'the resend taken');
+
+    // The gateway sends the first send's rejection again (its ack was lost): not this send's.
+    const rejection = (eventId: string, resendOf: number, reason: string) =>
+      gateway!.sendUpstream({
+        type: 'delivery-outcome',
+        eventId,
+        messageId: id,
+        outcome: 'rejected',
+        reason,
+        resend: resendOf,
+        at: new Date().toISOString(),
+      });
+    const stale = await rejection('out-stale', 0, 'RIS: unknown procedure code');
+    expect(stale.body).toEqual({ eventId: 'out-stale', status: 'accepted' });
+    await sleep(300);
+    expect(await message(id)).toMatchObject({ status: 'delivered', resends: 1 });
+    expect(seen.failed).toHaveLength(1);
+
+    // The resend's own rejection still fails it.
+    await rejection('out-current', 1, 'RIS: still unknown');
+    await eventually(() => seen.failed.length === 2, 'the failure of the resend');
+    expect(seen.failed[1]!).toMatchObject({
+      id: `failed:${id}:resend-1:1`,
+      data: { reason: 'RIS: still unknown' },
+    });
+  });
+
   it('sends a delivered message again when its outcome does not come, and takes already_have as confirmed', async () => {
     await startGateway();
     gateway!.behaviour = 'receipt_only';

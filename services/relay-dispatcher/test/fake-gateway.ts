@@ -99,6 +99,8 @@ export class FakeGateway {
         behaviour
       ],
       ...(behaviour === 'reject' && { reason: 'RIS: unknown procedure code' }),
+      // As the real gateway does: which staff resend of the message this outcome is about.
+      resend: body.resend ?? 0,
       ...(behaviour === 'unavailable' && {
         reason:
           'deliver_http: gave up after 4 attempts: POST https://ris/fhir failed: ECONNREFUSED',

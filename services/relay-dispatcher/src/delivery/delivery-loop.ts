@@ -180,6 +180,8 @@ export class DeliveryLoop {
       contentType: m.contentType,
       payload: m.payload,
       attempt: m.attempts,
+      // A higher count than the gateway recorded has it deliver a rejected message again.
+      resend: m.resends ?? 0,
     });
     let reply;
     try {

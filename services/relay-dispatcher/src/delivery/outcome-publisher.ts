@@ -1,6 +1,6 @@
 import type { Bus } from '@mbs/bus';
 import { createMessage, MessageConfirmed, MessageDelivered, MessageFailed } from '@mbs/contracts';
-import { derivedEventId } from '../domain/derived-ids';
+import { outcomeEventId } from '../domain/derived-ids';
 import type { MessageDocument } from '../messages/message-model';
 import type { MessageStore } from '../messages/message-store';
 
@@ -9,9 +9,10 @@ const isoOf = (value: Date | string | null | undefined) =>
 
 /**
  * Publishes what became of a message, from the stored message alone, with envelope ids derived
- * from the message (and, for a failure, the attempt), so publishing again (a repeated answer, the
- * announcer's sweep after a failed publish) is recognised downstream as the same event. Each
- * confirmed publish is recorded in `announced`.
+ * from the message, its staff resend count and, for a failure, the attempt (`outcomeEventId`), so
+ * publishing again (a repeated answer, the announcer's sweep after a failed publish) is
+ * recognised downstream as the same event, and a resend's outcome as a new one. Each confirmed
+ * publish is recorded in `announced` (emptied by a resend).
  */
 export function createOutcomePublisher(
   bus: Pick<Bus, 'publish'>,
@@ -33,7 +34,7 @@ export function createOutcomePublisher(
             deliveredAt: isoOf(m.deliveredAt),
             attempt: Math.max(1, m.attempts),
           },
-          { id: derivedEventId('delivered', m.messageId), ...flow(m) },
+          { id: outcomeEventId('delivered', m), ...flow(m) },
         ),
       );
       await messages.markAnnounced(m.messageId, 'delivered');
@@ -50,7 +51,7 @@ export function createOutcomePublisher(
             confirmedAt: isoOf(m.confirmedAt),
             alreadyHad: m.alreadyHad ?? false,
           },
-          { id: derivedEventId('confirmed', m.messageId), ...flow(m) },
+          { id: outcomeEventId('confirmed', m), ...flow(m) },
         ),
       );
       await messages.markAnnounced(m.messageId, 'confirmed');
@@ -68,7 +69,7 @@ export function createOutcomePublisher(
             reason: (m.lastError?.reason ?? 'failed').slice(0, 2000),
             attempts: m.attempts,
           },
-          { id: derivedEventId('failed', m.messageId, String(m.attempts)), ...flow(m) },
+          { id: outcomeEventId('failed', m), ...flow(m) },
         ),
       );
       await messages.markAnnounced(m.messageId, 'failed');

@@ -1,6 +1,7 @@
 import { afterUnsuccessfulAttempt } from './retry-decision';
 import { decideReceipt } from './receipt-decision';
-import { derivedEventId } from './derived-ids';
+import { derivedEventId, outcomeEventId } from './derived-ids';
+import { destinationRejection } from './destination-rejection';
 
 const schedule = { limit: 3, baseMs: 1000, maxMs: 5000 };
 const now = new Date('2026-11-26T09:00:00.000Z');
@@ -122,5 +123,47 @@ describe('derived event ids', () => {
     const long = derivedEventId('confirmed', 'm'.repeat(128));
     expect(long.length).toBeLessThanOrEqual(128);
     expect(long).toBe(derivedEventId('confirmed', 'm'.repeat(128)));
+  });
+});
+
+describe('outcome event ids', () => {
+  const first = { messageId: 'msg-1', attempts: 3, resends: 0 };
+
+  it('keeps the ids of a first send as they always were (also for messages stored before resends were counted)', () => {
+    expect(outcomeEventId('delivered', first)).toBe('delivered:msg-1');
+    expect(outcomeEventId('confirmed', first)).toBe('confirmed:msg-1');
+    expect(outcomeEventId('failed', first)).toBe('failed:msg-1:3');
+    expect(outcomeEventId('failed', { messageId: 'msg-1', attempts: 3 })).toBe('failed:msg-1:3');
+    expect(outcomeEventId('failed', { messageId: 'msg-1', attempts: 3, resends: null })).toBe(
+      'failed:msg-1:3',
+    );
+  });
+
+  it('gives each resend its own ids, even at the same attempt count', () => {
+    const resent = { ...first, resends: 1 };
+    expect(outcomeEventId('delivered', resent)).toBe('delivered:msg-1:resend-1');
+    expect(outcomeEventId('confirmed', resent)).toBe('confirmed:msg-1:resend-1');
+    expect(outcomeEventId('failed', resent)).toBe('failed:msg-1:resend-1:3');
+    expect(outcomeEventId('failed', { ...first, resends: 2 })).toBe('failed:msg-1:resend-2:3');
+  });
+
+  it('keeps resends apart when the id is hashed to fit', () => {
+    const long = { messageId: 'm'.repeat(125), attempts: 1 };
+    const ids = [0, 1, 2].map((resends) => outcomeEventId('failed', { ...long, resends }));
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(128);
+  });
+});
+
+describe('destination rejection', () => {
+  it("keeps the destination's reason, and says who refused when it gave none", () => {
+    expect(destinationRejection('unknown patient')).toEqual({
+      phase: 'destination_rejected',
+      reason: 'unknown patient',
+    });
+    expect(destinationRejection(undefined)).toEqual({
+      phase: 'destination_rejected',
+      reason: 'The hospital destination rejected the message',
+    });
   });
 });

@@ -1,5 +1,5 @@
-import type { FailurePhase } from '@mbs/contracts';
-import type { Receipt } from '@mbs/contracts';
+import type { FailurePhase, Receipt } from '@mbs/contracts';
+import { destinationRejection } from './destination-rejection';
 
 export type ReceiptDecision =
   /** The gateway has it; its outcome follows upstream. */
@@ -20,11 +20,7 @@ export function decideReceipt(receipt: Receipt): ReceiptDecision {
     case 'already_have':
       if (receipt.outcome === 'confirmed') return { kind: 'confirmed', alreadyHad: true };
       if (receipt.outcome === 'rejected') {
-        return {
-          kind: 'failed',
-          phase: 'destination_rejected',
-          reason: receipt.reason ?? 'The hospital destination rejected the message',
-        };
+        return { kind: 'failed', ...destinationRejection(receipt.reason) };
       }
       return { kind: 'delivered' };
     case 'refused':

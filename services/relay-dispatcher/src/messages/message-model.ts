@@ -29,7 +29,13 @@ export interface MessageDocument {
   contentType: string;
   payload: string;
   status: MessageStatus;
+  /** Tries of the current send; a staff resend starts them from 0 again. */
   attempts: number;
+  /**
+   * How many times staff resent it (0, or absent on messages stored before resends were
+   * counted): sent to the gateway as `DeliverBody.resend` and part of the outcome event ids.
+   */
+  resends?: number | null;
   nextAttemptAt?: Date | null;
   lastError?: LastError | null;
   createdAt: Date;
@@ -91,6 +97,7 @@ const messageSchema = new Schema<MessageDocument>(
     payload: { type: String, required: true },
     status: { type: String, required: true },
     attempts: { type: Number, required: true },
+    resends: { type: Number },
     nextAttemptAt: { type: Date },
     lastError: { type: lastErrorSchema },
     createdAt: { type: Date, required: true },

@@ -48,6 +48,7 @@ export function createMessageStore(connection: Connection) {
         ...data,
         status: 'pending',
         attempts: 0,
+        resends: 0,
         nextAttemptAt: now,
         createdAt: now,
         traceparent: trace.traceparent ?? null,
@@ -167,7 +168,11 @@ export function createMessageStore(connection: Connection) {
       return this.get(messageId);
     },
 
-    /** Failed for good (until staff resend). `from` limits which statuses may fail. */
+    /**
+     * Failed for good (until staff resend), from a status it may still be sent from. With
+     * `precondition.attempts`, only while that attempt is still the current one (a late answer
+     * to an earlier attempt changes nothing).
+     */
     markFailed(
       messageId: string,
       failure: { phase: FailurePhase; reason: string },
@@ -291,7 +296,11 @@ export function createMessageStore(connection: Connection) {
         )
         .exec(),
 
-    /** Staff resend a failed message: it starts again with a fresh retry budget. */
+    /**
+     * Staff resend a failed message: a new send, counted in `resends` (which the gateway sees, so
+     * it delivers a rejected message again, and which tells this send's outcome events from the
+     * first's), with a fresh retry budget.
+     */
     resend: (messageId: string, now: Date) =>
       change(
         { ...byId(messageId), status: 'failed' },
@@ -301,11 +310,14 @@ export function createMessageStore(connection: Connection) {
             attempts: 0,
             nextAttemptAt: now,
             failedAt: null,
+            // This send's receipt sets it again, and only then is it announced as delivered.
+            deliveredAt: null,
             // Attempts count from 1 again: an old attempt's outcome must not block a new one.
             unavailableAttempt: null,
+            // This send's outcomes are new events (new ids): each must be announced.
+            announced: [],
           },
-          // A new failure after the resend must be announced again.
-          $pull: { announced: 'failed' },
+          $inc: { resends: 1 },
           ...history({ at: now, event: 'resend', attempt: 0 }),
         },
       ),

@@ -16,6 +16,7 @@ export function messageSummary(doc: MessageDocument) {
     target: doc.target,
     status: doc.status,
     attempts: doc.attempts,
+    resends: doc.resends ?? 0,
     nextAttemptAt: iso(doc.nextAttemptAt),
     lastError: doc.lastError
       ? { phase: doc.lastError.phase, reason: doc.lastError.reason, at: iso(doc.lastError.at) }

@@ -1,3 +1,4 @@
+import { describeError } from '@mbs/errors';
 import type { FrameHandler, RelaySession } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
 import type { Gateway } from '../gateways/gateway';
@@ -36,7 +37,10 @@ export class SessionManager {
     this.syncing = this.syncing
       .then(() => this.syncNow())
       .catch((error: unknown) => {
-        this.options.logger.error({ err: String(error) }, 'gateway sessions could not be synced');
+        this.options.logger.error(
+          { err: describeError(error) },
+          'gateway sessions could not be synced',
+        );
       });
     return this.syncing;
   }

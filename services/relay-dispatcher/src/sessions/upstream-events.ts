@@ -1,7 +1,6 @@
 import type { Bus } from '@mbs/bus';
 import {
   createMessage,
-  type DeliveryOutcome,
   type ModalityEvent,
   ModalityEventReported,
   UpstreamAck,
@@ -9,140 +8,29 @@ import {
 } from '@mbs/contracts';
 import { describeError } from '@mbs/errors';
 import type { FrameHandler, SessionFrame } from '@mbs/relay';
-import { extractTraceContext, type Logger, withSpan } from '@mbs/telemetry';
+import { extractTraceContext, withSpan } from '@mbs/telemetry';
 import { derivedEventId } from '../domain/derived-ids';
-import { afterUnsuccessfulAttempt, type RetrySchedule } from '../domain/retry-decision';
-import type { OutcomePublisher } from '../delivery/outcome-publisher';
-import type { MessageDocument } from '../messages/message-model';
-import type { MessageStore } from '../messages/message-store';
+import {
+  outcomeApplier,
+  type OutcomeApplierDependencies,
+  type UpstreamAnswer as Answer,
+} from '../delivery/outcome-applier';
 
-export interface UpstreamDependencies {
+export interface UpstreamDependencies extends OutcomeApplierDependencies {
   readonly bus: Pick<Bus, 'publish'>;
-  readonly messages: MessageStore;
-  readonly outcomes: OutcomePublisher;
-  readonly logger: Logger;
-  /** The delivery loop's retry limit and backoff: an unavailable destination is retried by it. */
-  readonly schedule: RetrySchedule;
-  readonly now?: () => Date;
 }
 
-type Answer = { status: 'accepted' } | { status: 'refused'; reason: string };
-
 /**
- * The gateway's upstream `event` frames: delivery outcomes and modality events. Each is applied
- * and published FIRST and acknowledged after (`UpstreamAck` accepted), so the gateway, which
- * keeps the event until acknowledged, never drops one the cloud has not got. An invalid body is
- * refused with the reason. A failure to apply or publish sends no ack at all: the gateway sends
- * the event again, and applying it again changes nothing.
+ * The gateway's upstream `event` frames: delivery outcomes (applied to their message by
+ * delivery/outcome-applier) and modality events. Each is applied and published FIRST and
+ * acknowledged after (`UpstreamAck` accepted), so the gateway, which keeps the event until
+ * acknowledged, never drops one the cloud has not got. An invalid body is refused with the
+ * reason. A failure to apply or publish sends no ack at all: the gateway sends the event again,
+ * and applying it again changes nothing.
  */
 export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): FrameHandler {
   const now = deps.now ?? (() => new Date());
-
-  async function applyOutcome(event: DeliveryOutcome): Promise<Answer> {
-    const message = await deps.messages.get(event.messageId);
-    if (!message) return { status: 'refused', reason: `no message ${event.messageId} here` };
-    if (message.gatewayId !== gatewayId) {
-      return {
-        status: 'refused',
-        reason: `message ${event.messageId} was sent to gateway ${message.gatewayId}, not ${gatewayId}`,
-      };
-    }
-    const at = now();
-    if (event.outcome === 'unavailable') return applyUnavailable(event, message, at);
-    if (event.outcome === 'confirmed') {
-      const confirmed = await deps.messages.markConfirmed(
-        event.messageId,
-        at,
-        false,
-        `outcome ${event.eventId}`,
-      );
-      if (confirmed && message.status === 'failed') {
-        deps.logger.warn(
-          { messageId: event.messageId, failedAs: message.lastError?.phase },
-          'confirmed by the hospital after it had been failed; now confirmed',
-        );
-      }
-      const current = confirmed ?? (await deps.messages.get(event.messageId));
-      // Publish again for a repeat (same envelope id): the first publish may not have happened.
-      if (current?.status === 'confirmed') await deps.outcomes.confirmed(current);
-      else
-        deps.logger.warn(
-          { messageId: event.messageId, status: current?.status },
-          'confirmed outcome for a message no longer waiting; kept as it is',
-        );
-      return { status: 'accepted' };
-    }
-    const failure = {
-      phase: 'destination_rejected' as const,
-      reason: event.reason ?? 'The hospital destination rejected the message',
-    };
-    const failed = await deps.messages.markFailed(event.messageId, failure, at);
-    // A rejection implies the gateway had it, even when its receipt was lost or is late.
-    if (failed) await deps.messages.keepFirstDeliveredAt(event.messageId, at);
-    const current = failed ?? (await deps.messages.get(event.messageId));
-    if (current?.status === 'failed' && current.lastError?.phase === 'destination_rejected') {
-      deps.logger.warn(
-        { messageId: event.messageId, reason: failure.reason },
-        'message rejected by the hospital destination',
-      );
-      await deps.outcomes.failed(current);
-    }
-    return { status: 'accepted' };
-  }
-
-  /**
-   * The hospital system was down after the gateway's own retries: not the message's fault, so it
-   * is sent again with the delivery loop's backoff until the retry limit, and failed (visible,
-   * `destination_unavailable`) only then.
-   */
-  async function applyUnavailable(
-    event: DeliveryOutcome,
-    message: MessageDocument,
-    at: Date,
-  ): Promise<Answer> {
-    const failure = {
-      phase: 'destination_unavailable' as const,
-      reason: (event.reason ?? 'The hospital destination was unavailable').slice(0, 1900),
-    };
-    const log = { messageId: event.messageId, gatewayId, attempt: message.attempts, ...failure };
-    // A message the gateway reports on was with it, even when its receipt was lost or is late.
-    await deps.messages.keepFirstDeliveredAt(event.messageId, at);
-    const decision = afterUnsuccessfulAttempt({
-      attempts: message.attempts,
-      delivered: true,
-      lastPhase: failure.phase,
-      lastReason: `${failure.phase}: ${failure.reason}`,
-      schedule: deps.schedule,
-      now: at,
-    });
-    if (decision.kind === 'retry') {
-      const waiting = await deps.messages.awaitDestination(
-        event.messageId,
-        message.attempts,
-        failure,
-        decision.nextAttemptAt,
-        at,
-      );
-      deps.logger[waiting ? 'warn' : 'info'](
-        { ...log, nextAttemptAt: waiting ? decision.nextAttemptAt : undefined },
-        waiting
-          ? 'hospital destination unavailable; will send again'
-          : 'unavailable outcome for a message that moved on; kept as it is',
-      );
-      return { status: 'accepted' };
-    }
-    const final = { phase: decision.phase, reason: decision.reason.slice(0, 2000) };
-    const failed = await deps.messages.markFailed(event.messageId, final, at, {
-      attempts: message.attempts,
-    });
-    const current = failed ?? (await deps.messages.get(event.messageId));
-    // Publish again for a repeat (same envelope id): the first publish may not have happened.
-    if (current?.status === 'failed' && current.lastError?.phase === 'destination_unavailable') {
-      deps.logger.error({ ...log, ...final }, 'message failed: hospital destination unavailable');
-      await deps.outcomes.failed(current);
-    }
-    return { status: 'accepted' };
-  }
+  const applyOutcome = outcomeApplier(gatewayId, deps);
 
   async function applyModalityEvent(event: ModalityEvent): Promise<Answer> {
     await deps.bus.publish(
