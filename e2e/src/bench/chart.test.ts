@@ -41,4 +41,37 @@ describe('renderChart', () => {
     expect(svg).toContain('>missing</text>');
     expect(svg).toContain('width="500.0"'); // the measured hop takes the whole hop bar
   });
+
+  it('draws confirmations per second, the rate sent and the measured window', () => {
+    const svg = renderChart({
+      title: 'bench',
+      percentiles,
+      hops: [{ label: 'only', ms: 10 }],
+      timeline: {
+        confirmedPerSecond: [5, 10, 10, 0],
+        offeredPerSecond: 10,
+        measured: { fromS: 1, toS: 3 },
+        caption: 'shaded: measured',
+      },
+    });
+    // Four seconds over the 500-wide bar area: 125 per second; the window is seconds 1 to 3.
+    expect(svg).toMatch(/<rect x="295.0" y="\d+" width="250.0" height="120" fill="#e8edee"\/>/);
+    // 10/s is the peak: its bars and the dashed line stand at 1/1.1 of the height.
+    expect(svg.match(/height="109.1" fill="#005eb8"/g)).toHaveLength(2);
+    expect(svg).toContain('stroke-dasharray');
+    expect(svg).toContain('10/s sent');
+    expect(svg).toContain('shaded: measured');
+  });
+
+  it('draws an empty timeline (nothing confirmed) without NaN', () => {
+    const svg = renderChart({
+      title: 'bench',
+      percentiles,
+      hops: [],
+      timeline: { confirmedPerSecond: [], measured: { fromS: 0, toS: 0 }, caption: 'none' },
+    });
+    expect(svg).not.toContain('NaN');
+    expect(attributes(svg).every(Number.isFinite)).toBe(true);
+    expect(svg).not.toContain('stroke-dasharray');
+  });
 });

@@ -1,31 +1,46 @@
-// npm run bench: drives a batch of "send to modality" through the whole system (every part its own
-// process, real RabbitMQ, the relay emulator on loopback) and prints where the time goes.
+// npm run bench: drives "send to modality" through the whole system (every part its own process,
+// real RabbitMQ, the relay emulator on loopback) at a steady rate, or as one burst, and prints
+// where the time goes. See bench-options.ts for the settings.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectStaffBus, getJson } from '../system/clients';
-import {
-  appointment,
-  bookedAppointments,
-  pointDemoGatewayAtThisRelay,
-  type AppointmentView,
-  type MessageView,
-} from '../system/flow';
+import { connectStaffBus } from '../system/clients';
+import { pointDemoGatewayAtThisRelay } from '../system/flow';
 import { repositoryRoot } from '../system/managed-process';
-import { startSystem, type PartName, type RunningSystem } from '../system/system';
+import { startSystem, type PartName } from '../system/system';
+import { bookedPool } from './appointment-pool';
+import { arrivalOffsets, driveArrivals } from './arrivals';
+import { benchOptions, BenchOptionsError, type BenchOptions } from './bench-options';
 import { renderChart } from './chart';
+import { allMessages } from './dispatcher-messages';
+import { endToEnd, hopMedians, type Journey } from './latency-breakdown';
+import { Outcomes } from './outcomes';
 import { peakMemoryMiB } from './peak-memory';
-import { formatMs, summarise } from './statistics';
+import { startProgress } from './progress';
+import { printReport } from './report';
+import { summarise } from './statistics';
+import { perBucket, ratePerSecond } from './throughput';
 
-interface Timed extends MessageView {
-  appointmentId: string;
-  createdAt: string;
-}
-
-const requested = Number(process.env.BENCH_MESSAGES ?? 100);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** How long the last sends may take to be confirmed once the arrivals have stopped. */
+const DRAIN_TIMEOUT_MS = 120_000;
+
 async function main(): Promise<void> {
-  log(`Starting the system (6 processes)...`);
+  let options: BenchOptions;
+  try {
+    options = benchOptions(process.env);
+  } catch (error) {
+    if (!(error instanceof BenchOptionsError)) throw error;
+    log(error.message);
+    process.exit(1);
+  }
+  log(
+    options.mode === 'steady'
+      ? `Steady load: ${options.messages} sends at ${options.ratePerSecond}/s ` +
+          `(${(options.messages / options.ratePerSecond).toFixed(0)} s, the first ${options.warmupMs / 1000} s not measured)`
+      : `Burst: ${options.messages} sends at once`,
+  );
+  log('Starting the system (6 processes)...');
   const system = await startSystem({
     dispatcher: {
       DISPATCHER_RETRY_BASE_MS: '200',
@@ -35,53 +50,56 @@ async function main(): Promise<void> {
   });
   const staff = await connectStaffBus(system);
   try {
+    const outcomes = new Outcomes();
+    await outcomes.listen(staff.bus);
     await pointDemoGatewayAtThisRelay(system);
-    const pool = [
-      ...(await bookedAppointments(system, 'setting-leeds')),
-      ...(await bookedAppointments(system, 'setting-york')),
-    ];
-    const ids = pool.slice(0, requested);
+    const ids = (await bookedPool(system, options.messages)).slice(0, options.messages);
+
     log(
-      `Checking in ${ids.length} participants (demo data: Leeds sends FHIR R4 over HTTP, York worklist JSON to a folder)...`,
+      `Checking in ${ids.length} participants at Leeds (FHIR R4 over HTTP) and York (worklist JSON to a folder)...`,
     );
-    for (const id of ids) await staff.checkIn(id);
+    await inBatches(ids, 50, (id) => staff.checkIn(id));
     await until(
-      async () => {
-        const states = await Promise.all(
-          ids.map(async (id) => (await appointment(system, id)).state),
-        );
-        return states.every((s) => s === 'checked_in');
-      },
-      60_000,
-      () => 'every appointment to be checked_in',
+      () => outcomes.countReached(ids, 'checked_in') === ids.length,
+      120_000,
+      () => `${ids.length - outcomes.countReached(ids, 'checked_in')} check-ins`,
     );
 
-    log(`Sending ${ids.length} to the modality...`);
+    const offsets = arrivalOffsets(
+      ids.length,
+      options.mode === 'steady' ? options.ratePerSecond : Number.POSITIVE_INFINITY,
+    );
     const accepted = new Map<string, number>();
-    const started = Date.now();
-    for (const id of ids) {
-      await staff.sendToModality(id);
-      accepted.set(id, Date.now());
+    const start = Date.now();
+    const progress = startProgress(() => {
+      const seconds = (Date.now() - start) / 1000;
+      const confirmed = outcomes.confirmationTimes(ids);
+      const recent = ratePerSecond(confirmed, Date.now() - 5000, Date.now());
+      return (
+        `  ${seconds.toFixed(0).padStart(3)} s  sent ${accepted.size}/${ids.length}  ` +
+        `confirmed ${confirmed.length}  (${recent.toFixed(1)}/s over the last 5 s)  ` +
+        `in flight ${accepted.size - confirmed.length}`
+      );
+    });
+    try {
+      await driveArrivals(offsets, async (i) => {
+        await staff.sendToModality(ids[i]!);
+        accepted.set(ids[i]!, Date.now());
+      });
+      const arrivalsEnded = Date.now();
+      // Confirmed is not the end: the appointment becomes with_modality only when the
+      // confirmation has travelled back over the bus, and the last hop is measured up to there.
+      await until(
+        () =>
+          outcomes.countReached(ids, 'with_modality') + outcomes.failures(ids).length >= ids.length,
+        DRAIN_TIMEOUT_MS,
+        () =>
+          `${ids.length - outcomes.countReached(ids, 'with_modality')} appointments to be ` +
+          `with_modality, ${(Date.now() - arrivalsEnded) / 1000} s after the last send`,
+      );
+    } finally {
+      progress.stop();
     }
-    const messages = await until(
-      async () => {
-        const { messages: all } = await getJson<{ messages: Timed[] }>(
-          `${system.urls.dispatcher}/messages?limit=500`,
-        );
-        const confirmed = all.filter((m) => m.status === 'confirmed');
-        process.stdout.write(
-          `\r  confirmed ${confirmed.length}/${ids.length} after ${((Date.now() - started) / 1000).toFixed(1)} s `,
-        );
-        return confirmed.length >= ids.length ? confirmed : undefined;
-      },
-      300_000,
-      () => `all ${ids.length} messages to be confirmed`,
-    );
-    log('');
-
-    // Confirmed is not the end: the appointment becomes with_modality only when the confirmation
-    // has travelled back over the bus. Sampling before that would leave the last hop unmeasured.
-    const views = await waitUntilAllWithModality(system, ids);
 
     const memory = Object.fromEntries(
       (Object.keys(system.parts) as PartName[]).map((name) => [
@@ -89,62 +107,53 @@ async function main(): Promise<void> {
         peakMemoryMiB(system.parts[name].pid),
       ]),
     );
-    const rows = messages.map((m) => {
-      const view = views.get(m.appointmentId)!;
-      const at = (to: string) => Date.parse(view.history.find((h) => h.to === to)?.at ?? '');
-      const t0 = accepted.get(m.appointmentId)!;
-      return {
-        total: Date.parse(m.confirmedAt!) - t0,
-        appointment: at('sent_to_modality') - t0,
-        build: Date.parse(m.createdAt) - at('sent_to_modality'),
-        relay: Date.parse(m.deliveredAt!) - Date.parse(m.createdAt),
-        hospital: Date.parse(m.confirmedAt!) - Date.parse(m.deliveredAt!),
-        back: at('with_modality') - Date.parse(m.confirmedAt!),
-      };
-    });
-    const lastConfirmed = Math.max(...messages.map((m) => Date.parse(m.confirmedAt!)));
-    const throughput = messages.length / ((lastConfirmed - started) / 1000);
-    const total = summarise(rows.map((r) => r.total));
-    const hops = [
-      {
-        label: 'command to sent_to_modality (appointment)',
-        ms: summarise(rows.map((r) => r.appointment)).p50,
-      },
-      {
-        label: 'build and validate, to the dispatcher (fhir-builder)',
-        ms: summarise(rows.map((r) => r.build)).p50,
-      },
-      {
-        label: 'over the relay to the gateway receipt',
-        ms: summarise(rows.map((r) => r.relay)).p50,
-      },
-      {
-        label: 'to the hospital and its confirmation back',
-        ms: summarise(rows.map((r) => r.hospital)).p50,
-      },
-      {
-        label: 'confirmed to with_modality (appointment)',
-        ms: summarise(rows.map((r) => r.back)).p50,
-      },
-    ];
+    const messages = new Map((await allMessages(system)).map((m) => [m.appointmentId, m]));
+    const journeys = new Map<string, Journey>();
+    for (const id of ids) {
+      const message = messages.get(id);
+      if (message?.status !== 'confirmed') continue;
+      journeys.set(id, {
+        accepted: accepted.get(id)!,
+        sentToModality: outcomes.reachedAt(id, 'sent_to_modality') ?? Number.NaN,
+        stored: Date.parse(message.createdAt),
+        picked: Date.parse(message.sentAt ?? ''),
+        delivered: Date.parse(message.deliveredAt ?? ''),
+        confirmed: Date.parse(message.confirmedAt ?? ''),
+        withModality: outcomes.reachedAt(id, 'with_modality') ?? Number.NaN,
+      });
+    }
 
-    log(
-      `\nEnd to end, command accepted to confirmed, ${messages.length} messages, Node ${process.version}, 2 cores shared:`,
+    const confirmations = [...journeys.values()].map((j) => j.confirmed);
+    const lastConfirmed = Math.max(...confirmations);
+    // Steady: the window after the warm-up until the last arrival, so neither the ramp-up nor
+    // the drain counts. Burst: from the first command until the last confirmation.
+    const window =
+      options.mode === 'steady'
+        ? { from: start + options.warmupMs, to: start + offsets.at(-1)! }
+        : { from: start, to: lastConfirmed };
+    const measured = [...journeys.values()].filter(
+      (j) => options.mode === 'burst' || (j.accepted >= window.from && j.accepted <= window.to),
     );
-    log('| p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | confirmed msg/s |');
-    log('|---------:|---------:|---------:|---------:|----------------:|');
-    log(
-      `| ${f(total.p50)} | ${f(total.p95)} | ${f(total.p99)} | ${f(total.max)} | ${throughput.toFixed(1).padStart(15)} |`,
+    const latency = summarise(measured.map(endToEnd));
+    const confirmedPerSecond = ratePerSecond(
+      confirmations,
+      window.from,
+      options.mode === 'burst' ? window.to + 1 : window.to,
     );
-    log('\nMedian time in each hop:');
-    log('| hop | p50 (ms) |');
-    log('|---|---:|');
-    for (const hop of hops) log(`| ${hop.label} | ${formatMs(hop.ms)} |`);
-    log('\nPeak memory (resident, MiB):');
-    log('| process | peak RSS |');
-    log('|---|---:|');
-    for (const [name, mib] of Object.entries(memory))
-      log(`| ${name} | ${mib === undefined ? 'n/a' : mib.toFixed(0)} |`);
+    const hops = hopMedians(measured);
+
+    const figures = {
+      options,
+      sent: ids.length,
+      measuredSends: measured.length,
+      windowS: (window.to - window.from) / 1000,
+      latency,
+      confirmedPerSecond,
+      hops,
+      memory,
+      failures: outcomes.failures(ids),
+    };
+    printReport(figures, log);
 
     const reports = path.join(repositoryRoot, 'reports');
     mkdirSync(reports, { recursive: true });
@@ -152,13 +161,25 @@ async function main(): Promise<void> {
     writeFileSync(
       file,
       renderChart({
-        title: `send to modality: ${messages.length} messages, ${throughput.toFixed(1)} confirmed/s`,
+        title:
+          options.mode === 'steady'
+            ? `send to modality, steady ${options.ratePerSecond}/s: ${confirmedPerSecond.toFixed(1)} confirmed/s sustained`
+            : `send to modality, burst of ${ids.length}: drained at ${confirmedPerSecond.toFixed(1)} confirmed/s`,
         percentiles: [
-          { label: 'p50', ms: total.p50 },
-          { label: 'p95', ms: total.p95 },
-          { label: 'p99', ms: total.p99 },
+          { label: 'p50', ms: latency.p50 },
+          { label: 'p95', ms: latency.p95 },
+          { label: 'p99', ms: latency.p99 },
         ],
         hops,
+        timeline: {
+          confirmedPerSecond: perBucket(confirmations, start, lastConfirmed + 1),
+          offeredPerSecond: options.mode === 'steady' ? options.ratePerSecond : undefined,
+          measured: { fromS: (window.from - start) / 1000, toS: (window.to - start) / 1000 },
+          caption:
+            options.mode === 'steady'
+              ? `Shaded: the measured window (after ${options.warmupMs / 1000} s of warm-up, until the last send); dashed: the rate sent.`
+              : `All ${ids.length} commands were sent at 0 s; the bars show how the system drained them.`,
+        },
       }),
     );
     log(`\nChart: ${path.relative(process.cwd(), file)}`);
@@ -168,51 +189,25 @@ async function main(): Promise<void> {
   }
 }
 
-function f(ms: number): string {
-  return formatMs(ms).padStart(8);
+/** Runs `act` over the items, `size` at a time. */
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  act: (item: T) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(act));
 }
 
-/** Every appointment once it is with_modality; on timeout, names those that are not, and where. */
-async function waitUntilAllWithModality(
-  system: RunningSystem,
-  ids: readonly string[],
-  timeoutMs = 60_000,
-): Promise<Map<string, AppointmentView>> {
-  const views = new Map<string, AppointmentView>();
-  let missing: AppointmentView[] = [];
-  await until(
-    async () => {
-      const pending = ids.filter((id) => !views.has(id));
-      missing = [];
-      for (const view of await Promise.all(pending.map((id) => appointment(system, id))))
-        if (view.state === 'with_modality') views.set(view.appointmentId, view);
-        else missing.push(view);
-      return missing.length === 0;
-    },
-    timeoutMs,
-    () =>
-      `every appointment to be with_modality; ${missing.length} of ${ids.length} are not: ` +
-      missing
-        .slice(0, 20)
-        .map((view) => `${view.appointmentId} (${view.state})`)
-        .join(', ') +
-      (missing.length > 20 ? ', ...' : ''),
-  );
-  return views;
-}
-
-async function until<T>(
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-  waitingFor: () => string = () => 'the system',
-): Promise<T> {
+async function until(
+  done: () => boolean,
+  timeoutMs: number,
+  waitingFor: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
+  while (!done()) {
     if (Date.now() > deadline)
       throw new Error(`the benchmark timed out after ${timeoutMs} ms waiting for ${waitingFor()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
