@@ -102,16 +102,23 @@ describe('preparing a message from an event and the destination', () => {
   });
 
   it('fails with validate, carrying the validator message, when the payload breaks its schema', () => {
-    // A family name too long for a DICOM PN passes the event contract but not the worklist schema.
+    // A given name made only of DICOM PN delimiters passes the event contract, but nothing of it
+    // is left for the worklist's FAMILY^GIVEN.
     const event = fixedEvent();
-    event.data.participant.familyName = 'X'.repeat(90);
+    event.data.participant.givenName = '^\\^';
     const prepared = prepareMessage(event, [{ ...leeds, messageType: 'worklist-json' }]);
     expect(prepared.data).toMatchObject({
       phase: 'validate',
-      reason: expect.stringContaining(
-        'worklist-json payload is invalid: parameters.worklist_item.participant.name',
-      ),
+      reason:
+        'worklist-json payload is invalid: parameters.worklist_item.participant.name: must be FAMILY^GIVEN (DICOM PN)',
     });
+  });
+
+  it('makes a worklist message for a family name too long for DICOM PN, cut to fit', () => {
+    const event = fixedEvent();
+    event.data.participant.familyName = 'X'.repeat(90);
+    const prepared = prepareMessage(event, [{ ...leeds, messageType: 'worklist-json' }]);
+    expect(prepared.outcome).toBe('ready');
   });
 });
 
