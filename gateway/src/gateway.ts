@@ -94,7 +94,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   listener.on('state', ({ state, lastError, attempt }) => {
     const fields = { phase: 'relay_listen', state, attempt, err: lastError?.message };
-    if (state === 'reconnecting') logger.warn(fields, 'relay listener reconnecting');
+    // Refused (a wrong key, a missing right, no such hybrid connection) will not heal by itself:
+    // someone must fix the configuration, so it is an error, not a passing reconnect.
+    if (state === 'refused')
+      logger.error(fields, 'relay listener refused: check the key and entity');
+    else if (state === 'reconnecting') logger.warn(fields, 'relay listener reconnecting');
     else logger.info(fields, `relay listener ${state}`);
   });
 
