@@ -358,6 +358,32 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         alreadyHad: false,
       });
 
+    /** The appointment once its history has `length` entries. */
+    const withHistoryOf = (appointmentId: string, length: number) =>
+      eventually(async () => {
+        const current = await stateOf(models, appointmentId);
+        return current?.history.length === length ? current : undefined;
+      }, `${appointmentId} with ${length} history entries`);
+
+    /** The dispatcher's confirmation in the flow of the send command `sendId`. */
+    const confirmationOfSend = (
+      appointmentId: string,
+      sendId: string,
+      confirmedAt: string,
+      alreadyHad = false,
+    ) =>
+      createMessage(
+        MessageConfirmed,
+        {
+          messageId: `msg-${appointmentId}`,
+          appointmentId,
+          gatewayId: 'gateway-leeds',
+          confirmedAt,
+          alreadyHad,
+        },
+        { causedBy: { id: `ready-${appointmentId}`, correlationId: sendId } },
+      );
+
     it('moves to with_modality on confirmation, once for a duplicated event', async () => {
       const { appointmentId } = await sentAppointment();
       const event = confirmed(appointmentId);
@@ -445,10 +471,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       // The first order's failure is reported again by another event (a late duplicate report).
       const late = failureOf(first, 2);
       await bus.publish(MessageFailed, late);
-      const stored = await eventually(async () => {
-        const current = await stateOf(models, appointmentId);
-        return current?.history.length === 4 ? current : undefined;
-      }, 'the late failure in the history');
+      const stored = await withHistoryOf(appointmentId, 4);
       expect(stored.state).toBe('sent_to_modality');
       expect(stored.history[3]).toEqual(
         expect.objectContaining({
@@ -486,17 +509,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       await stateBecomes(appointmentId, 'checked_in');
 
       // The hospital answers after all; the dispatcher publishes the confirmation of that send.
-      const late = createMessage(
-        MessageConfirmed,
-        {
-          messageId: `msg-${appointmentId}`,
-          appointmentId,
-          gatewayId: 'gateway-leeds',
-          confirmedAt: '2026-11-26T09:40:00.000Z',
-          alreadyHad: false,
-        },
-        flow,
-      );
+      const late = confirmationOfSend(appointmentId, command.id, '2026-11-26T09:40:00.000Z');
       await bus.publish(MessageConfirmed, late);
       const stored = await stateBecomes(appointmentId, 'with_modality');
       expect(stored.history.at(-1)).toEqual(
@@ -553,17 +566,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         const { appointmentId, command: send } = await sentAppointment();
         await bus.publish(WithdrawSend, withdraw(appointmentId));
         await stateBecomes(appointmentId, 'checked_in');
-        const late = createMessage(
-          MessageConfirmed,
-          {
-            messageId: `msg-${appointmentId}`,
-            appointmentId,
-            gatewayId: 'gateway-leeds',
-            confirmedAt: '2026-11-26T09:45:00.000Z',
-            alreadyHad: false,
-          },
-          { causedBy: { id: `ready-${appointmentId}`, correlationId: send.id } },
-        );
+        const late = confirmationOfSend(appointmentId, send.id, '2026-11-26T09:45:00.000Z');
         await bus.publish(MessageConfirmed, late);
         const stored = await stateBecomes(appointmentId, 'with_modality');
         expect(stored.history.at(-1)).toEqual(
@@ -588,10 +591,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
           flow,
         );
         await bus.publish(MessageFailed, failure);
-        const stored = await eventually(async () => {
-          const current = await stateOf(models, appointmentId);
-          return current?.history.length === 3 ? current : undefined;
-        }, 'the failure in the history');
+        const stored = await withHistoryOf(appointmentId, 3);
         expect(stored.state).toBe('checked_in');
         expect(stored.history[2]).toEqual(
           expect.objectContaining({
@@ -605,17 +605,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         );
         await bus.publish(
           MessageConfirmed,
-          createMessage(
-            MessageConfirmed,
-            {
-              messageId: `msg-${appointmentId}`,
-              appointmentId,
-              gatewayId: 'gateway-leeds',
-              confirmedAt: '2026-11-26T09:50:00.000Z',
-              alreadyHad: true,
-            },
-            flow,
-          ),
+          confirmationOfSend(appointmentId, send.id, '2026-11-26T09:50:00.000Z', true),
         );
         await stateBecomes(appointmentId, 'with_modality');
       });
