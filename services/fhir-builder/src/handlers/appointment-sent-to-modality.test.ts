@@ -22,6 +22,14 @@ const enabledLeeds: Destination = {
   updatedAt: '2026-06-01T00:00:00.000Z',
 };
 
+/** The consumer's policy allows three tries in these tests. */
+const context = (attempt: number): DeliveryContext => ({
+  attempt,
+  lastAttempt: attempt >= 3,
+  redelivered: false,
+  logger: quietLogger(),
+});
+
 describe('appointment sent to modality handler when the destination lookup fails', () => {
   const published: Array<{ type: string; message: unknown }> = [];
   let lookupError: Error;
@@ -35,13 +43,6 @@ describe('appointment sent to modality handler when the destination lookup fails
         throw lookupError;
       },
     },
-  });
-  // The consumer's policy allows three tries in these tests.
-  const context = (attempt: number): DeliveryContext => ({
-    attempt,
-    lastAttempt: attempt >= 3,
-    redelivered: false,
-    logger: quietLogger(),
   });
 
   beforeEach(() => {
@@ -115,12 +116,7 @@ describe('appointment sent to modality handler with an event that breaks its con
     },
     destinations: { list: async () => [enabledLeeds] },
   });
-  const context: DeliveryContext = {
-    attempt: 1,
-    lastAttempt: false,
-    redelivered: false,
-    logger: quietLogger(),
-  };
+  const firstTry = context(1);
   /** The fixed event with one field broken, as another version of appointment might send it. */
   const broken = (change: (raw: LooseEvent) => void) => {
     const raw = structuredClone(fixedEvent()) as unknown as LooseEvent;
@@ -143,7 +139,7 @@ describe('appointment sent to modality handler with an event that breaks its con
       e.data!.participant.nhsNumber = '9434765918';
       e.data!.participant.dateOfBirth = '1970-02-30';
     });
-    const refusal = handler.handle(raw, context);
+    const refusal = handler.handle(raw, firstTry);
     await expect(refusal).rejects.toBeInstanceOf(ContractViolation);
     await expect(refusal).rejects.toMatchObject({ code: 'contract_violation' });
     expect(published).toEqual([{ type: MessageFailed.type, message: expect.anything() }]);
@@ -169,7 +165,7 @@ describe('appointment sent to modality handler with an event that breaks its con
       e.occurredAt = 'yesterday';
       e.correlationId = 'not an id';
     });
-    await expect(handler.handle(raw, context)).rejects.toBeInstanceOf(ContractViolation);
+    await expect(handler.handle(raw, firstTry)).rejects.toBeInstanceOf(ContractViolation);
     expect(published).toHaveLength(1);
     expect(published[0]!.message).toMatchObject({
       id: 'failed:evt-0001',
@@ -184,7 +180,9 @@ describe('appointment sent to modality handler with an event that breaks its con
     ['an appointment id that is not an Id', (e: LooseEvent) => (e.data!.appointmentId = 'a b')],
     ['no data at all', (e: LooseEvent) => (e.data = null)],
   ])('only refuses an event with %s: nobody can be told', async (_, change) => {
-    await expect(handler.handle(broken(change), context)).rejects.toBeInstanceOf(ContractViolation);
+    await expect(handler.handle(broken(change), firstTry)).rejects.toBeInstanceOf(
+      ContractViolation,
+    );
     expect(published).toEqual([]);
   });
 
@@ -198,7 +196,7 @@ describe('appointment sent to modality handler with an event that breaks its con
       destinations: { list: async () => [enabledLeeds] },
     });
     const raw = broken((e) => (e.data!.participant.nhsNumber = '9434765918'));
-    await expect(down.handle(raw, context)).rejects.toBeInstanceOf(TransientError);
+    await expect(down.handle(raw, firstTry)).rejects.toBeInstanceOf(TransientError);
   });
 });
 
@@ -214,12 +212,6 @@ describe('appointment sent to modality handler when message ready cannot be publ
       },
     },
     destinations: { list: async () => [enabledLeeds] },
-  });
-  const context = (attempt: number): DeliveryContext => ({
-    attempt,
-    lastAttempt: attempt >= 3,
-    redelivered: false,
-    logger: quietLogger(),
   });
 
   beforeEach(() => {
