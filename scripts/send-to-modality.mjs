@@ -16,11 +16,42 @@ const dispatcherApi = process.env.DISPATCHER_URL ?? 'http://127.0.0.1:3004';
 const sinkApi = process.env.SINK_URL ?? 'http://127.0.0.1:3006';
 const staff = { userId: 'demo-user', name: 'Demo Radiographer' };
 
+/** A failure the user can act on: printed as its one line, without a stack. */
+class Refusal extends Error {}
+
+/** An HTTP answer that was not 2xx; `status` lets a caller explain the ones it expects. */
+class HttpStatusError extends Error {
+  constructor(url, status, body) {
+    super(`GET ${url}: ${status} ${body}`);
+    this.status = status;
+  }
+}
+
 const getJson = async (url) => {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    if (error?.cause?.code !== 'ECONNREFUSED') throw error;
+    throw new Refusal(
+      `Cannot reach ${new URL(url).origin} (connection refused). Is the system running? Start it with npm start`,
+    );
+  }
+  if (!response.ok) throw new HttpStatusError(url, response.status, await response.text());
   return response.json();
 };
+
+async function getAppointment(appointmentId) {
+  const path = `/appointments/${encodeURIComponent(appointmentId)}`;
+  try {
+    return await getJson(`${appointmentApi}${path}`);
+  } catch (error) {
+    if (error instanceof HttpStatusError && error.status === 404)
+      throw new Refusal(`No appointment ${appointmentId} (GET ${path} answered 404)`);
+    throw error;
+  }
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function firstCheckedInAtLeeds() {
@@ -32,26 +63,45 @@ async function firstCheckedInAtLeeds() {
     const ready = appointments.find((a) => a.state === 'checked_in');
     if (ready) return ready.appointmentId;
   }
-  throw new Error(
+  throw new Refusal(
     'No checked-in appointment at Leeds: give an appointment id (npm run send -- <id>)',
   );
 }
 
+/** Prints a Refusal as its one line and exits 1; anything else stays an error with its stack. */
+function refuse(error) {
+  if (!(error instanceof Refusal)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+// The appointment is looked up before the broker is reached, so an unknown id or a system that is
+// not running is reported at once, in one line.
+const appointmentId = process.argv[2] ?? (await firstCheckedInAtLeeds().catch(refuse));
+let current = await getAppointment(appointmentId).catch(refuse);
+const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const bus = await Bus.connect({
-  url: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+  url: amqpUrl,
   namespace: process.env.BUS_NAMESPACE ?? 'mbs',
   service: 'send-script',
-  logger: createLogger({ service: 'send-script', level: 'warn' }),
+  logger: createLogger({ service: 'send-script', level: 'error' }),
+  startupRetries: 2,
+}).catch((error) => {
+  const { hostname, port } = new URL(amqpUrl);
+  refuse(
+    new Refusal(
+      `RabbitMQ is not answering at ${hostname}:${port || 5672} (${error.message}). ` +
+        'Start it (rabbitmq-server -detached) or set AMQP_URL, as for npm start',
+    ),
+  );
 });
 try {
-  const appointmentId = process.argv[2] ?? (await firstCheckedInAtLeeds());
-  let current = await getJson(`${appointmentApi}/appointments/${appointmentId}`);
   if (current.state === 'booked') {
     await bus.publish(CheckIn, createMessage(CheckIn, { appointmentId, requestedBy: staff }));
     console.log(`${appointmentId}: checking in`);
     while (current.state === 'booked') {
       await sleep(100);
-      current = await getJson(`${appointmentApi}/appointments/${appointmentId}`);
+      current = await getAppointment(appointmentId);
     }
   }
   const { participant, accessionNumber } = current;
@@ -67,7 +117,7 @@ try {
   let lastSeen = '';
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const appointment = await getJson(`${appointmentApi}/appointments/${appointmentId}`);
+    const appointment = await getAppointment(appointmentId);
     const { messages } = await getJson(`${dispatcherApi}/messages?accession=${accessionNumber}`);
     const message = messages[0];
     const seen = `appointment ${appointment.state}; message ${message ? message.status : '(not yet built)'}`;
@@ -111,6 +161,10 @@ try {
     );
     process.exitCode = 1;
   }
+} catch (error) {
+  if (!(error instanceof Refusal)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
 } finally {
   await bus.close();
 }
