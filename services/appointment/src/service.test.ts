@@ -508,6 +508,25 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       );
       await stateBecomes(appointmentId, 'checked_in');
 
+      // Staff resend it from the dispatcher: the gateway's receipt is recorded, the state stays.
+      const delivered = createMessage(
+        MessageDelivered,
+        {
+          messageId: `msg-${appointmentId}`,
+          appointmentId,
+          gatewayId: 'gateway-leeds',
+          deliveredAt: '2026-11-26T09:39:00.000Z',
+          attempt: 1,
+        },
+        flow,
+      );
+      await bus.publish(MessageDelivered, delivered);
+      const withDelivery = await eventually(async () => {
+        const current = await stateOf(models, appointmentId);
+        return current?.history.some((h) => h.causedBy === delivered.id) ? current : undefined;
+      }, 'the late delivery in the history');
+      expect(withDelivery.state).toBe('checked_in');
+
       // The hospital answers after all; the dispatcher publishes the confirmation of that send.
       const late = confirmationOfSend(appointmentId, command.id, '2026-11-26T09:40:00.000Z');
       await bus.publish(MessageConfirmed, late);

@@ -51,6 +51,15 @@ const expected: Record<AppointmentAction, Record<AppointmentState, Expected>> = 
     cancelled: /^Cannot record the delivery: the appointment was cancelled/,
     did_not_attend: /^Cannot record the delivery: the participant was marked as did not attend/,
   },
+  late_delivery: {
+    booked: /^Cannot record the late delivery: the participant has not been checked in/,
+    checked_in: 'same',
+    sent_to_modality: /^Cannot record the late delivery: .*\(appointment is sent_to_modality\)$/,
+    with_modality: /^Cannot record the late delivery: the participant is with the modality/,
+    screened: /^Cannot record the late delivery: the participant has already been screened/,
+    cancelled: /^Cannot record the late delivery: the appointment was cancelled/,
+    did_not_attend: /^Cannot record the late delivery: .*did not attend/,
+  },
   message_confirmed: {
     booked: /^Cannot record the confirmation: the participant has not been checked in/,
     checked_in: /^Cannot record the confirmation: .*\(appointment is checked_in\)$/,

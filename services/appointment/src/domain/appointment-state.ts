@@ -8,6 +8,7 @@ export const appointmentActions = [
   'send_to_modality',
   'withdraw_send',
   'message_delivered',
+  'late_delivery',
   'message_confirmed',
   'late_confirmation',
   'message_failed',
@@ -60,6 +61,13 @@ export const transitionTable: Readonly<Record<AppointmentAction, Rule>> = {
     label: 'record the delivery',
     moves: {},
     keeps: ['sent_to_modality', 'with_modality', 'screened'],
+  },
+  // The gateway has an order that was reported failed or withdrawn (a staff resend from the
+  // dispatcher, a receipt that arrived after the give-up): history only, the state stays.
+  late_delivery: {
+    label: 'record the late delivery',
+    moves: {},
+    keeps: ['checked_in'],
   },
   message_confirmed: {
     label: 'record the confirmation',
