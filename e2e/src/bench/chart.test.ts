@@ -49,6 +49,7 @@ describe('renderChart', () => {
       hops: [{ label: 'only', ms: 10 }],
       timeline: {
         confirmedPerSecond: [5, 10, 10, 0],
+        bucketS: 1,
         offeredPerSecond: 10,
         measured: { fromS: 1, toS: 3 },
         caption: 'shaded: measured',
@@ -68,10 +69,33 @@ describe('renderChart', () => {
       title: 'bench',
       percentiles,
       hops: [],
-      timeline: { confirmedPerSecond: [], measured: { fromS: 0, toS: 0 }, caption: 'none' },
+      timeline: {
+        confirmedPerSecond: [],
+        bucketS: 1,
+        measured: { fromS: 0, toS: 0 },
+        caption: 'none',
+      },
     });
     expect(svg).not.toContain('NaN');
     expect(attributes(svg).every(Number.isFinite)).toBe(true);
     expect(svg).not.toContain('stroke-dasharray');
+  });
+
+  it('draws buckets shorter than a second where they fall in time', () => {
+    const svg = renderChart({
+      title: 'bench',
+      percentiles,
+      hops: [],
+      timeline: {
+        confirmedPerSecond: [40, 40, 40, 40],
+        bucketS: 0.25,
+        measured: { fromS: 0, toS: 1 },
+        caption: 'burst',
+      },
+    });
+    // One second over 500: each quarter-second bar is 125 wide (less a gap) and starts 125 on.
+    expect(svg.match(/width="124.0" height="[\d.]+" fill="#005eb8"/g)).toHaveLength(4);
+    expect(svg).toContain('<rect x="545.0"');
+    expect(svg).toContain('>1s</text>');
   });
 });

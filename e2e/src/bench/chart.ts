@@ -14,9 +14,11 @@ export interface ChartInput {
   readonly timeline?: TimelineInput;
 }
 
-/** Confirmations in each second of the run, the offered rate, and the window that was measured. */
+/** Confirmations per second through the run, the offered rate, and the window measured. */
 export interface TimelineInput {
+  /** The rate of confirmations (per second) in each bucket of `bucketS` seconds from the start. */
   readonly confirmedPerSecond: readonly number[];
+  readonly bucketS: number;
   /** Commands per second the bench sent (steady mode), drawn as a dashed line. */
   readonly offeredPerSecond?: number;
   /** Seconds from the first command: the window the figures are taken from, shaded. */
@@ -79,13 +81,13 @@ const TIMELINE_HEIGHT = 120;
 /** Bars of confirmations per second under a shaded measured window; returns the next free y. */
 function drawTimeline(
   rows: string[],
-  { confirmedPerSecond, offeredPerSecond, measured, caption }: TimelineInput,
+  { confirmedPerSecond, bucketS, offeredPerSecond, measured, caption }: TimelineInput,
   top: number,
   left: number,
   width: number,
 ): number {
   rows.push(text(20, top - 12, 'Confirmed per second over the run', 13, 'bold'));
-  const seconds = Math.max(1, confirmedPerSecond.length);
+  const seconds = Math.max(1, confirmedPerSecond.length * bucketS);
   const peak = Math.max(1, ...confirmedPerSecond, offeredPerSecond ?? 0) * 1.1;
   const x = (s: number) => left + (Math.min(Math.max(s, 0), seconds) / seconds) * width;
   const y = (count: number) => top + TIMELINE_HEIGHT - (count / peak) * TIMELINE_HEIGHT;
@@ -93,10 +95,10 @@ function drawTimeline(
   rows.push(
     `<rect x="${x(measured.fromS).toFixed(1)}" y="${top}" width="${(x(measured.toS) - x(measured.fromS)).toFixed(1)}" height="${TIMELINE_HEIGHT}" fill="#e8edee"/>`,
   );
-  const barWidth = Math.max(1, width / seconds - 1);
-  confirmedPerSecond.forEach((count, s) => {
+  const barWidth = Math.max(1, (width / seconds) * bucketS - 1);
+  confirmedPerSecond.forEach((count, i) => {
     rows.push(
-      `<rect x="${x(s).toFixed(1)}" y="${y(count).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(bottom - y(count)).toFixed(1)}" fill="#005eb8"/>`,
+      `<rect x="${x(i * bucketS).toFixed(1)}" y="${y(count).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(bottom - y(count)).toFixed(1)}" fill="#005eb8"/>`,
     );
   });
   if (offeredPerSecond !== undefined) {
@@ -111,7 +113,7 @@ function drawTimeline(
   );
   rows.push(text(20, top + 12, `${Math.round(peak / 1.1)}/s`, 11));
   rows.push(text(20, bottom, '0', 11));
-  const tick = seconds <= 20 ? 5 : seconds <= 60 ? 10 : 30;
+  const tick = seconds <= 5 ? 1 : seconds <= 20 ? 5 : seconds <= 60 ? 10 : 30;
   for (let s = 0; s <= seconds; s += tick) rows.push(text(x(s) - 4, bottom + 14, `${s}s`, 11));
   rows.push(text(20, bottom + 34, caption, 12));
   return bottom + 44;

@@ -9,6 +9,7 @@ export interface BenchFigures {
   readonly windowS: number;
   readonly latency: ReturnType<typeof summarise>;
   readonly confirmedPerSecond: number;
+  readonly inFlightAtLastSend: number;
   readonly hops: ReadonlyArray<{ label: string; ms: number }>;
   readonly memory: Readonly<Record<string, number | undefined>>;
   readonly failures: readonly string[];
@@ -33,6 +34,8 @@ export function printReport(figures: BenchFigures, log: (line: string) => void):
     `| ${figures.measuredSends} sends | ${formatMs(latency.p50)} | ${formatMs(latency.p95)} | ${formatMs(latency.p99)} | ` +
       `${formatMs(latency.max)} | ${figures.confirmedPerSecond.toFixed(1)} |`,
   );
+  if (steady)
+    log(`In flight (sent, not yet confirmed) at the last send: ${figures.inFlightAtLastSend}.`);
   if (steady && figures.confirmedPerSecond < options.ratePerSecond * 0.95)
     log(
       `Confirmations (${figures.confirmedPerSecond.toFixed(1)}/s) fell behind the ${options.ratePerSecond}/s sent: ` +

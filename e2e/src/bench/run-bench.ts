@@ -141,6 +141,11 @@ async function main(): Promise<void> {
       options.mode === 'burst' ? window.to + 1 : window.to,
     );
     const hops = hopMedians(measured);
+    // Sent but not yet confirmed when the last command went: steady when it stays near the rate
+    // times the latency, a growing queue when the system cannot keep up.
+    const inFlightAtLastSend =
+      [...accepted.values()].filter((t) => t <= window.to).length -
+      confirmations.filter((t) => t <= window.to).length;
 
     const figures = {
       options,
@@ -149,12 +154,15 @@ async function main(): Promise<void> {
       windowS: (window.to - window.from) / 1000,
       latency,
       confirmedPerSecond,
+      inFlightAtLastSend,
       hops,
       memory,
       failures: outcomes.failures(ids),
     };
     printReport(figures, log);
 
+    // A burst is over in a few seconds: quarter seconds show how it drained.
+    const bucketMs = lastConfirmed - start < 10_000 ? 250 : 1000;
     const reports = path.join(repositoryRoot, 'reports');
     mkdirSync(reports, { recursive: true });
     const file = path.join(reports, 'bench-latest.svg');
@@ -172,7 +180,10 @@ async function main(): Promise<void> {
         ],
         hops,
         timeline: {
-          confirmedPerSecond: perBucket(confirmations, start, lastConfirmed + 1),
+          confirmedPerSecond: perBucket(confirmations, start, lastConfirmed + 1, bucketMs).map(
+            (count) => count * (1000 / bucketMs),
+          ),
+          bucketS: bucketMs / 1000,
           offeredPerSecond: options.mode === 'steady' ? options.ratePerSecond : undefined,
           measured: { fromS: (window.from - start) / 1000, toS: (window.to - start) / 1000 },
           caption:
