@@ -123,6 +123,10 @@ async function main(): Promise<void> {
       });
     }
 
+    if (journeys.size === 0)
+      throw new Error(
+        `no send was confirmed, so there is nothing to measure: ${outcomes.failures(ids).slice(0, 5).join('; ') || 'no failure was reported either'}`,
+      );
     const confirmations = [...journeys.values()].map((j) => j.confirmed);
     const lastConfirmed = Math.max(...confirmations);
     // Steady: the window after the warm-up until the last arrival, so neither the ramp-up nor
