@@ -1,7 +1,10 @@
-import { createLogger } from '@mbs/telemetry';
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { getJson } from '../system/clients';
 import type { RunningSystem } from '../system/system';
+
+const execFileAsync = promisify(execFile);
 
 /** The settings the demo data gives a destination: Leeds (FHIR R4 over HTTP), York (a folder). */
 export const BENCH_SETTINGS = ['setting-leeds', 'setting-york'] as const;
@@ -11,35 +14,27 @@ const MAX_RANGE_DAYS = 92;
 /** One seeding adds this many clinic days (the appointment service's CLINIC_DAYS). */
 const DAYS_PER_SEEDING = 4;
 
-/**
- * The parts of the appointment service's built code the bench uses to seed more clinic days. They
- * are loaded from its `dist/` at run time because they are internals, not its package API: the
- * bench needs more appointments than one day's demo data holds (about 110 booked at Leeds and
- * York), and seeding later days with the service's own generator gives the same realistic data.
- */
-interface AppointmentInternals {
-  readonly seedDemoData: (models: unknown, today: string) => Promise<unknown>;
-  readonly createModels: (connection: unknown) => unknown;
-  readonly londonDate: (instant: Date) => string;
-  readonly addDays: (date: string, days: number) => string;
-  readonly connectStore: (options: {
-    url: string;
-    dbName: string;
-    logger: unknown;
-  }) => Promise<{ connection: unknown; close(): Promise<void> }>;
-}
+/** The dates the bench needs, as the appointment service counts them (London calendar days). */
+const londonToday = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-function appointmentInternals(): AppointmentInternals {
-  const fromService = createRequire(require.resolve('@mbs/appointment'));
-  return {
-    ...(fromService('./demo/seed-demo-data.js') as Pick<AppointmentInternals, 'seedDemoData'>),
-    ...(fromService('./store/models.js') as Pick<AppointmentInternals, 'createModels'>),
-    ...(fromService('./domain/london-time.js') as Pick<
-      AppointmentInternals,
-      'londonDate' | 'addDays'
-    >),
-    ...(fromService('@mbs/store') as Pick<AppointmentInternals, 'connectStore'>),
-  };
+/**
+ * The appointment service's documented seed command (`npm run seed -w @mbs/appointment -- --from
+ * DATE`), run from its build against the bench's own database: more clinic days of the same
+ * realistic demo data, through the service's public command rather than its internals.
+ */
+async function seedClinicDays(system: RunningSystem, from: string): Promise<void> {
+  const seedCommand = path.join(
+    path.dirname(require.resolve('@mbs/appointment/package.json')),
+    'dist/demo/seed-command.js',
+  );
+  const { MONGODB_URL, APPOINTMENT_DB_NAME } = system.parts.appointment.spec.env;
+  await execFileAsync(process.execPath, [seedCommand, '--from', from], {
+    env: { ...process.env, MONGODB_URL, APPOINTMENT_DB_NAME, LOG_LEVEL: 'warn' },
+    timeout: 60_000,
+  });
 }
 
 /**
@@ -47,27 +42,13 @@ function appointmentInternals(): AppointmentInternals {
  * time, up to the three months the clinics API lists) until there are enough.
  */
 export async function bookedPool(system: RunningSystem, wanted: number): Promise<string[]> {
-  const internals = appointmentInternals();
-  const today = internals.londonDate(new Date());
+  const today = londonToday();
   let days = DAYS_PER_SEEDING;
-  let pool = await bookedBetween(system, today, internals.addDays(today, days - 1));
-  if (pool.length >= wanted) return pool;
-
-  const { MONGODB_URL, APPOINTMENT_DB_NAME } = system.parts.appointment.spec.env;
-  const store = await internals.connectStore({
-    url: MONGODB_URL!,
-    dbName: APPOINTMENT_DB_NAME!,
-    logger: createLogger({ service: 'bench-seed', level: 'warn' }),
-  });
-  try {
-    const models = internals.createModels(store.connection);
-    while (pool.length < wanted && days + DAYS_PER_SEEDING <= MAX_RANGE_DAYS) {
-      await internals.seedDemoData(models, internals.addDays(today, days));
-      days += DAYS_PER_SEEDING;
-      pool = await bookedBetween(system, today, internals.addDays(today, days - 1));
-    }
-  } finally {
-    await store.close();
+  let pool = await bookedBetween(system, today, addDays(today, days - 1));
+  while (pool.length < wanted && days + DAYS_PER_SEEDING <= MAX_RANGE_DAYS) {
+    await seedClinicDays(system, addDays(today, days));
+    days += DAYS_PER_SEEDING;
+    pool = await bookedBetween(system, today, addDays(today, days - 1));
   }
   if (pool.length < wanted)
     throw new Error(

@@ -1,6 +1,8 @@
-// `npm run seed -w @mbs/appointment`: loads the demo data for today into the database on
-// MONGODB_URL, adding only what is missing (safe to run on a database in use).
+// `npm run seed -w @mbs/appointment [-- --from YYYY-MM-DD]`: loads the demo data (clinics on the
+// first few days from today, or from the given date) into the database on MONGODB_URL, adding
+// only what is missing (safe to run on a database in use).
 import { loadConfig } from '@mbs/config';
+import { CalendarDate } from '@mbs/contracts';
 import { connectStore } from '@mbs/store';
 import { createLogger } from '@mbs/telemetry';
 import { storeSpec } from '../config';
@@ -8,7 +10,18 @@ import { londonDate } from '../domain/london-time';
 import { createModels } from '../store/models';
 import { seedDemoData } from './seed-demo-data';
 
+/** The first clinic day: `--from YYYY-MM-DD`, else today in London. */
+function firstDay(argv: readonly string[]): string {
+  const index = argv.indexOf('--from');
+  if (index === -1) return londonDate(new Date());
+  const parsed = CalendarDate.safeParse(argv[index + 1]);
+  if (!parsed.success)
+    throw new Error(`--from needs a date as YYYY-MM-DD, not "${argv[index + 1] ?? ''}"`);
+  return parsed.data;
+}
+
 async function seed(): Promise<void> {
+  const from = firstDay(process.argv.slice(2));
   const config = loadConfig(storeSpec);
   const logger = createLogger({ service: 'appointment-seed', level: config.LOG_LEVEL });
   const store = await connectStore({
@@ -17,9 +30,8 @@ async function seed(): Promise<void> {
     logger,
   });
   try {
-    const today = londonDate(new Date());
-    const inserted = await seedDemoData(createModels(store.connection), today);
-    logger.info({ inserted, today }, 'demo data seeded');
+    const inserted = await seedDemoData(createModels(store.connection), from);
+    logger.info({ inserted, from }, 'demo data seeded');
   } finally {
     await store.close();
   }
