@@ -229,7 +229,9 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   it('sends a message again with backoff while the hospital system is unavailable, and confirms it once it is back', async () => {
     await startGateway();
     gateway!.behaviour = 'unavailable';
-    await start({ retryLimit: 10 });
+    // Waits of 1-2 s between tries, so the message is still seen waiting (pending) before its
+    // next try even on a slow, shared machine.
+    await start({ retryLimit: 10, retryBaseMs: 2_000, retryMaxMs: 2_000 });
     await eventually(sessionOpen, 'the session');
     const ready = readyMessage();
     await publish(ready);
