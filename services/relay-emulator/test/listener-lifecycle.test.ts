@@ -59,7 +59,9 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
 
   it('closes a control channel whose token expires with 1008', async () => {
     const emulator = await startEmulator();
-    const { closed } = await rawListener(emulator.url, 1);
+    // Three seconds, not one: `se` is whole seconds, and a one-second token can expire during
+    // the handshake itself on a loaded machine (then it is a 401, not a 1008 later).
+    const { closed } = await rawListener(emulator.url, 3);
     const { code, reason } = await closed;
     expect(code).toBe(1008);
     expect(reason).toMatch(/expired/);
@@ -67,7 +69,7 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
 
   it('keeps a channel open past its token expiry when renewToken (as the document shows it) arrives', async () => {
     const emulator = await startEmulator();
-    const { socket, closed } = await rawListener(emulator.url, 2);
+    const { socket, closed } = await rawListener(emulator.url, 3);
     let outcome: string = 'open';
     void closed.then(({ code }) => (outcome = `closed ${code}`));
     const shape = renewTokenMessageSchema.parse(fixture('renew-token.golden.json'));
@@ -77,7 +79,7 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
       ttlSeconds: 60,
     });
     socket.send(JSON.stringify({ renewToken: { ...shape.renewToken, token: fresh } }));
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await new Promise((resolve) => setTimeout(resolve, 3500));
     expect(outcome).toBe('open');
     expect(emulator.listenerCount(PATH)).toBe(1);
   });
@@ -93,10 +95,11 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
 
   it('renews its own token before expiry and stays online across the old expiry', async () => {
     const emulator = await startEmulator();
-    const listener = startListener(emulator, { ...echo, tokenTtlSeconds: 2 });
+    // Tokens of whole seconds: three, so none expires during a handshake on a loaded machine.
+    const listener = startListener(emulator, { ...echo, tokenTtlSeconds: 3 });
     await listener.waitUntilOnline(3000);
     const states = recordStates(listener);
-    await new Promise((resolve) => setTimeout(resolve, 3200));
+    await new Promise((resolve) => setTimeout(resolve, 4200));
     expect(states).toEqual([]);
     expect(listener.status.state).toBe('online');
     expect(await roundTrip(emulator.url)).toBe('ping');
@@ -105,9 +108,9 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
   it('reconnects with the next token when the relay closes the channel at expiry', async () => {
     const emulator = await startEmulator();
     // Renewal set so late it never happens: the relay closes with 1008 and the listener returns.
-    const listener = startListener(emulator, { ...echo, tokenTtlSeconds: 1, renewAtFraction: 10 });
+    const listener = startListener(emulator, { ...echo, tokenTtlSeconds: 3, renewAtFraction: 10 });
     await listener.waitUntilOnline(3000);
-    await eventually(() => listener.status.state === 'reconnecting', 'the 1008 close', 3000);
+    await eventually(() => listener.status.state === 'reconnecting', 'the 1008 close', 5000);
     const error = listener.status.lastError as RelayConnectionClosedError;
     expect(error).toBeInstanceOf(RelayConnectionClosedError);
     expect(error.closeCode).toBe(1008);
