@@ -132,7 +132,11 @@ describe('relay session', () => {
     raw.on('message', (data) =>
       answers.push(JSON.parse(data.toString()) as Record<string, unknown>),
     );
+    // Waits for the answer itself, not a fixed 100 ms that a loaded machine can overrun; then a
+    // grace period in which neither the handler nor a second answer may show up.
+    const answered = new Promise((resolve) => raw.once('message', resolve));
     raw.send(JSON.stringify({ kind: 'deliver', id: 'no-trace', body: 1 }));
+    await answered;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(handled).toEqual([]);
     expect(answers).toHaveLength(1);
