@@ -213,7 +213,9 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
   });
 
   it('refuses a request-rendezvous address that is malformed (400), reused or expired (403)', async () => {
-    const emulator = await startEmulator({ rendezvousTtlMs: 200, httpResponseTimeoutMs: 3000 });
+    // An address lives 2 s: long enough that the two malformed tries and the real one all fit in
+    // it on a loaded machine (200 ms did not), and the sender's 504 comes well after it expires.
+    const emulator = await startEmulator({ rendezvousTtlMs: 2_000, httpResponseTimeoutMs: 5_000 });
     const { socket, frames } = await rawControlChannel(emulator.url);
     answerRequests(socket);
     const headers = { ServiceBusAuthorization: sendToken(emulator.url) };
@@ -254,7 +256,7 @@ describe('relay HTTP mode (emulator over real sockets)', () => {
       agent: keepAliveAgent(),
     });
     const late = await announced(2);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     const expired = await rejectionOf(open(late));
     expect(expired).toBeInstanceOf(RelayForbiddenError);
     expect(expired).toMatchObject({ statusCode: 403, retryable: false });

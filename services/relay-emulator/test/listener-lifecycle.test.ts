@@ -155,7 +155,9 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
   });
 
   it('drops a listener that stops answering its pings (the service heartbeat)', async () => {
-    const emulator = await startEmulator({ heartbeatIntervalMs: 100 });
+    // 500 ms, not 100: the healthy channel must pong before the next beat, and the test shares a
+    // process (and a loaded machine) with the emulator, so a 100 ms stall could drop it too.
+    const emulator = await startEmulator({ heartbeatIntervalMs: 500 });
     const url = listenUrl(emulator.url);
     // Raw control channels: one answers pings as every WebSocket client does, one never does.
     const open = (autoPong: boolean) =>
@@ -183,12 +185,14 @@ describe('relay listener lifecycle (emulator over real sockets)', () => {
     const emulator = await startEmulator();
     const listener = startListener(emulator, {
       ...echo,
-      keepAliveIntervalMs: 50,
-      keepAliveTimeoutMs: 100,
+      // Many pings, each with a second to be answered: a stall on a loaded machine is not silence.
+      // The quiet spell (1.5 s) still outlasts the silence timeout.
+      keepAliveIntervalMs: 100,
+      keepAliveTimeoutMs: 1_000,
     });
     await listener.waitUntilOnline(3000);
     const states = recordStates(listener);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(states).toEqual([]);
   });
 
