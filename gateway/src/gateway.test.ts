@@ -42,7 +42,9 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     dataDir = tempDir('gateway-data');
     dropDir = join(dataDir, 'worklist');
     targets = [
-      { name: 'ris-fhir', kind: 'http', url: target.url, timeoutMs: 2000, retries: 2 },
+      // Patient (10 s): on a loaded machine a local answer can take seconds, and a timeout here
+      // would be retried and counted as a second request. Impatience is ris-impatient's test.
+      { name: 'ris-fhir', kind: 'http', url: target.url, timeoutMs: 10_000, retries: 2 },
       { name: 'worklist-drop', kind: 'file', directory: dropDir, retries: 1 },
       // Nothing listens there: connection refused.
       {

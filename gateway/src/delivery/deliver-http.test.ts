@@ -31,7 +31,7 @@ describe('deliverHttp against a real local HTTP server', () => {
   let target: HttpTarget;
   beforeEach(async () => {
     server = await startFakeTarget();
-    target = { name: 'ris-fhir', kind: 'http', url: server.url, timeoutMs: 2000, retries: 0 };
+    target = { name: 'ris-fhir', kind: 'http', url: server.url, timeoutMs: 10_000, retries: 0 };
   });
   afterEach(() => server.close());
 
