@@ -175,12 +175,13 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await start({ retryLimit: 50 });
     const ready = readyMessage();
     await publish(ready);
-    await eventually(
-      async () => (await message(ready.data.messageId))?.lastError?.phase === 'connect',
-      'a connect failure recorded',
-    );
-    const waiting = await message(ready.data.messageId);
-    expect(waiting!.status).toBe('pending');
+    // The snapshot that showed the failure, not a later read: the message keeps trying, and on a
+    // slow machine it may have moved on between the wait and a second read.
+    const waiting = await eventually(async () => {
+      const current = await message(ready.data.messageId);
+      return current?.lastError?.phase === 'connect' ? current : undefined;
+    }, 'a connect failure recorded');
+    expect(waiting.status).toBe('pending');
     expect(seen.failed).toEqual([]);
 
     await startGateway();
