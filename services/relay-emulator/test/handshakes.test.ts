@@ -594,7 +594,7 @@ describe('relay handshakes (emulator over real sockets)', () => {
         ...SEND_KEY,
         timeoutMs: 3000,
       });
-      await session.request({ kind: 'deliver' }, { timeoutMs: 2000 });
+      await session.request({ kind: 'deliver' }, { timeoutMs: 10_000 });
       await session.close();
     }
     expect(counts).toEqual([3, 3, 3]);
