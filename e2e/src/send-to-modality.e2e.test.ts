@@ -159,7 +159,10 @@ describe('send to modality, end to end (every process, real RabbitMQ)', () => {
     // `received`; the next start resumes it and posts it again with the same x-message-id. So the
     // hospital gets it at least once (here twice, since it took the interrupted POST), never more
     // than once per interrupted attempt, and upstream there is exactly one outcome.
-    const delayMs = 4_000;
+    // The gateway must be killed while this POST is held open. Ten seconds, not four: between
+    // seeing it in flight and the kill, a loaded machine can lose seconds, and a POST that
+    // finished first leaves nothing to resume.
+    const delayMs = 10_000;
     await setSinkBehaviour(system, { mode: 'accept', delayMs });
     try {
       const { appointmentId, accessionNumber } = await checkedInAppointment();
