@@ -105,7 +105,10 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
         retryLimit: 4,
         retryBaseMs: 100,
         retryMaxMs: 300,
-        ackTimeoutMs: 400,
+        // Patient for receipts: on a loaded machine a receipt can take longer than a fraction of a
+        // second, and a send retried for that would break counts the tests assert. The test of
+        // the receipt wait itself (a silent gateway) sets a short one.
+        ackTimeoutMs: 5_000,
         confirmTimeoutMs: 5_000,
         echoIntervalMs: 60_000,
         pollIntervalMs: 50,
@@ -351,14 +354,14 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       await eventually(sessionOpen, 'the session');
       const ready = readyMessage();
       await publish(ready);
-      await eventually(
-        async () => (await message(ready.data.messageId))?.lastError?.phase === 'send',
-        'a send failure recorded',
-      );
-      const failedOnce = await message(ready.data.messageId);
-      expect(failedOnce!.lastError!.reason).toContain(reason);
-      expect(failedOnce!.status).not.toBe('failed');
-      expect(failedOnce!.deliveredAt ?? null).toBeNull();
+      // The snapshot that showed the failure: the message keeps trying meanwhile.
+      const failedOnce = await eventually(async () => {
+        const current = await message(ready.data.messageId);
+        return current?.lastError?.phase === 'send' ? current : undefined;
+      }, 'a send failure recorded');
+      expect(failedOnce.lastError!.reason).toContain(reason);
+      expect(failedOnce.status).not.toBe('failed');
+      expect(failedOnce.deliveredAt ?? null).toBeNull();
 
       gateway!.behaviour = 'confirm';
       await eventually(() => seen.confirmed.length === 1, 'confirmed on a later try', 10_000);
@@ -370,7 +373,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   it('retries a message without a receipt (ack_timeout) and fails it at the limit as retry_limit', async () => {
     await startGateway();
     gateway!.behaviour = 'silent';
-    await start({ retryLimit: 3 });
+    await start({ retryLimit: 3, ackTimeoutMs: 400 });
     await eventually(sessionOpen, 'the session');
     const ready = readyMessage();
     await publish(ready);
@@ -564,7 +567,9 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   it('sends a delivered message again when its outcome does not come, and takes already_have as confirmed', async () => {
     await startGateway();
     gateway!.behaviour = 'receipt_only';
-    await start({ confirmTimeoutMs: 400 });
+    // Two seconds for the outcome: the gateway's answer must change (below) before the resend,
+    // and the delivered event that tells the test to change it can lag on a loaded machine.
+    await start({ confirmTimeoutMs: 2_000 });
     await eventually(sessionOpen, 'the session');
     const ready = readyMessage();
     await publish(ready);
@@ -572,7 +577,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     expect((await message(ready.data.messageId))!.status).toBe('delivered');
 
     gateway!.behaviour = { receipt: 'already_have', outcome: 'confirmed' };
-    await eventually(() => seen.confirmed.length === 1, 'confirmed by the resend', 5_000);
+    await eventually(() => seen.confirmed.length === 1, 'confirmed by the resend');
     expect(gateway!.delivered.map((d) => d.attempt)).toEqual([1, 2]);
     expect(seen.confirmed[0]!.data.alreadyHad).toBe(true);
     const stored = await message(ready.data.messageId);
@@ -615,13 +620,13 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       await start({ retryLimit: 50 }, staticSecrets(secrets));
       const ready = readyMessage();
       await publish(ready);
-      await eventually(
-        async () => (await message(ready.data.messageId))?.lastError?.phase === 'connect',
-        'a connect failure recorded',
-      );
-      const waiting = await message(ready.data.messageId);
-      expect(waiting!.status).toBe('pending');
-      expect(waiting!.lastError!.reason).toMatch(reason);
+      // The snapshot that showed the failure: the message keeps trying meanwhile.
+      const waiting = await eventually(async () => {
+        const current = await message(ready.data.messageId);
+        return current?.lastError?.phase === 'connect' ? current : undefined;
+      }, 'a connect failure recorded');
+      expect(waiting.status).toBe('pending');
+      expect(waiting.lastError!.reason).toMatch(reason);
       expect(seen.failed).toEqual([]);
       expect(gateway!.delivered).toEqual([]);
 
