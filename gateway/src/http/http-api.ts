@@ -3,7 +3,8 @@ import { InvalidInputError } from '@mbs/http';
 import { newTraceparent } from '@mbs/relay';
 import { currentTraceparent, fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { modalityEventInput, recordModalityEvent } from '../upstream/index';
+import { ModalityReport } from '@mbs/contracts';
+import { recordModalityEvent } from '../upstream/index';
 import type { GatewayStore } from '../store/index';
 
 export interface GatewayHealth {
@@ -46,7 +47,7 @@ export async function buildHttpApi({
   });
 
   app.post('/modality-events', async (request, reply) => {
-    const parsed = modalityEventInput.safeParse(request.body ?? {});
+    const parsed = ModalityReport.safeParse(request.body ?? {});
     if (!parsed.success) {
       const { errors } = InvalidInputError.fromZod(parsed.error);
       logger.warn({ phase: 'modality_event', errors }, 'modality event refused');

@@ -1,6 +1,2 @@
 export { OutboxPump, type OutboxPumpOptions } from './outbox-pump';
-export {
-  modalityEventInput,
-  recordModalityEvent,
-  type ModalityEventInput,
-} from './modality-events';
+export { recordModalityEvent } from './modality-events';

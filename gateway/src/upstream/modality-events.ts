@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { AccessionNumber, Id, Instant, ModalityEvent, ModalityEventKind } from '@mbs/contracts';
-import { z } from 'zod';
+import { ModalityEvent, type ModalityReport } from '@mbs/contracts';
 import type { GatewayStore } from '../store/index';
-
-/** What a modality (or the hospital sink standing in for one) reports to POST /modality-events. */
-export const modalityEventInput = z.strictObject({
-  accessionNumber: AccessionNumber,
-  event: ModalityEventKind,
-  happenedAt: Instant.optional(),
-  appointmentId: Id.optional(),
-  messageId: Id.optional(),
-  detail: z.string().max(2000).optional(),
-});
-export type ModalityEventInput = z.infer<typeof modalityEventInput>;
 
 /** Turns a report into a ModalityEvent with a new event id and puts it in the outbox. */
 export function recordModalityEvent(
   store: GatewayStore,
-  input: ModalityEventInput,
+  input: ModalityReport,
   traceparent: string | undefined,
 ): ModalityEvent {
   const event = ModalityEvent.parse({

@@ -109,6 +109,16 @@ export const ModalityEvent = z.object({
 });
 export type ModalityEvent = z.infer<typeof ModalityEvent>;
 
+/**
+ * What a modality (or the hospital sink standing in for one) reports to the gateway's local
+ * POST /modality-events: a ModalityEvent before the gateway gives it an id; the time defaults to
+ * when the gateway received it. Unknown fields are refused.
+ */
+export const ModalityReport = ModalityEvent.omit({ type: true, eventId: true })
+  .extend({ happenedAt: Instant.optional() })
+  .strict();
+export type ModalityReport = z.infer<typeof ModalityReport>;
+
 /** The body of an upstream `event` frame. */
 export const UpstreamEvent = z.discriminatedUnion('type', [DeliveryOutcome, ModalityEvent]);
 export type UpstreamEvent = z.infer<typeof UpstreamEvent>;

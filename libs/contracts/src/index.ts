@@ -43,6 +43,7 @@ export {
   DeliverBody,
   DeliveryOutcome,
   ModalityEvent,
+  ModalityReport,
   Receipt,
   UpstreamAck,
   UpstreamEvent,

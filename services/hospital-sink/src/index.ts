@@ -1,4 +1,4 @@
-export { buildSink, ExaminationReport, type Sink, type SinkOptions } from './sink-app';
+export { buildSink, type Sink, type SinkOptions } from './sink-app';
 export { Behaviour, answerFor } from './behaviour';
 export { ReceivedLog, type ReceivedRequest } from './received-log';
 export { sinkVariables } from './config';

@@ -1,9 +1,8 @@
-import { AccessionNumber, Id, Instant, ModalityEventKind } from '@mbs/contracts';
+import { ModalityReport } from '@mbs/contracts';
 import { describeError } from '@mbs/errors';
 import { InvalidInputError } from '@mbs/http';
 import type { Logger } from '@mbs/telemetry';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { ACCEPT, answerFor, Behaviour } from './behaviour';
 import { ReceivedLog } from './received-log';
 
@@ -20,16 +19,6 @@ export interface Sink {
   readonly app: FastifyInstance;
   readonly received: ReceivedLog;
 }
-
-/** What POST /modality/examinations takes: the modality says what happened to an order. */
-export const ExaminationReport = z.strictObject({
-  accessionNumber: AccessionNumber,
-  event: ModalityEventKind,
-  happenedAt: Instant.optional(),
-  appointmentId: Id.optional(),
-  messageId: Id.optional(),
-  detail: z.string().max(2000).optional(),
-});
 
 /** Parses a JSON body taken as text; answers 400 itself and returns undefined when it is not. */
 function jsonBody(body: unknown, reply: FastifyReply): unknown {
@@ -102,7 +91,7 @@ export function buildSink({
   app.post('/modality/examinations', async (request, reply) => {
     const json = jsonBody(request.body, reply);
     if (json === undefined) return reply;
-    const parsed = ExaminationReport.safeParse(json);
+    const parsed = ModalityReport.safeParse(json);
     if (!parsed.success)
       return reply.code(400).send({ errors: InvalidInputError.fromZod(parsed.error).errors });
     const target = new URL('/modality-events', gatewayUrl).toString();
