@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { getJson } from '../system/clients';
+import { bookedAppointments } from '../system/flow';
 import type { RunningSystem } from '../system/system';
 
 const execFileAsync = promisify(execFile);
@@ -61,19 +61,7 @@ export async function bookedPool(system: RunningSystem, wanted: number): Promise
 /** Booked appointments of the bench's settings in a date range, alternating between settings. */
 async function bookedBetween(system: RunningSystem, from: string, to: string): Promise<string[]> {
   const perSetting = await Promise.all(
-    BENCH_SETTINGS.map(async (settingId) => {
-      const { clinics } = await getJson<{ clinics: Array<{ clinicId: string }> }>(
-        `${system.urls.appointment}/clinics?settingId=${settingId}&from=${from}&to=${to}`,
-      );
-      const ids: string[] = [];
-      for (const clinic of clinics) {
-        const { appointments } = await getJson<{
-          appointments: Array<{ appointmentId: string; state: string }>;
-        }>(`${system.urls.appointment}/clinics/${clinic.clinicId}/appointments`);
-        ids.push(...appointments.filter((a) => a.state === 'booked').map((a) => a.appointmentId));
-      }
-      return ids;
-    }),
+    BENCH_SETTINGS.map((settingId) => bookedAppointments(system, settingId, { from, to })),
   );
   return interleave(perSetting);
 }

@@ -27,13 +27,18 @@ export interface ReceivedView {
 export const appointment = (system: RunningSystem, id: string) =>
   getJson<AppointmentView>(`${system.urls.appointment}/appointments/${id}`);
 
-/** Booked appointments of today's clinics at a setting: the pool the tests check in and send. */
+/**
+ * Booked appointments of a setting's clinics: the pool the tests check in and send. Without a
+ * range, the clinics API's default (today and the coming week).
+ */
 export async function bookedAppointments(
   system: RunningSystem,
   settingId: string,
+  range?: { readonly from: string; readonly to: string },
 ): Promise<string[]> {
+  const dates = range ? `&from=${range.from}&to=${range.to}` : '';
   const { clinics } = await getJson<{ clinics: Array<{ clinicId: string; date: string }> }>(
-    `${system.urls.appointment}/clinics?settingId=${settingId}`,
+    `${system.urls.appointment}/clinics?settingId=${settingId}${dates}`,
   );
   const ids: string[] = [];
   for (const clinic of clinics) {
