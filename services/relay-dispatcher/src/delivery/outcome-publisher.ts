@@ -1,5 +1,12 @@
 import type { Bus } from '@mbs/bus';
-import { createMessage, MessageConfirmed, MessageDelivered, MessageFailed } from '@mbs/contracts';
+import {
+  type AnyContract,
+  createMessage,
+  type DataOf,
+  MessageConfirmed,
+  MessageDelivered,
+  MessageFailed,
+} from '@mbs/contracts';
 import { outcomeEventId } from '../domain/derived-ids';
 import type { MessageDocument } from '../messages/message-model';
 import type { MessageStore } from '../messages/message-store';
@@ -18,62 +25,47 @@ export function createOutcomePublisher(
   bus: Pick<Bus, 'publish'>,
   messages: Pick<MessageStore, 'markAnnounced'>,
 ) {
-  const flow = (m: MessageDocument) => ({
-    causedBy: { id: m.readyEventId, correlationId: m.correlationId },
+  /** Publishes one outcome of a message (confirmed by the broker), then records it announced. */
+  async function announce<C extends AnyContract>(
+    contract: C,
+    kind: 'delivered' | 'confirmed' | 'failed',
+    m: MessageDocument,
+    data: DataOf<C>,
+  ): Promise<void> {
+    await bus.publish(
+      contract,
+      createMessage(contract, data, {
+        id: outcomeEventId(kind, m),
+        causedBy: { id: m.readyEventId, correlationId: m.correlationId },
+      }),
+    );
+    await messages.markAnnounced(m.messageId, kind);
+  }
+  const about = (m: MessageDocument) => ({
+    messageId: m.messageId,
+    appointmentId: m.appointmentId,
+    gatewayId: m.gatewayId,
   });
   return {
-    async delivered(m: MessageDocument): Promise<void> {
-      await bus.publish(
-        MessageDelivered,
-        createMessage(
-          MessageDelivered,
-          {
-            messageId: m.messageId,
-            appointmentId: m.appointmentId,
-            gatewayId: m.gatewayId,
-            deliveredAt: isoOf(m.deliveredAt),
-            attempt: Math.max(1, m.attempts),
-          },
-          { id: outcomeEventId('delivered', m), ...flow(m) },
-        ),
-      );
-      await messages.markAnnounced(m.messageId, 'delivered');
-    },
-    async confirmed(m: MessageDocument): Promise<void> {
-      await bus.publish(
-        MessageConfirmed,
-        createMessage(
-          MessageConfirmed,
-          {
-            messageId: m.messageId,
-            appointmentId: m.appointmentId,
-            gatewayId: m.gatewayId,
-            confirmedAt: isoOf(m.confirmedAt),
-            alreadyHad: m.alreadyHad ?? false,
-          },
-          { id: outcomeEventId('confirmed', m), ...flow(m) },
-        ),
-      );
-      await messages.markAnnounced(m.messageId, 'confirmed');
-    },
-    async failed(m: MessageDocument): Promise<void> {
-      await bus.publish(
-        MessageFailed,
-        createMessage(
-          MessageFailed,
-          {
-            messageId: m.messageId,
-            appointmentId: m.appointmentId,
-            gatewayId: m.gatewayId,
-            phase: m.lastError?.phase ?? 'send',
-            reason: (m.lastError?.reason ?? 'failed').slice(0, 2000),
-            attempts: m.attempts,
-          },
-          { id: outcomeEventId('failed', m), ...flow(m) },
-        ),
-      );
-      await messages.markAnnounced(m.messageId, 'failed');
-    },
+    delivered: (m: MessageDocument) =>
+      announce(MessageDelivered, 'delivered', m, {
+        ...about(m),
+        deliveredAt: isoOf(m.deliveredAt),
+        attempt: Math.max(1, m.attempts),
+      }),
+    confirmed: (m: MessageDocument) =>
+      announce(MessageConfirmed, 'confirmed', m, {
+        ...about(m),
+        confirmedAt: isoOf(m.confirmedAt),
+        alreadyHad: m.alreadyHad ?? false,
+      }),
+    failed: (m: MessageDocument) =>
+      announce(MessageFailed, 'failed', m, {
+        ...about(m),
+        phase: m.lastError?.phase ?? 'send',
+        reason: (m.lastError?.reason ?? 'failed').slice(0, 2000),
+        attempts: m.attempts,
+      }),
   };
 }
 
