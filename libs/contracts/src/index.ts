@@ -20,7 +20,9 @@ export { NhsNumber, isValidNhsNumber } from './values/nhs-number';
 export { ParticipantSnapshot, Sex } from './values/participant';
 export { AccessionNumber } from './values/accession-number';
 export { OdsCode } from './values/ods-code';
-export { AppointmentState } from './values/appointment-state';
+export { AppointmentState, appointmentStateLabels } from './values/appointment-state';
+export { StaffActionName } from './values/staff-action-name';
+export { addDays, londonDate, londonInstant, londonTime } from './values/london-time';
 
 export { SendToModality } from './commands/send-to-modality';
 export { CheckIn } from './commands/check-in';

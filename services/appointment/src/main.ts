@@ -5,7 +5,7 @@ import { connectStore } from '@mbs/store';
 import { createLogger } from '@mbs/telemetry';
 import { appointmentVariables } from './config';
 import { seedWhenEmpty } from './demo/seed-demo-data';
-import { londonDate } from './domain/london-time';
+import { londonDate } from '@mbs/contracts';
 import { buildHttpApi } from './routes/http-api';
 import { startAppointmentService } from './service';
 import { createModels } from './store/models';

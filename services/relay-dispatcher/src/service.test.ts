@@ -488,6 +488,14 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     expect(list.json().messages.map((m: { messageId: string }) => m.messageId)).toEqual([
       ready.data.messageId,
     ]);
+    const ofAppointment = await dispatcher!.app.inject({
+      url: `/messages?appointmentId=${ready.data.appointmentId}`,
+    });
+    expect(ofAppointment.json().messages.map((m: { messageId: string }) => m.messageId)).toEqual([
+      ready.data.messageId,
+    ]);
+    const ofAnother = await dispatcher!.app.inject({ url: '/messages?appointmentId=apt-other' });
+    expect(ofAnother.json().messages).toEqual([]);
   });
   it('tells the gateway a resend is one, and publishes its failure and delivery under new ids that consumers take', async () => {
     const id = (await rejectedOnce()).data.messageId;

@@ -14,3 +14,14 @@ export const AppointmentState = z.enum([
   'did_not_attend',
 ]);
 export type AppointmentState = z.infer<typeof AppointmentState>;
+
+/** What people read for each state: appointment's messages and web's status tags say these. */
+export const appointmentStateLabels: Readonly<Record<AppointmentState, string>> = {
+  booked: 'Booked',
+  checked_in: 'Checked in',
+  sent_to_modality: 'Sent to modality',
+  with_modality: 'With modality',
+  screened: 'Screened',
+  cancelled: 'Cancelled',
+  did_not_attend: 'Did not attend',
+};

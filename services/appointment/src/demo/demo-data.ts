@@ -1,6 +1,6 @@
 import type { AppointmentState } from '@mbs/contracts';
 import { accessionNumberFor } from '../domain/accession-number';
-import { addDays, londonInstant } from '../domain/london-time';
+import { addDays, londonInstant } from '@mbs/contracts';
 import type { AppointmentRecord, HistoryEntry } from '../store/appointment-model';
 import type { ClinicRecord, ClinicSession } from '../store/clinic-model';
 import { idFor } from '../store/models';

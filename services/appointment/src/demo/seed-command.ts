@@ -6,7 +6,7 @@ import { CalendarDate } from '@mbs/contracts';
 import { connectStore } from '@mbs/store';
 import { createLogger } from '@mbs/telemetry';
 import { storeSpec } from '../config';
-import { londonDate } from '../domain/london-time';
+import { londonDate } from '@mbs/contracts';
 import { createModels } from '../store/models';
 import { seedDemoData } from './seed-demo-data';
 

@@ -1,6 +1,7 @@
 import {
   AppointmentState,
   appointmentActions,
+  staffActionsFrom,
   transition,
   type AppointmentAction,
 } from './appointment-state';
@@ -212,5 +213,19 @@ describe('appointment state machine', () => {
         if (result.ok) expect(result.to).toBe(state);
       }
     }
+  });
+
+  it('offers staff the actions that move an appointment from its state, and none from a final one', () => {
+    expect(
+      Object.fromEntries(AppointmentState.options.map((s) => [s, staffActionsFrom(s)])),
+    ).toEqual({
+      booked: ['check_in', 'cancel', 'mark_did_not_attend'],
+      checked_in: ['send_to_modality', 'cancel'],
+      sent_to_modality: ['withdraw_send'],
+      with_modality: [],
+      screened: [],
+      cancelled: [],
+      did_not_attend: [],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { AppointmentState } from '@mbs/contracts';
+import { AppointmentState, StaffActionName } from '@mbs/contracts';
 
 export { AppointmentState };
 
@@ -127,17 +127,6 @@ const special: Partial<Record<AppointmentAction, Partial<Record<AppointmentState
   mark_did_not_attend: { checked_in: 'the participant has checked in' },
 };
 
-/** Labels people read for each state (the API and web show these beside the codes). */
-export const stateLabels: Readonly<Record<AppointmentState, string>> = {
-  booked: 'Booked',
-  checked_in: 'Checked in',
-  sent_to_modality: 'Sent to modality',
-  with_modality: 'With modality',
-  screened: 'Screened',
-  cancelled: 'Cancelled',
-  did_not_attend: 'Did not attend',
-};
-
 /**
  * Decides what an action does to an appointment in its current state. Pure: the handler makes
  * the change with a conditional update on the state this decision was made from.
@@ -153,4 +142,12 @@ export function transition(
   if (rule.keeps?.includes(state)) return { ok: true, to: state, changed: false };
   const why = special[action]?.[state] ?? whyNot[state];
   return { ok: false, reason: `Cannot ${rule.label}: ${why} (appointment is ${state})` };
+}
+
+/**
+ * The staff actions an appointment in `state` can take now: those that move it. The query API
+ * lists them with each appointment, so web offers exactly what this table allows.
+ */
+export function staffActionsFrom(state: AppointmentState): StaffActionName[] {
+  return StaffActionName.options.filter((action) => transitionTable[action].moves[state]);
 }

@@ -2,7 +2,7 @@ import { CalendarDate, Id } from '@mbs/contracts';
 import { parseInput } from '@mbs/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { addDays, londonDate } from '../domain/london-time';
+import { addDays, londonDate } from '@mbs/contracts';
 import { ClinicStatus } from '../store/clinic-model';
 import type { Models } from '../store/models';
 import { listClinics } from '../store/queries';

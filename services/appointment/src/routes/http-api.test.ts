@@ -158,6 +158,7 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
         startsAt: '2026-11-26T13:30:00.000Z',
         endsAt: '2026-11-26T13:50:00.000Z',
         state: 'screened',
+        staffActions: [],
         accessionNumber: expect.stringMatching(/^MBS[A-Z2-7]{13}$/),
         participant: {
           participantId: expect.stringMatching(/^participant-999\d{7}$/),
@@ -170,6 +171,18 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
       });
       for (const a of body.appointments)
         expect(isValidNhsNumber(a.participant.nhsNumber)).toBe(true);
+      // What staff can do now, from the transition table: web offers exactly these.
+      const actionsByState = Object.fromEntries(
+        body.appointments.map((a: { state: string; staffActions: string[] }) => [
+          a.state,
+          a.staffActions,
+        ]),
+      );
+      expect(actionsByState).toMatchObject({
+        booked: ['check_in', 'cancel', 'mark_did_not_attend'],
+        checked_in: ['send_to_modality', 'cancel'],
+        cancelled: [],
+      });
       const starts = body.appointments.map((a: { startsAt: string }) => a.startsAt);
       expect([...starts].sort()).toEqual(starts);
     });
@@ -199,6 +212,7 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
           startsAt: '2026-11-26T11:00:00.000Z',
           endsAt: '2026-11-26T11:20:00.000Z',
           state: 'cancelled',
+          staffActions: [],
           setting: expect.objectContaining({
             name: "Leeds St James's Breast Screening Unit",
             odsCode: 'RR8',

@@ -1,4 +1,5 @@
 import { AppointmentState } from '@mbs/contracts';
+import { staffActionsFrom } from '../domain/appointment-state';
 import type { AppointmentRecord, HistoryEntry } from './appointment-model';
 import type { ClinicRecord, ClinicStatus } from './clinic-model';
 import { idFor, type Models } from './models';
@@ -120,6 +121,7 @@ export async function clinicAppointments(models: Models, clinicId: string) {
         startsAt: iso(a.startsAt),
         endsAt: iso(a.endsAt),
         state: a.state,
+        staffActions: staffActionsFrom(a.state),
         accessionNumber: a.accessionNumber,
         participant: participant ? participantView(participant) : null,
       };
@@ -143,6 +145,7 @@ export async function appointmentDetail(models: Models, appointmentId: string) {
     startsAt: iso(a.startsAt),
     endsAt: iso(a.endsAt),
     state: a.state,
+    staffActions: staffActionsFrom(a.state),
     accessionNumber: a.accessionNumber,
     clinic: clinic ? clinicView(clinic) : null,
     setting: setting ? settingView(setting) : null,

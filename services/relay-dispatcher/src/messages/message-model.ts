@@ -120,6 +120,8 @@ const messageSchema = new Schema<MessageDocument>(
 messageSchema.index({ status: 1, nextAttemptAt: 1 });
 messageSchema.index({ gatewayId: 1, status: 1 });
 messageSchema.index({ createdAt: -1 });
+// web shows an appointment's messages on its page.
+messageSchema.index({ appointmentId: 1, createdAt: -1 });
 
 export function messageModel(connection: Connection) {
   return connection.models.Message

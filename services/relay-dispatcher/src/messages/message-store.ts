@@ -10,6 +10,7 @@ export interface MessageFilter {
   readonly status?: MessageStatus;
   readonly destinationId?: string;
   readonly gatewayId?: string;
+  readonly appointmentId?: string;
   readonly from?: Date;
   readonly to?: Date;
   readonly accession?: string;
@@ -73,6 +74,7 @@ export function createMessageStore(connection: Connection) {
           ...(filter.status && { status: filter.status }),
           ...(filter.destinationId && { destinationId: filter.destinationId }),
           ...(filter.gatewayId && { gatewayId: filter.gatewayId }),
+          ...(filter.appointmentId && { appointmentId: filter.appointmentId }),
           ...(filter.accession && { accessionNumber: filter.accession }),
           ...(Object.keys(createdAt).length > 0 && { createdAt }),
         })

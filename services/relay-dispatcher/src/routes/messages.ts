@@ -12,6 +12,7 @@ export const MessageQuery = z.strictObject({
   status: MessageStatus.optional(),
   destinationId: Id.optional(),
   gatewayId: Id.optional(),
+  appointmentId: Id.optional(),
   from: Instant.optional(),
   to: Instant.optional(),
   accession: AccessionNumber.optional(),

@@ -1,5 +1,5 @@
 /**
- * Clinics run on UK local time. These helpers turn a calendar date and a wall-clock time in
+ * Clinics run on UK local time, for every part that shows or schedules them (appointment, web). These helpers turn a calendar date and a wall-clock time in
  * London into an instant, and an instant into London's calendar date, without a time-zone
  * library: Intl knows the UK's daylight-saving rules.
  */
@@ -43,4 +43,10 @@ export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T12:00:00.000Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+/** London's wall-clock time (HH:MM, 24-hour) at an instant, as clinic staff read it. */
+export function londonTime(instant: Date): string {
+  const p = partsOf(instant);
+  return `${p.hour}:${p.minute}`;
 }
