@@ -1,5 +1,6 @@
 import type { AnyContract, MessageOf } from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
+import { BroadcastListener } from './broadcast-listener';
 import { Consumer } from './consumer';
 import type { MessageHandler } from './handler';
 import { topologyNames, type TopologyNames } from './names';
@@ -35,6 +36,8 @@ export interface BusHealth {
   readonly ok: boolean;
   readonly publisher: boolean;
   readonly consumers: Record<string, boolean>;
+  /** Broadcast listeners (`listen`) and whether each hears broadcasts now. */
+  readonly listeners?: Record<string, boolean>;
   /**
    * Messages waiting in `<ns>.unrouted` (published with no queue bound for their type), as last
    * checked; absent until a check succeeds. Informational: it never makes `ok` false.
@@ -55,6 +58,7 @@ export interface BusHealth {
  */
 export class Bus {
   private readonly consumers = new Map<string, Consumer>();
+  private readonly listeners = new Map<string, BroadcastListener>();
   readonly names: TopologyNames;
 
   private readonly unrouted: UnroutedMonitor;
@@ -102,6 +106,39 @@ export class Bus {
     return this.publisher.publish(contract, message);
   }
 
+  /**
+   * Re-announces a message to every running instance that listens for its type (`listen`), for
+   * things that may be missed, such as live page updates. Not persistent and at most once: a
+   * broadcast goes to the listeners connected at that moment and is not kept otherwise. The
+   * durable record of the fact is the original message on its consumers' queues; a broadcast
+   * is a copy of it for whoever is watching.
+   */
+  broadcast<C extends AnyContract>(contract: C, message: MessageOf<C>): Promise<void> {
+    return this.publisher.broadcast(contract, message);
+  }
+
+  /**
+   * Hears broadcasts of the handlers' contracts on a queue of this instance's own, which lives
+   * as long as its connection (`<service>:listen:<name>`). Every instance that listens gets every
+   * broadcast. At most once, in order of arrival; a handler that throws is logged, not retried.
+   */
+  async listen(name: string, handlers: readonly MessageHandler<AnyContract>[]): Promise<void> {
+    if (this.listeners.has(name)) throw new Error(`already listening as ${name}`);
+    this.listeners.set(
+      name,
+      await BroadcastListener.start({
+        url: this.options.url,
+        connectionName: `${this.options.service}:listen:${name}`,
+        name,
+        handlers,
+        names: this.names,
+        logger: this.options.logger,
+        reconnect: this.options.reconnect,
+        startupRetries: this.options.startupRetries,
+      }),
+    );
+  }
+
   /** Declares the consumer's queues, binds them to the handlers' contracts and starts consuming. */
   async subscribe(
     consumer: string,
@@ -134,12 +171,19 @@ export class Bus {
     const consumers = Object.fromEntries(
       [...this.consumers].map(([name, c]) => [name, c.connected]),
     );
+    const listeners = Object.fromEntries(
+      [...this.listeners].map(([name, l]) => [name, l.connected]),
+    );
     const publisher = this.publisher.connected;
     const unrouted = this.unrouted.count;
     return {
-      ok: publisher && Object.values(consumers).every(Boolean),
+      ok:
+        publisher &&
+        Object.values(consumers).every(Boolean) &&
+        Object.values(listeners).every(Boolean),
       publisher,
       consumers,
+      ...(this.listeners.size > 0 && { listeners }),
       ...(unrouted !== undefined && { unrouted }),
     };
   }
@@ -150,6 +194,7 @@ export class Bus {
    */
   async close(timeoutMs = 10_000): Promise<void> {
     this.unrouted.stop();
+    await Promise.all([...this.listeners.values()].map((listener) => listener.stop()));
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.stop(timeoutMs)));
     await this.publisher.close();
   }

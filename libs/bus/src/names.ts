@@ -13,6 +13,11 @@ export function topologyNames(namespace: string) {
     /** Catches what no queue is bound for, so an unroutable message is kept, not dropped. */
     unroutedExchange: `${namespace}.unrouted`,
     unroutedQueue: `${namespace}.unrouted`,
+    /**
+     * Fan-out to every running instance (live page updates): a topic exchange by contract type
+     * with no alternate exchange, since a broadcast nobody listens to is meant to vanish.
+     */
+    broadcastExchange: `${namespace}.broadcast`,
     queue: (consumer: string) => `${namespace}.${consumer}`,
     /** One delay queue per retry number, so delays grow without head-of-line blocking. */
     retryQueue: (consumer: string, retry: number) => `${namespace}.${consumer}.retry.${retry}`,

@@ -97,6 +97,27 @@ export class Publisher {
   }
 
   /**
+   * Re-announces a validated message on the broadcast exchange, not persistent: every listening
+   * instance gets a copy, and nothing is kept when none listens. Confirmed like any publish.
+   */
+  async broadcast<C extends AnyContract>(contract: C, message: MessageOf<C>): Promise<void> {
+    const checked = parseMessage(contract, message);
+    if (!checked.ok) throw checked.error;
+    await this.send(
+      this.options.names.broadcastExchange,
+      contract.type,
+      Buffer.from(JSON.stringify(message)),
+      {
+        messageId: message.id,
+        correlationId: message.correlationId,
+        type: contract.type,
+        persistent: false,
+        headers: injectTraceContext({}),
+      },
+    );
+  }
+
+  /**
    * Sends raw bytes with confirms: for the bus's own retry and dead-letter copies, which must
    * keep the original body and properties untouched.
    */

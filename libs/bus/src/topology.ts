@@ -43,6 +43,30 @@ export async function declareExchanges(channel: Channel, names: TopologyNames): 
       alternateExchange: names.unroutedExchange,
     });
   }
+  await channel.assertExchange(names.broadcastExchange, 'topic', { durable: true });
+}
+
+/**
+ * A listener's own queue on the broadcast exchange: named by the broker, exclusive to its
+ * connection and deleted with it, so an instance that stops leaves nothing behind. Classic, not
+ * quorum: what it carries is re-announced, not kept (see `Bus.broadcast`).
+ */
+export async function declareBroadcastQueue(
+  channel: Channel,
+  names: TopologyNames,
+  contracts: readonly AnyContract[],
+): Promise<string> {
+  const { queue } = await channel.assertQueue('', {
+    exclusive: true,
+    autoDelete: true,
+    durable: false,
+    // A listener that stalls must not make the broker hold an unbounded backlog for it.
+    arguments: { 'x-max-length': 10_000, 'x-overflow': 'drop-head' },
+  });
+  for (const contract of contracts) {
+    await channel.bindQueue(queue, names.broadcastExchange, contract.type);
+  }
+  return queue;
 }
 
 /** A consumer's queue, its retry queues and its dead-letter queue, bound to its contracts. */
