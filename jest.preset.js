@@ -24,8 +24,9 @@ module.exports = function preset(dir, overrides = {}) {
     // them alone, after every parallel suite (see jest.serial.config.js).
     testPathIgnorePatterns: ['/node_modules/', '\\.serial\\.test\\.ts$'],
     transform: { '^.+\\.(t|j|mj)s$': swc },
-    // content-disposition@3 and cookie@2 are ESM-only; let swc turn them into CommonJS.
-    transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
+    // content-disposition@3 and cookie@2 are ESM-only; let swc turn them into CommonJS, and
+    // @fastify/cookie too, whose dynamic import('cookie') jest's CommonJS world cannot run.
+    transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@fastify/cookie)/)'],
     moduleNameMapper: {
       '^@mbs/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
     },

@@ -17,4 +17,5 @@ export {
 export { insertOnce, type InsertOnceResult } from './insert-once';
 export { isDuplicateIdError, isDuplicateKeyError } from './duplicate-key';
 export { keyToObjectId } from './key-to-object-id';
+export { modelOn } from './model-on';
 export { redactCredentials, storeHost } from './store-host';

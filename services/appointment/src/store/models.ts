@@ -1,5 +1,5 @@
-import { keyToObjectId } from '@mbs/store';
-import type { Connection, Model, Schema, Types } from 'mongoose';
+import { keyToObjectId, modelOn } from '@mbs/store';
+import type { Connection, Model, Types } from 'mongoose';
 import { appointmentSchema, type AppointmentRecord } from './appointment-model';
 import { clinicSchema, type ClinicRecord } from './clinic-model';
 import { participantSchema, type ParticipantRecord } from './participant-model';
@@ -15,16 +15,11 @@ export interface Models {
 /** Registers the service's models on its own connection (never mongoose's global one). */
 export function createModels(connection: Connection): Models {
   return {
-    Setting: model(connection, 'Setting', settingSchema),
-    Clinic: model(connection, 'Clinic', clinicSchema),
-    Participant: model(connection, 'Participant', participantSchema),
-    Appointment: model(connection, 'Appointment', appointmentSchema),
+    Setting: modelOn(connection, 'Setting', settingSchema),
+    Clinic: modelOn(connection, 'Clinic', clinicSchema),
+    Participant: modelOn(connection, 'Participant', participantSchema),
+    Appointment: modelOn(connection, 'Appointment', appointmentSchema),
   };
-}
-
-/** The connection's model of that name, registered on first use (so wiring twice is harmless). */
-function model<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
 }
 
 /**

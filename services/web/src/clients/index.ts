@@ -1,0 +1,5 @@
+export { createQueryClient, type QueryClient, type QueryClientOptions } from './query-client';
+export { QueryNotFoundError, QueryUnavailableError } from './query-errors';
+export * from './appointment-client';
+export * from './dispatcher-client';
+export * from './fhir-builder-client';

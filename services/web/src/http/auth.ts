@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountStore } from '../accounts';
+import { ForbiddenError } from './web-errors';
+import './session-types';
+
+/** A request made by a page updating itself, not by a person: it does not keep a session alive. */
+export const LIVE_REQUEST_HEADER = 'x-live-refresh';
+
+/** How often use renews a session (and writes it): a minute's precision on a 30-minute timeout. */
+const RENEW_AFTER_MS = 60_000;
+
+export const isLiveRequest = (request: FastifyRequest) =>
+  request.headers[LIVE_REQUEST_HEADER] === '1' || request.url.startsWith('/live');
+
+/** Where to go back to after signing in: a path of this service only, never another site. */
+export function safeReturnTo(value: unknown, fallback = '/clinics'): string {
+  return typeof value === 'string' && /^\/(?![/\\])[\w\-./?=&%:]*$/.test(value) ? value : fallback;
+}
+
+/**
+ * Every route but those marked `public` needs a signed-in, enabled account. The account is read
+ * on each request, so disabling it ends its sessions at once (they are also deleted). A route
+ * with `config.role` is for that role only (403 for others). Use renews the session at most once
+ * a minute; the page's own live updates do not, so an open page still times out when idle.
+ */
+export function registerAuthentication(
+  app: FastifyInstance,
+  accounts: AccountStore,
+  now: () => number = Date.now,
+): void {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const config = request.routeOptions.config;
+    if (config.public) return;
+    const username = request.session.username;
+    const account = username ? await accounts.active(username) : undefined;
+    if (!account) {
+      if (username) await request.session.destroy();
+      return refuse(request, reply);
+    }
+    request.user = account;
+    if (config.role && account.role !== config.role) throw new ForbiddenError();
+    if (!isLiveRequest(request)) {
+      const lastSeenAt = request.session.lastSeenAt ?? 0;
+      if (now() - lastSeenAt >= RENEW_AFTER_MS) {
+        request.session.lastSeenAt = now();
+        request.session.touch();
+      }
+    }
+  });
+
+  /** Not signed in: pages go to sign-in (and come back after); anything else gets a 401. */
+  function refuse(request: FastifyRequest, reply: FastifyReply) {
+    if (request.method !== 'GET' || isLiveRequest(request)) {
+      return reply.code(401).type('text/plain').send('Sign in again: your session has ended');
+    }
+    const query = new URLSearchParams({ returnTo: safeReturnTo(request.url) });
+    return reply.redirect(`/sign-in?${query.toString()}`, 303);
+  }
+}

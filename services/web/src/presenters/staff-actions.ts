@@ -1,0 +1,102 @@
+import type { StaffActionName } from '@mbs/contracts';
+import { randomUUID } from 'node:crypto';
+
+/** How each staff action is offered: its path under `/appointments/:id/` and its words. */
+interface ActionSpec {
+  readonly path: string;
+  readonly label: string;
+  /** A form posted at once (check in), or a page first (confirmation, or a reason to give). */
+  readonly kind: 'form' | 'page';
+  readonly style: 'primary' | 'secondary' | 'link';
+}
+
+export const staffActionSpecs: Readonly<Record<StaffActionName, ActionSpec>> = {
+  check_in: { path: 'check-in', label: 'Check in', kind: 'form', style: 'secondary' },
+  send_to_modality: { path: 'send', label: 'Send to modality', kind: 'page', style: 'primary' },
+  withdraw_send: { path: 'withdraw', label: 'Withdraw send', kind: 'page', style: 'secondary' },
+  cancel: { path: 'cancel', label: 'Cancel appointment', kind: 'page', style: 'link' },
+  mark_did_not_attend: {
+    path: 'did-not-attend',
+    label: 'Did not attend',
+    kind: 'page',
+    style: 'link',
+  },
+};
+
+export interface StaffActionView {
+  readonly action: StaffActionName;
+  readonly kind: ActionSpec['kind'];
+  readonly style: ActionSpec['style'];
+  readonly label: string;
+  /** Where the form posts, or the page it opens (with where to come back to). */
+  readonly href: string;
+  /** Said after the label to screen readers, so "Check in" says whom. */
+  readonly forWhom: string;
+  /** For a form posted at once: its command id, made now (a second click is the same command). */
+  readonly commandId?: string;
+}
+
+export function actionHref(appointmentId: string, action: StaffActionName, returnTo?: string) {
+  const base = `/appointments/${encodeURIComponent(appointmentId)}/${staffActionSpecs[action].path}`;
+  return returnTo ? `${base}?${new URLSearchParams({ returnTo }).toString()}` : base;
+}
+
+/** The actions offered for an appointment: those appointment says its state allows, in order. */
+export function staffActionViews(
+  appointmentId: string,
+  allowed: readonly StaffActionName[],
+  forWhom: string,
+  returnTo: string,
+): StaffActionView[] {
+  return allowed.map((action) => {
+    const spec = staffActionSpecs[action];
+    return {
+      action,
+      kind: spec.kind,
+      style: spec.style,
+      label: spec.label,
+      href:
+        spec.kind === 'form'
+          ? actionHref(appointmentId, action)
+          : actionHref(appointmentId, action, returnTo),
+      forWhom,
+      ...(spec.kind === 'form' && { commandId: randomUUID() }),
+    };
+  });
+}
+
+const actionOfCommand: Readonly<Record<string, StaffActionName>> = {
+  'appointment.check-in': 'check_in',
+  'appointment.send-to-modality': 'send_to_modality',
+  'appointment.withdraw-send': 'withdraw_send',
+  'appointment.cancel': 'cancel',
+  'appointment.mark-did-not-attend': 'mark_did_not_attend',
+};
+
+/** What a refused command was, in the words of its button: `Check in`, `Send to modality`, ... */
+export function commandLabel(commandType: string): string {
+  const action = actionOfCommand[commandType];
+  return action ? staffActionSpecs[action].label : 'Your request';
+}
+
+/** A refused command as its banner shows it (views/partials/rejection.eta). */
+export interface RejectionView {
+  readonly commandId: string;
+  readonly label: string;
+  readonly reason: string;
+  readonly appointmentHref: string;
+}
+
+export function rejectionView(rejection: {
+  commandId: string;
+  commandType: string;
+  appointmentId: string;
+  reason: string;
+}): RejectionView {
+  return {
+    commandId: rejection.commandId,
+    label: commandLabel(rejection.commandType),
+    reason: rejection.reason,
+    appointmentHref: `/appointments/${encodeURIComponent(rejection.appointmentId)}`,
+  };
+}

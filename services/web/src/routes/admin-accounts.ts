@@ -1,0 +1,156 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { NewAccount, Username } from '../accounts';
+import type { WebContext } from '../context';
+import { addFlash } from '../http/flash';
+import { renderPage } from '../http/page';
+import { PageNotFoundError } from '../http/web-errors';
+import { formatDate } from '../presenters/times';
+
+const admin = { config: { role: 'admin' as const } };
+
+const roleLabels = { clinic_staff: 'Clinic staff', admin: 'Administrator' } as const;
+
+type NewAccountValues = { username: string; name: string; role: string; password: string };
+type FieldErrors = Partial<Record<keyof NewAccountValues, string>>;
+
+/** Field by field, in the order the form shows them, in words for the error summary. */
+function problemsOf(error: z.ZodError): FieldErrors {
+  const words: Record<keyof NewAccountValues, string> = {
+    name: 'Full name',
+    username: 'Username',
+    role: 'Role',
+    password: 'Password',
+  };
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0] as keyof NewAccountValues | undefined;
+    if (!field || !(field in words) || errors[field]) continue;
+    errors[field] =
+      field === 'role'
+        ? 'Select a role'
+        : `${words[field]} ${issue.message.replace(/^Invalid input: /, '')}`;
+  }
+  return errors;
+}
+
+/**
+ * Staff accounts, for administrators: who has access, add an account, and disable or enable one.
+ * Disabling ends that person's sessions at once.
+ */
+export function adminAccountRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const showNew = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: NewAccountValues,
+    errors: FieldErrors = {},
+  ) =>
+    renderPage(
+      ctx,
+      request,
+      reply,
+      'pages/admin-account-new',
+      { account: values, errors, roles: roleLabels },
+      {
+        title: `${Object.keys(errors).length > 0 ? 'Error: ' : ''}Add an account`,
+        status: Object.keys(errors).length > 0 ? 400 : 200,
+        section: 'accounts',
+        back: { href: '/admin/accounts', text: 'Accounts' },
+      },
+    );
+
+  app.get('/admin/accounts', admin, async (request, reply) => {
+    const accounts = (await ctx.accounts.list()).map((account) => ({
+      ...account,
+      roleLabel: roleLabels[account.role],
+      created: formatDate(account.createdAt),
+      isYou: account.username === request.user?.username,
+    }));
+    return renderPage(
+      ctx,
+      request,
+      reply,
+      'pages/admin-accounts',
+      { accounts },
+      {
+        title: 'Accounts',
+        section: 'accounts',
+      },
+    );
+  });
+
+  app.get('/admin/accounts/new', admin, (request, reply) =>
+    showNew(request, reply, { username: '', name: '', role: 'clinic_staff', password: '' }),
+  );
+
+  app.post('/admin/accounts', admin, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values: NewAccountValues = {
+      username: String(body.username ?? ''),
+      name: String(body.name ?? ''),
+      role: String(body.role ?? ''),
+      password: String(body.password ?? ''),
+    };
+    const parsed = NewAccount.safeParse(values);
+    if (!parsed.success)
+      return showNew(request, reply, { ...values, password: '' }, problemsOf(parsed.error));
+    const { created, account } = await ctx.accounts.create(parsed.data);
+    if (!created)
+      return showNew(
+        request,
+        reply,
+        { ...values, password: '' },
+        {
+          username: 'Username is already taken: choose another',
+        },
+      );
+    ctx.logger.info(
+      { username: account.username, role: account.role, by: request.user?.username },
+      'account created',
+    );
+    addFlash(request, {
+      kind: 'success',
+      title: 'Account added',
+      text: `${account.name} can now sign in as ${account.username}.`,
+    });
+    return reply.redirect('/admin/accounts', 303);
+  });
+
+  for (const [verb, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    app.post<{ Params: { username: string } }>(
+      `/admin/accounts/:username/${verb}`,
+      admin,
+      async (request, reply) => {
+        const username = Username.safeParse(request.params.username);
+        if (!username.success) throw new PageNotFoundError();
+        const account = await ctx.accounts.get(username.data);
+        if (!account) throw new PageNotFoundError(`No account "${username.data}"`);
+        if (!enabled && account.username === request.user?.username) {
+          addFlash(request, {
+            kind: 'information',
+            title: 'Not disabled',
+            text: 'You cannot disable your own account: ask another administrator.',
+          });
+          return reply.redirect('/admin/accounts', 303);
+        }
+        await ctx.accounts.setEnabled(account.username, enabled);
+        const ended = enabled ? 0 : await ctx.sessions.destroyAllOf(account.username);
+        ctx.logger.info(
+          { username: account.username, enabled, sessionsEnded: ended, by: request.user?.username },
+          enabled ? 'account enabled' : 'account disabled',
+        );
+        addFlash(request, {
+          kind: 'success',
+          title: enabled ? 'Account enabled' : 'Account disabled',
+          text: enabled
+            ? `${account.name} can sign in again.`
+            : `${account.name} can no longer sign in, and has been signed out everywhere.`,
+        });
+        return reply.redirect('/admin/accounts', 303);
+      },
+    );
+  }
+}

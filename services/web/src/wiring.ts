@@ -1,0 +1,69 @@
+import type { Bus } from '@mbs/bus';
+import type { Store } from '@mbs/store';
+import type { Logger } from '@mbs/telemetry';
+import { createAccountStore, createPasswordHasher, type PasswordHashCost } from './accounts';
+import {
+  appointmentQueries,
+  createQueryClient,
+  dispatcherQueries,
+  fhirBuilderQueries,
+} from './clients';
+import { staffCommands } from './commands/staff-commands';
+import type { WebContext } from './context';
+import { accountLockout } from './http/account-lockout';
+import { LiveFeed } from './live/live-feed';
+import { createRejectionStore } from './notifications/rejection-store';
+import { MongoSessionStore } from './sessions/session-store';
+import { createWindowCounter, type WindowCounter } from './sessions/window-counter';
+
+export interface WiringOptions {
+  readonly store: Store;
+  readonly bus: Pick<Bus, 'publish'>;
+  readonly logger: Logger;
+  readonly urls: {
+    readonly appointment: string;
+    readonly fhirBuilder: string;
+    readonly dispatcher: string;
+  };
+  readonly queryTimeoutMs: number;
+  readonly passwordCost: PasswordHashCost;
+  readonly sessionIdleMs: number;
+  readonly failedSignInsPerAccount: number;
+  readonly heartbeatMs?: number;
+  readonly now?: () => Date;
+  readonly feed?: LiveFeed;
+}
+
+/**
+ * Everything web's routes work with, made from its store, its bus and its configuration: one
+ * place for main.ts and the tests to build it the same way.
+ */
+export function wireWebContext(options: WiringOptions): {
+  context: Omit<WebContext, 'assets'>;
+  counter: WindowCounter;
+} {
+  const { connection } = options.store;
+  const now = options.now ?? (() => new Date());
+  const counter = createWindowCounter(connection, () => now().getTime());
+  const client = (baseUrl: string, information: string) =>
+    createQueryClient({ baseUrl, information, timeoutMs: options.queryTimeoutMs });
+  return {
+    counter,
+    context: {
+      accounts: createAccountStore(connection, createPasswordHasher(options.passwordCost)),
+      sessions: new MongoSessionStore(connection, { idleMs: options.sessionIdleMs, now }),
+      lockout: accountLockout(counter, options.failedSignInsPerAccount),
+      rejections: createRejectionStore(connection, now),
+      queries: {
+        appointments: appointmentQueries(client(options.urls.appointment, 'Appointments')),
+        messages: dispatcherQueries(client(options.urls.dispatcher, 'Orders')),
+        destinations: fhirBuilderQueries(client(options.urls.fhirBuilder, 'Destinations')),
+      },
+      commands: staffCommands(options.bus),
+      feed: options.feed ?? new LiveFeed(),
+      logger: options.logger,
+      now,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+    },
+  };
+}
