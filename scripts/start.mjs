@@ -133,6 +133,13 @@ const parts = [
     ready: /relay-dispatcher listening/,
     shows: 'http://127.0.0.1:3004 (messages and gateways: GET /messages, /gateways)',
   },
+  {
+    name: 'web',
+    args: ['services/web/dist/main.js'],
+    env: { PORT: '3000' },
+    ready: /web listening/,
+    shows: 'http://127.0.0.1:3000 (the staff web application: open it in a browser)',
+  },
 ];
 
 const colours = [36, 35, 33, 32, 34, 31];
@@ -291,6 +298,12 @@ if (!stopping)
       'The system is running:',
       `  rabbitmq         amqp://${hostname}:${port || 5672}`,
       ...parts.map((part) => `  ${part.name.padEnd(16)} ${part.shows}`),
+      '',
+      'Open http://127.0.0.1:3000 and sign in (development accounts):',
+      `  clinic staff     ada / screening-staff-dev`,
+      `  administrator    ${process.env.WEB_ADMIN_USERNAME ?? 'admin'} / ${
+        process.env.WEB_ADMIN_PASSWORD ? '(WEB_ADMIN_PASSWORD)' : 'screening-admin-dev'
+      }`,
       '',
       'Press Ctrl-C to stop.',
       '',

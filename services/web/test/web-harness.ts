@@ -133,7 +133,11 @@ export class Visitor {
   private cookies = new Map<string, string>();
   lastPage = '';
 
-  constructor(private readonly web: WebUnderTest) {}
+  /** `address`: the client's IP address, as the sign-in limits see it. */
+  constructor(
+    private readonly web: WebUnderTest,
+    private readonly address = '127.0.0.1',
+  ) {}
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -167,6 +171,13 @@ export class Visitor {
   }
 
   /** Posts a form; `_csrf` comes from the last page seen unless the form gives its own. */
+  /** The action of the header's sign-out form (its CSRF token is in the query string). */
+  get signOutAction(): string {
+    const match = /class="nhsuk-header__account-form" action="([^"]+)"/.exec(this.lastPage);
+    if (!match?.[1]) throw new Error('no sign-out form on the last page');
+    return match[1].replace(/&amp;/g, '&');
+  }
+
   async post(url: string, form: Record<string, string> = {}) {
     const csrf = fieldOf(this.lastPage, '_csrf');
     const body = new URLSearchParams({ ...(csrf !== undefined && { _csrf: csrf }), ...form });
@@ -174,6 +185,7 @@ export class Visitor {
       await this.web.app.inject({
         method: 'POST',
         url,
+        remoteAddress: this.address,
         headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
         payload: body.toString(),
       }),

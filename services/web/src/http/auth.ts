@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountStore } from '../accounts';
+import { SESSION_COOKIE } from './sessions';
 import { ForbiddenError } from './web-errors';
 import './session-types';
 
@@ -8,6 +9,9 @@ export const LIVE_REQUEST_HEADER = 'x-live-refresh';
 
 /** How often use renews a session (and writes it): a minute's precision on a 30-minute timeout. */
 const RENEW_AFTER_MS = 60_000;
+
+/** Static files (the design system's and web's own): public, like the sign-in page they style. */
+const PUBLIC_PREFIXES = ['/assets/', '/design-system/', '/static/'];
 
 export const isLiveRequest = (request: FastifyRequest) =>
   request.headers[LIVE_REQUEST_HEADER] === '1' || request.url.startsWith('/live');
@@ -31,11 +35,18 @@ export function registerAuthentication(
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     if (config.public) return;
+    const route = request.routeOptions.url ?? '';
+    if (PUBLIC_PREFIXES.some((prefix) => route.startsWith(prefix))) return;
     const username = request.session.username;
     const account = username ? await accounts.active(username) : undefined;
     if (!account) {
+      // A session cookie that found no session (it timed out, or was ended), or an account
+      // disabled since: say so on the sign-in page. A first visit says nothing.
+      const ended =
+        username !== undefined ||
+        (request.cookies[SESSION_COOKIE] !== undefined && request.session._csrf === undefined);
       if (username) await request.session.destroy();
-      return refuse(request, reply);
+      return refuse(request, reply, ended);
     }
     request.user = account;
     if (config.role && account.role !== config.role) throw new ForbiddenError();
@@ -49,11 +60,14 @@ export function registerAuthentication(
   });
 
   /** Not signed in: pages go to sign-in (and come back after); anything else gets a 401. */
-  function refuse(request: FastifyRequest, reply: FastifyReply) {
+  function refuse(request: FastifyRequest, reply: FastifyReply, ended: boolean) {
     if (request.method !== 'GET' || isLiveRequest(request)) {
       return reply.code(401).type('text/plain').send('Sign in again: your session has ended');
     }
-    const query = new URLSearchParams({ returnTo: safeReturnTo(request.url) });
+    const query = new URLSearchParams({
+      returnTo: safeReturnTo(request.url),
+      ...(ended && { signedOut: 'expired' }),
+    });
     return reply.redirect(`/sign-in?${query.toString()}`, 303);
   }
 }

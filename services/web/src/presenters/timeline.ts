@@ -55,7 +55,8 @@ function stepText(step: MessageWithHistory['history'][number]): string {
     case 'delivered':
       return 'The hospital gateway has it';
     case 'confirmed':
-      return `The hospital confirmed it${detail}`;
+      // Its detail is the gateway's outcome id: for the technical details, not for staff.
+      return 'The hospital confirmed it';
     case 'retry':
       return `Attempt ${step.attempt} did not get through${detail}; it will be tried again`;
     case 'failed':

@@ -50,14 +50,13 @@ export function signInRoutes(app: FastifyInstance, ctx: WebContext, perAddress: 
   app.get('/sign-in', { config: { public: true } }, async (request, reply) => {
     const query = request.query as { returnTo?: string; signedOut?: string };
     if (request.session.username) return reply.redirect(safeReturnTo(query.returnTo), 303);
-    // A session cookie that no longer finds its session: it timed out or was ended.
-    const hadSession =
-      request.cookies[SESSION_COOKIE] !== undefined && request.session._csrf === undefined;
+    // `signedOut`: after signing out (1), or sent here because the session had ended (expired).
+    const signedOut = { '1': 'signed_out', expired: 'expired' } as const;
     return show(request, reply, {
       username: '',
       returnTo: safeReturnTo(query.returnTo),
       errors: [],
-      signedOut: query.signedOut === '1' ? 'signed_out' : hadSession ? 'expired' : undefined,
+      signedOut: signedOut[query.signedOut as keyof typeof signedOut],
     });
   });
 
