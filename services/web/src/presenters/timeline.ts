@@ -1,4 +1,4 @@
-import { appointmentStateLabels, type FailurePhase } from '@mbs/contracts';
+import { FailurePhase, appointmentStateLabels } from '@mbs/contracts';
 import type { HistoryEntryView } from '../clients/appointment-client';
 import type { MessageStatus, MessageWithHistory } from '../clients/dispatcher-client';
 import type { Tag } from './states';
@@ -45,8 +45,16 @@ export interface MessageView {
   readonly facts: ReadonlyArray<{ key: string; value: string }>;
 }
 
+/** A step's detail with its leading phase code (`destination_rejected: ...`) put in words. */
+function readable(detail: string | undefined): string {
+  if (!detail) return '';
+  const match = /^([a-z_]+): (.*)$/s.exec(detail);
+  const phase = match && FailurePhase.safeParse(match[1]);
+  return phase?.success ? `: ${phaseLabels[phase.data]}: ${match![2]}` : `: ${detail}`;
+}
+
 function stepText(step: MessageWithHistory['history'][number]): string {
-  const detail = step.detail ? `: ${step.detail}` : '';
+  const detail = readable(step.detail);
   switch (step.event) {
     case 'stored':
       return 'Order built and queued for the hospital';
