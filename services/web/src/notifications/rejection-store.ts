@@ -67,6 +67,18 @@ export function createRejectionStore(connection: Connection, now: () => Date = (
     at: new Date(doc.at),
   });
 
+  const unseenDocuments = (username: string) =>
+    model
+      .find({
+        username,
+        seenAt: null,
+        at: { $gt: new Date(now().getTime() - REJECTION_SHOWN_FOR_MS) },
+      })
+      .sort({ at: 1 })
+      .limit(20)
+      .lean<RejectionDocument[]>()
+      .exec();
+
   return {
     /** Keeps a rejection for its user (idempotent by command id). */
     async record(event: RejectedEvent): Promise<void> {
@@ -90,18 +102,17 @@ export function createRejectionStore(connection: Connection, now: () => Date = (
         .exec();
     },
 
+    /** The rejections a user has not seen yet, oldest first (read only). */
+    async unseen(username: string): Promise<Rejection[]> {
+      return (await unseenDocuments(username)).map(view);
+    },
+
     /**
      * The rejections a user has not seen, oldest first, marked seen as they are taken: a page
      * shows each once.
      */
     async takeUnseen(username: string): Promise<Rejection[]> {
-      const since = new Date(now().getTime() - REJECTION_SHOWN_FOR_MS);
-      const docs = await model
-        .find({ username, seenAt: null, at: { $gt: since } })
-        .sort({ at: 1 })
-        .limit(20)
-        .lean<RejectionDocument[]>()
-        .exec();
+      const docs = await unseenDocuments(username);
       if (docs.length > 0) {
         await model
           .updateMany(

@@ -189,6 +189,35 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
     });
   });
 
+  describe('refused commands, without JavaScript', () => {
+    it('shows a refusal on the next page the person opens, once, with the readable reason', async () => {
+      const { AppointmentCommandRejected, createMessage } = await import('@mbs/contracts');
+      await web.context.rejections.record(
+        createMessage(AppointmentCommandRejected, {
+          commandId: 'cmd-refused-1',
+          commandType: 'appointment.send-to-modality',
+          appointmentId: 'apt-leeds-am-03',
+          requestedBy: { userId: 'ada', name: 'Ada Radiographer' },
+          reason:
+            'Cannot send to modality: the participant has not been checked in (appointment is booked)',
+          code: 'transition_refused',
+        }),
+      );
+      const page = await staff.get('/clinics/clinic-leeds-am');
+      const shown = text(page.body);
+      expect(shown).toContain('Send to modality was not done');
+      expect(shown).toContain('Cannot send to modality: the participant has not been checked in');
+      expect(page.body).toContain('href="/appointments/apt-leeds-am-03"');
+      expect(text((await staff.get('/clinics/clinic-leeds-am')).body)).not.toContain(
+        'was not done',
+      );
+      // Someone else never sees it.
+      const admin = new Visitor(web);
+      await admin.signIn(ADMIN);
+      expect(text((await admin.get('/clinics')).body)).not.toContain('was not done');
+    });
+  });
+
   describe('errors and roles', () => {
     it('shows the not found page for an unknown path; to a visitor not signed in, the sign-in page', async () => {
       const signedIn = await staff.get('/no/such/page');
