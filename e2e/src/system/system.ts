@@ -10,14 +10,15 @@ export type PartName =
   | 'gateway'
   | 'appointment'
   | 'fhir-builder'
-  | 'relay-dispatcher';
+  | 'relay-dispatcher'
+  | 'web';
 
 export interface RunningSystem {
   readonly namespace: string;
   readonly amqpUrl: string;
   readonly relayEndpoint: string;
   readonly urls: Readonly<
-    Record<'appointment' | 'fhirBuilder' | 'dispatcher' | 'gateway' | 'sink', string>
+    Record<'appointment' | 'fhirBuilder' | 'dispatcher' | 'gateway' | 'sink' | 'web', string>
   >;
   readonly parts: Readonly<Record<PartName, ManagedProcess>>;
   /** What every part said recently, for a failing test's message. */
@@ -39,6 +40,8 @@ export interface SystemOptions {
     >
   >;
   readonly logLevel?: string;
+  /** web's settings (sign-in limits, idle timeout) for a suite that needs others. */
+  readonly web?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,8 +54,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const namespace = uniqueName('e2e');
   const mongo: MongoDb = await getMongoDb({ dbPrefix: 'e2e' });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mbs-e2e-'));
-  const [relayPort, sinkPort, gatewayPort, appointmentPort, fhirPort, dispatcherPort] =
-    await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  const [relayPort, sinkPort, gatewayPort, appointmentPort, fhirPort, dispatcherPort, webPort] =
+    await Promise.all(Array.from({ length: 7 }, () => freePort()));
   const relayEndpoint = `ws://127.0.0.1:${relayPort}`;
   const common = {
     AMQP_URL: amqpUrl,
@@ -67,6 +70,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     dispatcher: `http://127.0.0.1:${dispatcherPort}`,
     gateway: `http://127.0.0.1:${gatewayPort}`,
     sink: `http://127.0.0.1:${sinkPort}`,
+    web: `http://127.0.0.1:${webPort}`,
   };
   const parts: Record<PartName, ManagedProcess> = {
     'relay-emulator': new ManagedProcess({
@@ -124,6 +128,24 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       },
       ready: /relay-dispatcher listening/,
     }),
+    web: new ManagedProcess({
+      name: 'web',
+      script: 'services/web/dist/main.js',
+      env: {
+        ...common,
+        PORT: String(webPort),
+        WEB_DB_NAME: `${mongo.dbName}_web`,
+        WEB_PUBLIC_URL: urls.web,
+        APPOINTMENT_URL: urls.appointment,
+        FHIR_BUILDER_URL: urls.fhirBuilder,
+        DISPATCHER_URL: urls.dispatcher,
+        // Sign-ins cost little here; the production cost is tested in web's own suite.
+        WEB_PASSWORD_HASH_MEMORY_KIB: '1024',
+        WEB_PASSWORD_HASH_ITERATIONS: '1',
+        ...options.web,
+      },
+      ready: /web listening/,
+    }),
   };
 
   const order: PartName[] = [
@@ -133,6 +155,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     'appointment',
     'fhir-builder',
     'relay-dispatcher',
+    'web',
   ];
   const logs = () => order.map((name) => parts[name].recentLogs()).join('\n');
   const stop = async () => {

@@ -5,19 +5,46 @@ import { randomUUID } from 'node:crypto';
 interface ActionSpec {
   readonly path: string;
   readonly label: string;
+  /** The banner's title when appointment refuses it. */
+  readonly refused: string;
   /** A form posted at once (check in), or a page first (confirmation, or a reason to give). */
   readonly kind: 'form' | 'page';
   readonly style: 'primary' | 'secondary' | 'link';
 }
 
 export const staffActionSpecs: Readonly<Record<StaffActionName, ActionSpec>> = {
-  check_in: { path: 'check-in', label: 'Check in', kind: 'form', style: 'secondary' },
-  send_to_modality: { path: 'send', label: 'Send to modality', kind: 'page', style: 'primary' },
-  withdraw_send: { path: 'withdraw', label: 'Withdraw send', kind: 'page', style: 'secondary' },
-  cancel: { path: 'cancel', label: 'Cancel appointment', kind: 'page', style: 'link' },
+  check_in: {
+    path: 'check-in',
+    label: 'Check in',
+    refused: 'Not checked in',
+    kind: 'form',
+    style: 'secondary',
+  },
+  send_to_modality: {
+    path: 'send',
+    label: 'Send to modality',
+    refused: 'Not sent to the modality',
+    kind: 'page',
+    style: 'primary',
+  },
+  withdraw_send: {
+    path: 'withdraw',
+    label: 'Withdraw send',
+    refused: 'Send not withdrawn',
+    kind: 'page',
+    style: 'secondary',
+  },
+  cancel: {
+    path: 'cancel',
+    label: 'Cancel appointment',
+    refused: 'Appointment not cancelled',
+    kind: 'page',
+    style: 'link',
+  },
   mark_did_not_attend: {
     path: 'did-not-attend',
     label: 'Did not attend',
+    refused: 'Not marked as did not attend',
     kind: 'page',
     style: 'link',
   },
@@ -73,16 +100,16 @@ const actionOfCommand: Readonly<Record<string, StaffActionName>> = {
   'appointment.mark-did-not-attend': 'mark_did_not_attend',
 };
 
-/** What a refused command was, in the words of its button: `Check in`, `Send to modality`, ... */
-export function commandLabel(commandType: string): string {
+/** What a refused command's banner is titled: `Not checked in`, `Not sent to the modality`, ... */
+export function refusedTitle(commandType: string): string {
   const action = actionOfCommand[commandType];
-  return action ? staffActionSpecs[action].label : 'Your request';
+  return action ? staffActionSpecs[action].refused : 'Your request was refused';
 }
 
 /** A refused command as its banner shows it (views/partials/rejection.eta). */
 export interface RejectionView {
   readonly commandId: string;
-  readonly label: string;
+  readonly title: string;
   readonly reason: string;
   readonly appointmentHref: string;
 }
@@ -95,7 +122,7 @@ export function rejectionView(rejection: {
 }): RejectionView {
   return {
     commandId: rejection.commandId,
-    label: commandLabel(rejection.commandType),
+    title: refusedTitle(rejection.commandType),
     reason: rejection.reason,
     appointmentHref: `/appointments/${encodeURIComponent(rejection.appointmentId)}`,
   };

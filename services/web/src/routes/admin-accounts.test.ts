@@ -64,10 +64,10 @@ describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
     expect(page.statusCode).toBe(400);
     expect(page.body).toContain('<title>Error: Add an account');
     for (const [field, words] of [
-      ['name', 'Full name must not be empty'],
-      ['username', 'Username may contain only letters, digits and . _ -'],
+      ['name', 'Enter the person&#39;s full name'],
+      ['username', 'Username must contain only letters, digits, dots, dashes or underscores'],
       ['role', 'Select a role'],
-      ['password', 'Password must be at least 12 characters'],
+      ['password', 'Enter a password of at least 12 characters'],
     ] as const) {
       expect(page.body).toMatch(new RegExp(`href="#${field}"[^>]*>\\s*${words}`));
       expect(page.body).toMatch(new RegExp(`id="${field}-error"[\\s\\S]*?${words}`));

@@ -14,22 +14,26 @@ const roleLabels = { clinic_staff: 'Clinic staff', admin: 'Administrator' } as c
 type NewAccountValues = { username: string; name: string; role: string; password: string };
 type FieldErrors = Partial<Record<keyof NewAccountValues, string>>;
 
-/** Field by field, in the order the form shows them, in words for the error summary. */
+/** What to do about each field, in the design system's words: the first problem of each. */
 function problemsOf(error: z.ZodError): FieldErrors {
-  const words: Record<keyof NewAccountValues, string> = {
-    name: 'Full name',
-    username: 'Username',
-    role: 'Role',
-    password: 'Password',
-  };
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
     const field = issue.path[0] as keyof NewAccountValues | undefined;
-    if (!field || !(field in words) || errors[field]) continue;
-    errors[field] =
-      field === 'role'
-        ? 'Select a role'
-        : `${words[field]} ${issue.message.replace(/^Invalid input: /, '')}`;
+    if (!field || errors[field]) continue;
+    const tooBig = issue.code === 'too_big';
+    errors[field] = {
+      name: tooBig ? 'Full name must be 200 characters or fewer' : "Enter the person's full name",
+      username:
+        issue.code === 'too_small'
+          ? 'Enter a username of at least 2 characters'
+          : tooBig
+            ? 'Username must be 64 characters or fewer'
+            : 'Username must contain only letters, digits, dots, dashes or underscores',
+      role: 'Select a role',
+      password: tooBig
+        ? 'Password must be 256 characters or fewer'
+        : 'Enter a password of at least 12 characters',
+    }[field];
   }
   return errors;
 }

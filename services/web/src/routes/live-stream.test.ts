@@ -165,7 +165,7 @@ describe('live stream (server-sent events over HTTP, MongoDB)', () => {
     expect(rejected.event).toBe('rejected');
     const { commandId, html } = JSON.parse(rejected.data) as { commandId: string; html: string };
     expect(commandId).toBe('cmd-ada');
-    expect(html).toContain('Check in was not done');
+    expect(html).toContain('Not checked in');
     expect(html).toContain('Cannot check in: the participant has already been screened');
     expect(html).toContain('href="/appointments/apt-leeds-am-01"');
     // Shown live, so the next page does not show it again.
@@ -174,7 +174,7 @@ describe('live stream (server-sent events over HTTP, MongoDB)', () => {
       if (Date.now() > deadline) throw new Error('the rejection was never marked shown');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(text((await staff.get('/clinics')).body)).not.toContain('was not done');
+    expect(text((await staff.get('/clinics')).body)).not.toContain('Not sent to the modality');
   });
 
   it('replays what a reconnecting page missed from its Last-Event-ID, and asks for a re-read when it cannot', async () => {
