@@ -119,6 +119,17 @@ export async function stopMongo(): Promise<void> {
   mongo = undefined;
 }
 
+/** The text of a page without its tags and scripts, whitespace collapsed: what a person reads. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
 /** The value of a hidden field in a page (`_csrf`, `commandId`), as a browser would send it back. */
 export function fieldOf(html: string, name: string): string | undefined {
   const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);

@@ -1,6 +1,6 @@
 import type { AppointmentRow } from '../clients/appointment-client';
 import { ageOn, formatNhsNumber, fullName } from './people';
-import { staffActionViews, type StaffActionView } from './staff-actions';
+import { appointmentHref, type StaffActionView, staffActionViews } from './staff-actions';
 import { appointmentTag, type Tag } from './states';
 import { formatDate, formatTime } from './times';
 
@@ -31,7 +31,7 @@ export function appointmentRowView(
   return {
     appointmentId: row.appointmentId,
     rowId: rowIdOf(row.appointmentId),
-    href: `/appointments/${encodeURIComponent(row.appointmentId)}`,
+    href: appointmentHref(row.appointmentId),
     time: formatTime(row.startsAt),
     name,
     nhsNumber: row.participant ? formatNhsNumber(row.participant.nhsNumber) : 'Not known',

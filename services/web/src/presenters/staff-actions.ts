@@ -63,8 +63,13 @@ export interface StaffActionView {
   readonly commandId?: string;
 }
 
+/** An appointment's page. */
+export const appointmentHref = (appointmentId: string): string =>
+  `/appointments/${encodeURIComponent(appointmentId)}`;
+
+/** Where an action's form posts, or its page opens (with where to come back to). */
 export function actionHref(appointmentId: string, action: StaffActionName, returnTo?: string) {
-  const base = `/appointments/${encodeURIComponent(appointmentId)}/${staffActionSpecs[action].path}`;
+  const base = `${appointmentHref(appointmentId)}/${staffActionSpecs[action].path}`;
   return returnTo ? `${base}?${new URLSearchParams({ returnTo }).toString()}` : base;
 }
 
@@ -124,6 +129,6 @@ export function rejectionView(rejection: {
     commandId: rejection.commandId,
     title: refusedTitle(rejection.commandType),
     reason: rejection.reason,
-    appointmentHref: `/appointments/${encodeURIComponent(rejection.appointmentId)}`,
+    appointmentHref: appointmentHref(rejection.appointmentId),
   };
 }

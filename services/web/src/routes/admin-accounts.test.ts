@@ -5,13 +5,8 @@ import {
   startWeb,
   stopMongo,
   type WebUnderTest,
+  textOf,
 } from '../../test/web-harness';
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, ' ');
 
 describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
   let web: WebUnderTest;
@@ -26,7 +21,7 @@ describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
 
   it('lists who can sign in, with their role and status', async () => {
     const page = await admin.get('/admin/accounts');
-    const shown = text(page.body);
+    const shown = textOf(page.body);
     expect(shown).toContain('Ada Radiographer');
     expect(shown).toContain('Clinic staff');
     expect(shown).toContain('Rose Admin (you)');
@@ -45,7 +40,7 @@ describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
       password: 'a long enough password',
     });
     expect(added.statusCode).toBe(303);
-    expect(text((await admin.get('/admin/accounts')).body)).toContain(
+    expect(textOf((await admin.get('/admin/accounts')).body)).toContain(
       'Account added Grace Mammographer can now sign in as grace.h.',
     );
     const grace = new Visitor(web);
@@ -85,7 +80,7 @@ describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
       password: 'a long enough password',
     });
     expect(page.statusCode).toBe(400);
-    expect(text(page.body)).toContain('Username is already taken: choose another');
+    expect(textOf(page.body)).toContain('Username is already taken: choose another');
   });
 
   it('disables an account, signing that person out everywhere at once, and enables it again', async () => {
@@ -95,7 +90,7 @@ describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
     await admin.get('/admin/accounts');
     const disabled = await admin.post('/admin/accounts/ada/disable');
     expect(disabled.statusCode).toBe(303);
-    expect(text((await admin.get('/admin/accounts')).body)).toContain(
+    expect(textOf((await admin.get('/admin/accounts')).body)).toContain(
       'Ada Radiographer can no longer sign in, and has been signed out everywhere.',
     );
     const out = await ada.get('/clinics');
@@ -110,7 +105,7 @@ describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
   it('will not let an administrator disable their own account, and knows no stranger', async () => {
     await admin.get('/admin/accounts');
     await admin.post('/admin/accounts/root/disable');
-    expect(text((await admin.get('/admin/accounts')).body)).toContain(
+    expect(textOf((await admin.get('/admin/accounts')).body)).toContain(
       'You cannot disable your own account',
     );
     expect(await web.context.accounts.active('root')).toBeDefined();

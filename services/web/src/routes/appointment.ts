@@ -5,7 +5,7 @@ import type { WebContext } from '../context';
 import { renderPage } from '../http/page';
 import { PageNotFoundError } from '../http/web-errors';
 import { ageOn, formatNhsNumber, fullName, sexLabel } from '../presenters/people';
-import { staffActionViews } from '../presenters/staff-actions';
+import { appointmentHref, staffActionViews } from '../presenters/staff-actions';
 import { appointmentTag, sessionLabel } from '../presenters/states';
 import { historyRows, messageView } from '../presenters/timeline';
 import { formatDate, formatDay, formatTime } from '../presenters/times';
@@ -44,7 +44,7 @@ export function appointmentRoute(app: FastifyInstance, ctx: WebContext): void {
       ]);
       const participant = appointment.participant;
       const name = participant ? fullName(participant) : 'Participant not found';
-      const path = `/appointments/${encodeURIComponent(appointment.appointmentId)}`;
+      const path = appointmentHref(appointment.appointmentId);
       const clinicHref = `/clinics/${encodeURIComponent(appointment.clinicId)}`;
       const list = neighbours?.appointments ?? [];
       const index = list.findIndex((a) => a.appointmentId === appointment.appointmentId);
@@ -52,7 +52,7 @@ export function appointmentRoute(app: FastifyInstance, ctx: WebContext): void {
         const other = index >= 0 ? list[index + offset] : undefined;
         return other
           ? {
-              href: `/appointments/${encodeURIComponent(other.appointmentId)}`,
+              href: appointmentHref(other.appointmentId),
               labelText: `${formatTime(other.startsAt)}, ${other.participant ? fullName(other.participant) : 'participant not found'}`,
             }
           : undefined;

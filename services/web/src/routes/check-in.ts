@@ -1,3 +1,4 @@
+import { appointmentHref } from '../presenters/staff-actions';
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../context';
 import { safeReturnTo } from '../http/auth';
@@ -17,10 +18,7 @@ export function checkInRoute(app: FastifyInstance, ctx: WebContext): void {
         action: 'check_in',
         appointmentId,
         commandId: form.data.commandId,
-        returnTo: safeReturnTo(
-          form.data.returnTo,
-          `/appointments/${encodeURIComponent(appointmentId)}`,
-        ),
+        returnTo: safeReturnTo(form.data.returnTo, appointmentHref(appointmentId)),
         name,
         done: `Checking in ${name}. The status changes as soon as it is done.`,
       });

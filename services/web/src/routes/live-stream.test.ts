@@ -6,9 +6,14 @@ import {
 } from '@mbs/contracts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { STAFF, Visitor, startWeb, stopMongo, type WebUnderTest } from '../../test/web-harness';
-
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+import {
+  STAFF,
+  Visitor,
+  startWeb,
+  stopMongo,
+  type WebUnderTest,
+  textOf,
+} from '../../test/web-harness';
 
 interface SseEvent {
   id?: string;
@@ -174,7 +179,7 @@ describe('live stream (server-sent events over HTTP, MongoDB)', () => {
       if (Date.now() > deadline) throw new Error('the rejection was never marked shown');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(text((await staff.get('/clinics')).body)).not.toContain('Not sent to the modality');
+    expect(textOf((await staff.get('/clinics')).body)).not.toContain('Not sent to the modality');
   });
 
   it('replays what a reconnecting page missed from its Last-Event-ID, and asks for a re-read when it cannot', async () => {

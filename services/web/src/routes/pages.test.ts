@@ -6,17 +6,8 @@ import {
   startWeb,
   stopMongo,
   type WebUnderTest,
+  textOf,
 } from '../../test/web-harness';
-
-/** The text of a page without tags, whitespace collapsed: what a person reads. */
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 
 describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
   let web: WebUnderTest;
@@ -33,7 +24,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
     it('shows today, upcoming and completed tabs, each clinic with its setting, session, time and counts', async () => {
       const page = await staff.get('/clinics');
       expect(page.statusCode).toBe(200);
-      const shown = text(page.body);
+      const shown = textOf(page.body);
       expect(shown).toContain('Friday 4 December 2026 Clinics');
       expect(shown).toContain('Today (1)');
       expect(shown).toContain('Upcoming (0)');
@@ -49,7 +40,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       await web.apis.down('appointment');
       const page = await staff.get('/clinics');
       expect(page.statusCode).toBe(200);
-      const shown = text(page.body);
+      const shown = textOf(page.body);
       expect(shown).toContain('Clinics unavailable');
       expect(shown).toContain('the appointment service is not answering');
       expect(shown).toContain('Ada Radiographer');
@@ -60,7 +51,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
     it('lists each appointment with time, name, spaced NHS number, age and a status tag coloured by state', async () => {
       const page = await staff.get('/clinics/clinic-leeds-am');
       expect(page.statusCode).toBe(200);
-      const shown = text(page.body);
+      const shown = textOf(page.body);
       expect(shown).toContain(
         "Leeds St James's Breast Screening Unit Friday 4 December 2026, morning",
       );
@@ -120,14 +111,14 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       const page = await staff.get('/clinics/clinic-leeds-am');
       expect(page.body).toContain('data-live-source="/live?clinicId=clinic-leeds-am"');
       expect(page.body).toContain('data-live-cursor="test.1"');
-      expect(text(page.body)).toContain('Statuses as at 10am. Refresh the page to see changes.');
+      expect(textOf(page.body)).toContain('Statuses as at 10am. Refresh the page to see changes.');
     });
 
     it('answers an unknown clinic, or an id no clinic can have, with the not found page', async () => {
       for (const url of ['/clinics/clinic-nowhere', '/clinics/has%20space']) {
         const page = await staff.get(url);
         expect(page.statusCode).toBe(404);
-        expect(text(page.body)).toContain('Page not found');
+        expect(textOf(page.body)).toContain('Page not found');
       }
     });
 
@@ -135,7 +126,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       await web.apis.down('appointment');
       const page = await staff.get('/clinics/clinic-leeds-am');
       expect(page.statusCode).toBe(200);
-      expect(text(page.body)).toContain('Appointments unavailable');
+      expect(textOf(page.body)).toContain('Appointments unavailable');
     });
   });
 
@@ -144,7 +135,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       web.apis.data.messages.push(dispatcherMessage('apt-leeds-am-02'));
       const page = await staff.get('/appointments/apt-leeds-am-02');
       expect(page.statusCode).toBe(200);
-      const shown = text(page.body);
+      const shown = textOf(page.body);
       expect(shown).toContain('9:20am, Friday 4 December 2026 Janet Thompson');
       expect(shown).toContain('Status: Checked in');
       expect(shown).toContain('NHS number 999 000 0018');
@@ -174,7 +165,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       await web.apis.down('dispatcher');
       const page = await staff.get('/appointments/apt-leeds-am-02');
       expect(page.statusCode).toBe(200);
-      const shown = text(page.body);
+      const shown = textOf(page.body);
       expect(shown).toContain('Janet Thompson');
       expect(shown).toContain('Orders unavailable');
       expect(shown).toContain('the relay dispatcher is not answering');
@@ -185,7 +176,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       await web.apis.down('appointment');
       const down = await staff.get('/appointments/apt-leeds-am-02');
       expect(down.statusCode).toBe(503);
-      expect(text(down.body)).toContain('Appointments cannot be shown now');
+      expect(textOf(down.body)).toContain('Appointments cannot be shown now');
     });
   });
 
@@ -206,13 +197,13 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       // Someone else never sees it.
       const admin = new Visitor(web);
       await admin.signIn(ADMIN);
-      expect(text((await admin.get('/clinics')).body)).not.toContain('Not sent to the modality');
+      expect(textOf((await admin.get('/clinics')).body)).not.toContain('Not sent to the modality');
       const page = await staff.get('/clinics/clinic-leeds-am');
-      const shown = text(page.body);
+      const shown = textOf(page.body);
       expect(shown).toContain('Not sent to the modality');
       expect(shown).toContain('Cannot send to modality: the participant has not been checked in');
       expect(page.body).toContain('href="/appointments/apt-leeds-am-03"');
-      expect(text((await staff.get('/clinics/clinic-leeds-am')).body)).not.toContain(
+      expect(textOf((await staff.get('/clinics/clinic-leeds-am')).body)).not.toContain(
         'Not sent to the modality',
       );
     });
@@ -222,7 +213,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
     it('shows the not found page for an unknown path; to a visitor not signed in, the sign-in page', async () => {
       const signedIn = await staff.get('/no/such/page');
       expect(signedIn.statusCode).toBe(404);
-      expect(text(signedIn.body)).toContain('Page not found');
+      expect(textOf(signedIn.body)).toContain('Page not found');
       // Which paths exist is not told to someone who has not signed in.
       const anonymous = await new Visitor(web).get('/no/such/page');
       expect(anonymous.statusCode).toBe(303);
@@ -232,7 +223,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
     it('keeps the administrators’ pages from clinic staff with 403', async () => {
       const page = await staff.get('/admin/accounts');
       expect(page.statusCode).toBe(403);
-      expect(text(page.body)).toContain('You do not have access to this page');
+      expect(textOf(page.body)).toContain('You do not have access to this page');
       expect(page.body).not.toContain('root');
       const admin = new Visitor(web);
       await admin.signIn(ADMIN);
@@ -245,7 +236,7 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
       };
       const page = await staff.get('/clinics');
       expect(page.statusCode).toBe(500);
-      expect(text(page.body)).toContain('Sorry, there is a problem with the service');
+      expect(textOf(page.body)).toContain('Sorry, there is a problem with the service');
       expect(page.body).not.toContain('hunter2');
     });
 

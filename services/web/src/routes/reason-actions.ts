@@ -6,7 +6,7 @@ import { safeReturnTo } from '../http/auth';
 import { renderPage } from '../http/page';
 import { InvalidFormError } from '../http/web-errors';
 import { formatNhsNumber, fullName } from '../presenters/people';
-import { staffActionSpecs } from '../presenters/staff-actions';
+import { actionHref, appointmentHref, staffActionSpecs } from '../presenters/staff-actions';
 import { appointmentTag } from '../presenters/states';
 import { formatDay, formatTime } from '../presenters/times';
 import {
@@ -93,7 +93,7 @@ export function reasonActionRoutes(app: FastifyInstance, ctx: WebContext): void 
         {
           form: {
             ...spec,
-            action: `/appointments/${encodeURIComponent(appointmentId)}/${staffActionSpecs[spec.action].path}`,
+            action: actionHref(appointmentId, spec.action),
             allowed: appointment.staffActions.includes(spec.action),
             name,
             nhsNumber: participant ? formatNhsNumber(participant.nhsNumber) : 'Not known',
@@ -115,10 +115,7 @@ export function reasonActionRoutes(app: FastifyInstance, ctx: WebContext): void 
       const appointmentId = appointmentIdOf(request);
       return show(request, reply, appointmentId, {
         commandId: newCommandId(),
-        returnTo: safeReturnTo(
-          request.query.returnTo,
-          `/appointments/${encodeURIComponent(appointmentId)}`,
-        ),
+        returnTo: safeReturnTo(request.query.returnTo, appointmentHref(appointmentId)),
         reason: '',
       });
     });
@@ -127,10 +124,7 @@ export function reasonActionRoutes(app: FastifyInstance, ctx: WebContext): void 
       const appointmentId = appointmentIdOf(request);
       const form = ReasonForm.safeParse(request.body ?? {});
       if (!form.success) throw new InvalidFormError();
-      const returnTo = safeReturnTo(
-        form.data.returnTo,
-        `/appointments/${encodeURIComponent(appointmentId)}`,
-      );
+      const returnTo = safeReturnTo(form.data.returnTo, appointmentHref(appointmentId));
       const reason = form.data.reason.trim();
       const error = !reason
         ? spec.missing

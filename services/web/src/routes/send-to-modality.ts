@@ -1,3 +1,4 @@
+import { actionHref, appointmentHref } from '../presenters/staff-actions';
 import type { FastifyInstance } from 'fastify';
 import { QueryUnavailableError, type DestinationView } from '../clients';
 import type { WebContext } from '../context';
@@ -28,10 +29,7 @@ export function sendToModalityRoutes(app: FastifyInstance, ctx: WebContext): voi
   app.get<WithId>('/appointments/:appointmentId/send', async (request, reply) => {
     const appointmentId = appointmentIdOf(request);
     const appointment = await readAppointment(ctx, appointmentId);
-    const returnTo = safeReturnTo(
-      request.query.returnTo,
-      `/appointments/${encodeURIComponent(appointmentId)}`,
-    );
+    const returnTo = safeReturnTo(request.query.returnTo, appointmentHref(appointmentId));
     let destination: DestinationView | undefined;
     let destinationUnknown = false;
     try {
@@ -50,7 +48,7 @@ export function sendToModalityRoutes(app: FastifyInstance, ctx: WebContext): voi
       'pages/send-to-modality',
       {
         send: {
-          action: `/appointments/${encodeURIComponent(appointmentId)}/send`,
+          action: actionHref(appointmentId, 'send_to_modality'),
           commandId: newCommandId(),
           returnTo,
           name,
@@ -87,10 +85,7 @@ export function sendToModalityRoutes(app: FastifyInstance, ctx: WebContext): voi
       action: 'send_to_modality',
       appointmentId,
       commandId: form.data.commandId,
-      returnTo: safeReturnTo(
-        form.data.returnTo,
-        `/appointments/${encodeURIComponent(appointmentId)}`,
-      ),
+      returnTo: safeReturnTo(form.data.returnTo, appointmentHref(appointmentId)),
       name,
       done: `Sending ${name} to the modality. The status changes to "With modality" when the hospital confirms.`,
     });

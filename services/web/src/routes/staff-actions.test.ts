@@ -13,14 +13,8 @@ import {
   startWeb,
   stopMongo,
   type WebUnderTest,
+  textOf,
 } from '../../test/web-harness';
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/\s+/g, ' ');
 
 describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
   let web: WebUnderTest;
@@ -71,8 +65,10 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
     ]);
     // The next page says it is on its way, once.
     const next = await staff.get('/clinics/clinic-leeds-am');
-    expect(text(next.body)).toContain('Request sent Checking in Susan Patel.');
-    expect(text((await staff.get('/clinics/clinic-leeds-am')).body)).not.toContain('Request sent');
+    expect(textOf(next.body)).toContain('Request sent Checking in Susan Patel.');
+    expect(textOf((await staff.get('/clinics/clinic-leeds-am')).body)).not.toContain(
+      'Request sent',
+    );
   });
 
   it('sends a double submission as the same command, which appointment applies once', async () => {
@@ -96,7 +92,7 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
       '/appointments/apt-leeds-am-02/send?returnTo=%2Fclinics%2Fclinic-leeds-am',
     );
     expect(confirm.statusCode).toBe(200);
-    const shown = text(confirm.body);
+    const shown = textOf(confirm.body);
     expect(shown).toContain('Janet Thompson Send to the modality');
     expect(shown).toContain('NHS number 999 000 0018');
     expect(shown).toContain('Accession number MBSTEST000000002');
@@ -122,19 +118,19 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
 
   it('offers no send for an appointment that is not checked in, or a setting with nowhere to send', async () => {
     const booked = await staff.get('/appointments/apt-leeds-am-03/send');
-    expect(text(booked.body)).toContain('This appointment cannot be sent to the modality now');
+    expect(textOf(booked.body)).toContain('This appointment cannot be sent to the modality now');
     expect(booked.body).not.toContain('name="commandId"');
 
     web.apis.data.destination = undefined;
     const nowhere = await staff.get('/appointments/apt-leeds-am-02/send');
-    expect(text(nowhere.body)).toContain('This order has nowhere to go');
+    expect(textOf(nowhere.body)).toContain('This order has nowhere to go');
     expect(nowhere.body).not.toContain('name="commandId"');
   });
 
   it('still lets staff send when the destination cannot be checked, saying so', async () => {
     await web.apis.down('fhirBuilder');
     const page = await staff.get('/appointments/apt-leeds-am-02/send');
-    expect(text(page.body)).toContain('Destination Cannot be checked now');
+    expect(textOf(page.body)).toContain('Destination Cannot be checked now');
     expect(page.body).toContain('name="commandId"');
   });
 
@@ -171,7 +167,7 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
         reason: long,
       });
       expect(tooLong.statusCode).toBe(400);
-      expect(text(tooLong.body)).toContain('Reason must be 500 characters or fewer');
+      expect(textOf(tooLong.body)).toContain('Reason must be 500 characters or fewer');
       // What was typed is kept.
       expect(tooLong.body).toContain(long);
       expect(web.published).toEqual([]);
@@ -204,7 +200,7 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
       reason: 'Asked to rebook',
     });
     expect(failed.statusCode).toBe(503);
-    const shown = text(failed.body);
+    const shown = textOf(failed.body);
     expect(shown).toContain('Your request was not sent');
     expect(shown).toContain('Cancel appointment for Susan Patel could not be passed on');
     const commandId = fieldOf(failed.body, 'commandId') as string;
@@ -227,7 +223,7 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
       returnTo: '/clinics',
     });
     expect(noId.statusCode).toBe(400);
-    expect(text(noId.body)).toContain('Your form could not be sent');
+    expect(textOf(noId.body)).toContain('Your form could not be sent');
     const unknown = await staff.get('/appointments/apt-nope/cancel');
     expect(unknown.statusCode).toBe(404);
     await staff.get('/clinics/clinic-leeds-am');

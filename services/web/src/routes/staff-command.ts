@@ -10,7 +10,7 @@ import { addFlash } from '../http/flash';
 import { renderPage } from '../http/page';
 import { PageNotFoundError } from '../http/web-errors';
 import { fullName } from '../presenters/people';
-import { staffActionSpecs } from '../presenters/staff-actions';
+import { actionHref, staffActionSpecs } from '../presenters/staff-actions';
 
 /** The fields every staff action form sends back, besides its own. */
 export const CommandFields = z.object({
@@ -102,7 +102,7 @@ export async function sendStaffCommand(
         notSent: {
           label: staffActionSpecs[command.action].label,
           name: command.name,
-          action: `/appointments/${encodeURIComponent(command.appointmentId)}/${staffActionSpecs[command.action].path}`,
+          action: actionHref(command.appointmentId, command.action),
           commandId: command.commandId,
           reason: command.reason,
           returnTo: command.returnTo,
