@@ -4,11 +4,12 @@
 #   docker build --target appointment      -t mbs/appointment .
 #   docker build --target fhir-builder     -t mbs/fhir-builder .
 #   docker build --target relay-dispatcher -t mbs/relay-dispatcher .
+#   docker build --target web              -t mbs/web .
 #   docker build --target relay-emulator   -t mbs/relay-emulator .     (dev and CI only)
 #   docker build --target hospital-sink    -t mbs/hospital-sink .      (dev tool)
 #   docker build --target gateway          -t mbs/gateway .            (runs in the hospital)
 #
-# The targets share every layer but the last, so building all six costs one build.
+# The targets share every layer but the last, so building all seven costs one build.
 # deploy/src/dockerfile.test.ts checks that each target starts an entry point that exists.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -38,7 +39,11 @@ WORKDIR /app
 COPY --from=production-dependencies /app/package.json /app/package-lock.json ./
 COPY --from=production-dependencies /app/node_modules ./node_modules
 # Workspace packages are symlinked from node_modules/@mbs; each needs its package.json (exports
-# point at dist/), its compiled dist/ and its own pruned node_modules, if any.
+# point at dist/), its compiled dist/ and its own pruned node_modules, if any. Whole folders, so
+# what a process reads beside dist/ at run time comes too: web's eta templates
+# (services/web/views) and static files (services/web/public), resolved from dist/ as ../views
+# and ../public. The design system web serves (node_modules/nhsuk-frontend, its dist/nhsuk CSS,
+# JavaScript and assets) is one of web's production dependencies, so it is in node_modules above.
 COPY --from=production-dependencies /app/libs ./libs
 COPY --from=production-dependencies /app/services ./services
 COPY --from=production-dependencies /app/gateway ./gateway
@@ -82,6 +87,15 @@ EXPOSE 3004
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node /usr/local/lib/mbs/healthcheck.mjs "http://127.0.0.1:${PORT}/health"
 CMD ["node", "services/relay-dispatcher/dist/main.js"]
+
+# The staff web application. Behind a TLS-terminating ingress in production (WEB_PUBLIC_URL https,
+# WEB_TRUSTED_PROXY_HOPS=1); the image itself serves plain HTTP.
+FROM runtime AS web
+ENV PORT=3000 OTEL_SERVICE_NAME=web
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD node /usr/local/lib/mbs/healthcheck.mjs "http://127.0.0.1:${PORT}/health"
+CMD ["node", "services/web/dist/main.js"]
 
 # The emulator has no /health: a TCP connect to its WebSocket port is its probe.
 FROM runtime AS relay-emulator

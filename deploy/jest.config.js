@@ -10,7 +10,7 @@ module.exports = {
   ...preset,
   moduleNameMapper: {
     '^@mbs/gateway/(.+)$': path.join(root, 'gateway/src/$1.ts'),
-    '^@mbs/(appointment|fhir-builder|relay-dispatcher|relay-emulator|hospital-sink)/(.+)$':
+    '^@mbs/(appointment|fhir-builder|relay-dispatcher|relay-emulator|hospital-sink|web)/(.+)$':
       path.join(root, 'services/$1/src/$2.ts'),
     ...preset.moduleNameMapper,
   },

@@ -112,15 +112,18 @@ describe('docker-compose.yml', () => {
       }
     }
     const needs = (name: string) => Object.keys(byProcess(name).service.depends_on ?? {});
-    for (const name of ['appointment', 'fhir-builder', 'relay-dispatcher']) {
+    for (const name of ['appointment', 'fhir-builder', 'relay-dispatcher', 'web']) {
       expect(needs(name)).toEqual(expect.arrayContaining(['rabbitmq', 'mongodb']));
     }
     expect(needs('relay-dispatcher')).toContain('relay-emulator');
+    expect(needs('web')).toEqual(
+      expect.arrayContaining(['appointment', 'fhir-builder', 'relay-dispatcher']),
+    );
     expect(needs('gateway')).toContain('relay-emulator');
   });
 
   it('points the services at the compose RabbitMQ and MongoDB replica set', () => {
-    for (const name of ['appointment', 'fhir-builder', 'relay-dispatcher']) {
+    for (const name of ['appointment', 'fhir-builder', 'relay-dispatcher', 'web']) {
       const config = configOf(name);
       expect(new URL(String(config.AMQP_URL)).host).toBe('rabbitmq:5672');
       const mongo = new URL(String(config.MONGODB_URL));
@@ -132,6 +135,20 @@ describe('docker-compose.yml', () => {
       rabbit.RABBITMQ_DEFAULT_USER,
       rabbit.RABBITMQ_DEFAULT_PASS,
     ]);
+  });
+
+  it('web reads each query API at its compose service, on the port that service listens on', () => {
+    const config = configOf('web');
+    const reads: Record<string, string> = {
+      APPOINTMENT_URL: 'appointment',
+      FHIR_BUILDER_URL: 'fhir-builder',
+      DISPATCHER_URL: 'relay-dispatcher',
+    };
+    for (const [variable, name] of Object.entries(reads)) {
+      const target = byProcess(name);
+      const port = listeningPort(target.process!, composeEnvironment(target.service));
+      expect([variable, config[variable]]).toEqual([variable, `http://${target.name}:${port}`]);
+    }
   });
 
   describe('relay keys: the gateway listens and the dispatcher sends on the same emulator entity', () => {

@@ -30,15 +30,19 @@ import {
 
 /** What each build must run. The gateway is not in the cloud overlays: it runs in the hospital. */
 const builds: Record<string, readonly ProcessName[]> = {
-  'overlays/dev': ['appointment', 'fhir-builder', 'relay-dispatcher', 'relay-emulator'],
-  'overlays/production': ['appointment', 'fhir-builder', 'relay-dispatcher'],
+  'overlays/dev': ['appointment', 'fhir-builder', 'relay-dispatcher', 'web', 'relay-emulator'],
+  'overlays/production': ['appointment', 'fhir-builder', 'relay-dispatcher', 'web'],
   gateway: ['gateway'],
 };
 /** Builds meant for real clusters: no literal secret may be in them. */
 const realClusterBuilds = ['base', 'overlays/production', 'gateway'];
 
-/** Measured peak RSS (npm run bench): fhir-builder ~350 MiB, the others 80-150 MiB. */
-const peakMiB = (name: ProcessName) => (name === 'fhir-builder' ? 350 : 150);
+/**
+ * Peak RSS: measured (npm run bench) fhir-builder ~350 MiB, the others 80-150 MiB. web is not in
+ * the bench: about 120 MiB idle plus four argon2id password checks at once (19 MiB each, on the
+ * libuv pool), about 77 MiB measured alone, so 200 MiB.
+ */
+const peakMiB = (name: ProcessName) => (name === 'fhir-builder' ? 350 : name === 'web' ? 200 : 150);
 
 const targets = new Set(parseDockerfile(readRepositoryFile('Dockerfile')).map((s) => s.name));
 const build = (dir: string) => kustomizeBuild(repositoryPath('k8s', dir));
@@ -254,6 +258,57 @@ describe('relay-dispatcher: one session per gateway means one replica', () => {
       );
     }
     expect(script).toContain(`relayEndpoint: 'ws://relay-emulator:${port('relay-emulator')}'`);
+  });
+});
+
+describe('web: the staff web application', () => {
+  const webIn = (dir: string) => {
+    const built = build(dir);
+    const [web] = workloadsOf(built, 'Deployment').filter(
+      (d) => d.resource.metadata.name === 'web',
+    );
+    const { env } = environmentOf(web!, web!.containers[0]!, built);
+    return { built, config: loadProcessConfig(processNamed('web')!, env) };
+  };
+
+  it.each(['overlays/dev', 'overlays/production'])(
+    '%s: reads each query API at its Service, on the port that service listens on',
+    (dir) => {
+      const { built, config } = webIn(dir);
+      const services = new Set(
+        built
+          .filter(({ resource }) => resource.kind === 'Service')
+          .map(({ resource }) => resource.metadata.name),
+      );
+      const reads: Record<string, ProcessName> = {
+        APPOINTMENT_URL: 'appointment',
+        FHIR_BUILDER_URL: 'fhir-builder',
+        DISPATCHER_URL: 'relay-dispatcher',
+      };
+      for (const [variable, name] of Object.entries(reads)) {
+        const url = new URL(String(config[variable]));
+        expect([variable, url.protocol, url.hostname, Number(url.port)]).toEqual([
+          variable,
+          'http:',
+          name,
+          defaultPort(processNamed(name)!),
+        ]);
+        expect(services.has(url.hostname)).toBe(true);
+      }
+    },
+  );
+
+  it('production: an https public address behind one trusted proxy (the TLS-terminating ingress)', () => {
+    const { config } = webIn('overlays/production');
+    expect(new URL(String(config.WEB_PUBLIC_URL)).protocol).toBe('https:');
+    expect(config.WEB_TRUSTED_PROXY_HOPS).toBe(1);
+    expect(config.SEED_DEMO_DATA).toBe(false);
+  });
+
+  it('dev: plain http through a port-forward, no proxy trusted', () => {
+    const { config } = webIn('overlays/dev');
+    expect(new URL(String(config.WEB_PUBLIC_URL)).protocol).toBe('http:');
+    expect(config.WEB_TRUSTED_PROXY_HOPS).toBe(0);
   });
 });
 

@@ -6,11 +6,13 @@ import { sinkVariables } from '@mbs/hospital-sink/config';
 import { dispatcherVariables } from '@mbs/relay-dispatcher/config';
 import { SEND_KEY_SECRET_NAME } from '@mbs/relay-dispatcher/secrets/secret-source';
 import { emulatorVariables, entitiesFrom } from '@mbs/relay-emulator/emulator-config';
+import { webVariables } from '@mbs/web/config';
 
 export type ProcessName =
   | 'appointment'
   | 'fhir-builder'
   | 'relay-dispatcher'
+  | 'web'
   | 'relay-emulator'
   | 'hospital-sink'
   | 'gateway';
@@ -54,6 +56,13 @@ export const processes: readonly ProcessDescription[] = [
     portVariable: 'PORT',
     health: 'http',
     extraVariables: SEND_KEY_SECRET_NAME,
+  },
+  {
+    name: 'web',
+    workspace: 'services/web',
+    variables: webVariables,
+    portVariable: 'PORT',
+    health: 'http',
   },
   {
     name: 'relay-emulator',

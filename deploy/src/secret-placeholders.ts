@@ -10,6 +10,9 @@ const placeholders: Readonly<Record<string, string>> = {
   MONGODB_URL:
     'mongodb+srv://mbs-service:placeholder-password@mongodb.example.internal/?retryWrites=true',
   GATEWAY_KEY: sasKeyShaped,
+  // web: a random session secret (openssl rand -base64 48: 64 characters) and a password.
+  WEB_SESSION_SECRET: Buffer.alloc(48, 0x5a).toString('base64'),
+  WEB_ADMIN_PASSWORD: 'placeholder first-admin password',
 };
 
 export function placeholderSecret(key: string): string {
