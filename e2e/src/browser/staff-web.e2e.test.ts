@@ -309,15 +309,17 @@ describe('the staff web application (Chromium, every process, real RabbitMQ)', (
     await expectAccessible(page, '11-did-not-attend');
     await page.goto(`${system.urls.web}/admin/accounts`);
     await expectAccessible(page, '13-accounts');
+    await page.goto(`${system.urls.web}/admin/accounts/ada/password`);
+    await expectAccessible(page, '14-reset-password');
     await page.goto(`${system.urls.web}/admin/accounts/new`);
     await page.click('button:has-text("Add account")');
-    await expectAccessible(page, '14-add-account-with-errors');
+    await expectAccessible(page, '15-add-account-with-errors');
     await page.goto(`${system.urls.web}/clinics/no-such-clinic`);
-    await expectAccessible(page, '15-page-not-found');
+    await expectAccessible(page, '16-page-not-found');
 
     const staff = await staffPage();
     await staff.goto(`${system.urls.web}/admin/accounts`);
     await expect(staff.locator('h1').textContent()).resolves.toContain('You do not have access');
-    await expectAccessible(staff, '16-forbidden');
+    await expectAccessible(staff, '17-forbidden');
   });
 });

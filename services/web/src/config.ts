@@ -30,7 +30,7 @@ const serviceUrl = (name: string, port: number) =>
     protocols: ['http', 'https'],
   });
 
-/** Where web's own data lives: what main.ts and the accounts command share. */
+/** Where web's own data lives. */
 export const storeSpec = {
   ...storeVariables,
   ...logVariables,

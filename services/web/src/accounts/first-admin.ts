@@ -10,7 +10,7 @@ export interface FirstAdmin {
 /**
  * Creates the first administrator from configuration when web's database has no account yet, so
  * a new installation can be signed in to. Never touches an existing account: once people have
- * accounts, the configured password changes nothing (change it through the accounts command).
+ * accounts, the configured password changes nothing (an administrator resets passwords at /admin/accounts).
  */
 export async function createFirstAdmin(
   accounts: AccountStore,

@@ -112,4 +112,26 @@ describe('accounts, for administrators (fastify.inject, MongoDB)', () => {
     await admin.get('/admin/accounts');
     expect((await admin.post('/admin/accounts/nobody/disable')).statusCode).toBe(404);
   });
+
+  it('resets a password: the old one stops working and the person is signed out everywhere', async () => {
+    const ada = new Visitor(web);
+    await ada.signIn(STAFF);
+    await admin.get('/admin/accounts/ada/password');
+    const short = await admin.post('/admin/accounts/ada/password', { password: 'too short' });
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toMatch(
+      /href="#password"[^>]*>\s*Enter a password of at least 12 characters/,
+    );
+    const reset = await admin.post('/admin/accounts/ada/password', {
+      password: 'a brand new passphrase',
+    });
+    expect(reset.statusCode).toBe(303);
+    expect(textOf((await admin.get('/admin/accounts')).body)).toContain('Password reset');
+    expect((await ada.get('/clinics')).statusCode).toBe(303);
+    const old = new Visitor(web);
+    await old.get('/sign-in');
+    expect((await old.post('/sign-in', STAFF)).statusCode).toBe(401);
+    await new Visitor(web).signIn({ username: 'ada', password: 'a brand new passphrase' });
+    expect((await admin.get('/admin/accounts/nobody/password')).statusCode).toBe(404);
+  });
 });

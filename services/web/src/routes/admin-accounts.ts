@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { NewAccount, Username } from '../accounts';
+import { NewAccount, NewPassword, Username } from '../accounts';
 import type { WebContext } from '../context';
 import { addFlash } from '../http/flash';
 import { renderPage } from '../http/page';
@@ -39,8 +39,8 @@ function problemsOf(error: z.ZodError): FieldErrors {
 }
 
 /**
- * Staff accounts, for administrators: who has access, add an account, and disable or enable one.
- * Disabling ends that person's sessions at once.
+ * Staff accounts, for administrators: who has access, add an account, reset a password, and
+ * disable or enable one. Disabling, and resetting a password, end that person's sessions at once.
  */
 export function adminAccountRoutes(app: FastifyInstance, ctx: WebContext): void {
   const showNew = (
@@ -120,6 +120,73 @@ export function adminAccountRoutes(app: FastifyInstance, ctx: WebContext): void 
     return reply.redirect('/admin/accounts', 303);
   });
 
+  /** The account a path names, or the not found page. */
+  const accountOf = async (username: string) => {
+    const parsed = Username.safeParse(username);
+    const account = parsed.success ? await ctx.accounts.get(parsed.data) : undefined;
+    if (!account) throw new PageNotFoundError(`No account "${username}"`);
+    return account;
+  };
+
+  const showReset = async (
+    request: FastifyRequest<{ Params: { username: string } }>,
+    reply: FastifyReply,
+    error?: string,
+  ) => {
+    const account = await accountOf(request.params.username);
+    return renderPage(
+      ctx,
+      request,
+      reply,
+      'pages/admin-account-password',
+      { account, error },
+      {
+        title: `${error ? 'Error: ' : ''}Reset the password of ${account.name}`,
+        status: error ? 400 : 200,
+        section: 'accounts',
+        back: { href: '/admin/accounts', text: 'Accounts' },
+      },
+    );
+  };
+
+  app.get<{ Params: { username: string } }>(
+    '/admin/accounts/:username/password',
+    admin,
+    (request, reply) => showReset(request, reply),
+  );
+
+  app.post<{ Params: { username: string } }>(
+    '/admin/accounts/:username/password',
+    admin,
+    async (request, reply) => {
+      const account = await accountOf(request.params.username);
+      const password = NewPassword.safeParse(
+        (request.body as { password?: unknown } | undefined)?.password ?? '',
+      );
+      if (!password.success)
+        return showReset(
+          request,
+          reply,
+          password.error.issues[0]?.code === 'too_big'
+            ? 'Password must be 256 characters or fewer'
+            : 'Enter a password of at least 12 characters',
+        );
+      await ctx.accounts.setPassword(account.username, password.data);
+      // Whoever was signed in with the old password is signed out.
+      const ended = await ctx.sessions.destroyAllOf(account.username);
+      ctx.logger.info(
+        { username: account.username, sessionsEnded: ended, by: request.user?.username },
+        'password reset',
+      );
+      addFlash(request, {
+        kind: 'success',
+        title: 'Password reset',
+        text: `Give ${account.name} the new password in a safe way. They have been signed out everywhere.`,
+      });
+      return reply.redirect('/admin/accounts', 303);
+    },
+  );
+
   for (const [verb, enabled] of [
     ['disable', false],
     ['enable', true],
@@ -128,10 +195,7 @@ export function adminAccountRoutes(app: FastifyInstance, ctx: WebContext): void 
       `/admin/accounts/:username/${verb}`,
       admin,
       async (request, reply) => {
-        const username = Username.safeParse(request.params.username);
-        if (!username.success) throw new PageNotFoundError();
-        const account = await ctx.accounts.get(username.data);
-        if (!account) throw new PageNotFoundError(`No account "${username.data}"`);
+        const account = await accountOf(request.params.username);
         if (!enabled && account.username === request.user?.username) {
           addFlash(request, {
             kind: 'information',
