@@ -71,7 +71,9 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
       on(MessageReady, async (message) => void ready.push(message)),
       on(MessageFailed, async (message) => void failed.push(message)),
     ]);
-  });
+    // The first start in a file warms the R4 validator up (seconds of CPU); on a machine running
+    // every suite at once that alone has outlasted jest's 30 s default (seen in CI).
+  }, 120_000);
 
   afterEach(async () => {
     replacedBuilders.clear();
