@@ -291,7 +291,8 @@ describe('bus (real RabbitMQ)', () => {
     // It keeps where it was sent, so it can be replayed there once a consumer is bound.
     expect(kept!.fields.exchange).toBe(bus.names.exchangeFor('command'));
     expect(kept!.fields.routingKey).toBe(SendToModality.type);
-    expect(await bus.checkUnrouted()).toBe(0);
+    // A quorum queue's count catches up with a take a moment later (seen in CI under load).
+    await eventually(async () => (await bus.checkUnrouted()) === 0, 'the count to drop to 0');
     // Shrinking is not news: still the one warning.
     expect(lines.filter((line) => line.unrouted !== undefined)).toHaveLength(1);
   });
