@@ -42,6 +42,8 @@ export interface SystemOptions {
   readonly logLevel?: string;
   /** web's settings (sign-in limits, idle timeout) for a suite that needs others. */
   readonly web?: Readonly<Record<string, string>>;
+  /** Variables every part gets (an OpenTelemetry collector, say). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await Promise.all(Array.from({ length: 7 }, () => freePort()));
   const relayEndpoint = `ws://127.0.0.1:${relayPort}`;
   const common = {
+    ...options.env,
     AMQP_URL: amqpUrl,
     BUS_NAMESPACE: namespace,
     MONGODB_URL: mongo.url,
