@@ -91,6 +91,31 @@ describe('deliverHttp against a real local HTTP server', () => {
     },
   );
 
+  it("puts a short, scrubbed reason in a rejection, never the hospital's whole page", async () => {
+    const page =
+      '<!DOCTYPE html>\n<html><head><title>Error</title><style>p { margin: 0 }</style></head>\n' +
+      '<body><h1>422 Unprocessable Entity</h1>\n<p>Patient\tJANE DOE, NHS number 943 476 5919,' +
+      ' born 12/03/1961, not found in PAS.</p>\n' +
+      `<pre>${'at com.hospital.ris.Handler.handle(Handler.java:42)\n'.repeat(200)}</pre></body></html>`;
+    server.script({ status: 422, body: page, headers: { 'content-type': 'text/html' } });
+    const error = (await failureOf()) as TargetRejectedError;
+    expect(error).toBeInstanceOf(TargetRejectedError);
+    expect(error.message).toMatch(
+      /^ris-fhir answered 422: Error 422 Unprocessable Entity Patient JANE DOE, NHS number \[NHS number\], born \[date\], not found in PAS\. at com\.hospital/,
+    );
+    expect(error.message).not.toMatch(/9434765919|943 476 5919|12\/03\/1961/);
+    expect(error.message).not.toMatch(/[<>\n\t]/);
+    expect(error.message.length).toBeLessThanOrEqual('ris-fhir answered 422: '.length + 203);
+  });
+
+  it('scrubs the body of an unavailable answer (5xx) the same way', async () => {
+    server.script({ status: 503, body: `down for 943-476-5919\n${'x'.repeat(5000)}` });
+    const error = (await failureOf()) as TargetUnavailableError;
+    expect(error).toBeInstanceOf(TargetUnavailableError);
+    expect(error.message).toMatch(/^ris-fhir answered 503: down for \[NHS number\] x+\.\.\.$/);
+    expect(error.message.length).toBeLessThanOrEqual('ris-fhir answered 503: '.length + 203);
+  });
+
   it('still rejects any other 4xx with the status and body', async () => {
     server.script({ status: 422, body: 'ServiceRequest.identifier missing' });
     const error = await failureOf();
