@@ -5,10 +5,8 @@ import {
   TargetRejectedError,
   TargetUnavailableError,
 } from './delivery-errors';
+import { reasonText } from './reason-text';
 import { parseRetryAfter } from './retry-after';
-
-/** How much of a refusing destination's answer goes into the reason (the upstream limit is 2000). */
-const MAX_BODY_IN_REASON = 1000;
 
 /**
  * Answers that say "not now" rather than "no": a request timeout (408) and too many requests
@@ -21,7 +19,8 @@ const TRY_AGAIN_LATER = new Set([408, 429]);
  * 5xx, 408, 429, timeout, network failure: TargetUnavailableError (retried by the caller, after
  * `Retry-After` when given). 3xx: TargetRedirectsError (the target's URL is wrong, not the
  * message; redirects are not followed). Other 4xx: TargetRejectedError with the destination's
- * status and body.
+ * status and a short, scrubbed reason from its body (`reasonText`): never the whole answer, which
+ * may hold patient details and would be kept upstream long after the hospital forgot it.
  */
 export async function deliverHttp(target: HttpTarget, message: ReceivedMessage): Promise<void> {
   let response: Response;
@@ -64,7 +63,7 @@ export async function deliverHttp(target: HttpTarget, message: ReceivedMessage):
       }; the target URL redirects and should be corrected in GATEWAY_TARGETS`,
     );
   }
-  const shown = text.length > MAX_BODY_IN_REASON ? `${text.slice(0, MAX_BODY_IN_REASON)}...` : text;
+  const shown = reasonText(text);
   const description = `${target.name} answered ${status}${shown ? `: ${shown}` : ''}`;
   if (status >= 500 || TRY_AGAIN_LATER.has(status)) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
