@@ -34,6 +34,19 @@ describe('gateway configuration', () => {
     ]);
   });
 
+  it('makes file targets owner-only unless they say their files are for the group', () => {
+    const config = loadConfig(gatewayVariables, {
+      GATEWAY_TARGETS: JSON.stringify([
+        { name: 'own', kind: 'file', directory: '/srv/own' },
+        { name: 'shared', kind: 'file', directory: '/srv/shared', groupReadable: true },
+      ]),
+    });
+    expect(config.GATEWAY_TARGETS.map((t) => t.kind === 'file' && t.groupReadable)).toEqual([
+      false,
+      true,
+    ]);
+  });
+
   it('names GATEWAY_TARGETS and the target field that is wrong', () => {
     const load = () =>
       loadConfig(gatewayVariables, {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, tempDir } from '../../test/temp-dir';
+import { permissions, withUmask } from '../../test/umask';
 import type { ReceivedMessage } from '../store/index';
 import { deliverFile, dropFileName } from './deliver-file';
 import { TargetUnavailableError } from './delivery-errors';
@@ -41,6 +42,38 @@ describe('file-drop delivery', () => {
     const failure = deliverFile(target, message('msg-1', '{}'));
     await expect(failure).rejects.toBeInstanceOf(TargetUnavailableError);
     await expect(failure).rejects.toMatchObject({ phase: 'deliver_file', retryable: true });
+  });
+
+  it('drops owner-only files, in directories it creates owner-only, whatever the umask', async () => {
+    const directory = join(dir, 'worklist', 'in');
+    const target = { name: 'drop', kind: 'file' as const, directory, retries: 0 };
+    const path = await withUmask(0, () => deliverFile(target, message('msg-1', '{"a":1}')));
+    expect(
+      [join(dir, 'worklist'), directory, path].map((p) => permissions(statSync(p).mode)),
+    ).toEqual([0o700, 0o700, 0o600]);
+  });
+
+  it("keeps a replaced file owner-only, and leaves an existing directory's permissions to the hospital", async () => {
+    const directory = join(dir, 'shared');
+    mkdirSync(directory, { mode: 0o755 });
+    writeFileSync(join(directory, 'msg-1.json'), 'old', { mode: 0o644 });
+    const target = { name: 'drop', kind: 'file' as const, directory, retries: 0 };
+    const path = await withUmask(0, () => deliverFile(target, message('msg-1', 'new')));
+    expect(permissions(statSync(path).mode)).toBe(0o600);
+    expect(permissions(statSync(directory).mode)).toBe(0o755);
+  });
+
+  it("lets a target share its files with the gateway user's group (a picker running as another user)", async () => {
+    const directory = join(dir, 'group', 'in');
+    const target = {
+      name: 'drop',
+      kind: 'file' as const,
+      directory,
+      retries: 0,
+      groupReadable: true,
+    };
+    const path = await withUmask(0, () => deliverFile(target, message('msg-1', '{}')));
+    expect([directory, path].map((p) => permissions(statSync(p).mode))).toEqual([0o750, 0o640]);
   });
 
   it('keeps file names legal on Windows', () => {
