@@ -476,6 +476,38 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(bad.statusCode).toBe(400);
     const fields = (bad.json() as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
     expect(fields.sort()).toEqual(['accessionNumber', 'colour', 'event']);
+
+    // Thousands of unknown fields: one bounded answer (and a bounded log line).
+    const unknown = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`f${i}`, 1]));
+    const flood = await gateway!.app.inject({
+      method: 'POST',
+      url: '/modality-events',
+      payload: { accessionNumber: 'ACC123', event: 'examination_started', ...unknown },
+    });
+    expect(flood.statusCode).toBe(400);
+    expect(flood.body.length).toBeLessThan(4_000);
+    expect(flood.json()).toEqual({
+      errors: expect.arrayContaining([{ field: 'f0', problem: 'is not a known field' }]),
+      moreErrors: 4_980,
+    });
+
+    // A query parameter no route takes is named and refused, and nothing is queued.
+    for (const [method, url] of [
+      ['POST', '/modality-events?colour=red'],
+      ['GET', '/health?colour=red'],
+    ] as const) {
+      const refused = await gateway!.app.inject({
+        method,
+        url,
+        ...(method === 'POST' && {
+          payload: { accessionNumber: 'ACC123', event: 'examination_started' },
+        }),
+      });
+      expect({ url, status: refused.statusCode }).toEqual({ url, status: 400 });
+      expect(refused.json()).toEqual({
+        errors: [{ field: 'colour', problem: 'is not a known field' }],
+      });
+    }
     expect(gateway!.store.counts().outboxDepth).toBe(0);
   });
 

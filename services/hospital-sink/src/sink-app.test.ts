@@ -104,6 +104,46 @@ describe('hospital sink (fastify.inject)', () => {
     ).toEqual(['accessionNumber', 'event']);
   });
 
+  it('refuses query parameters on its own routes, naming each, and records them on any other path', async () => {
+    for (const [method, url] of [
+      ['GET', '/health?colour=blue'],
+      ['GET', '/behaviour?colour=blue'],
+      ['POST', '/behaviour?colour=blue'],
+      ['GET', '/received?colour=blue'],
+      ['DELETE', '/received?colour=blue'],
+      ['POST', '/modality/examinations?colour=blue'],
+    ] as const) {
+      const response = await sink.app.inject({
+        method,
+        url,
+        ...(method === 'POST' && {
+          payload: '{"mode":"accept"}',
+          headers: { 'content-type': 'application/json' },
+        }),
+      });
+      expect({ method, url, status: response.statusCode }).toEqual({ method, url, status: 400 });
+      expect(response.json()).toEqual({
+        errors: [{ field: 'colour', problem: 'is not a known field' }],
+      });
+    }
+    // What the gateway posts is kept as sent, query and all.
+    expect((await post('/fhir?_format=json', '{}')).statusCode).toBe(200);
+    expect((await sink.app.inject('/received')).json().received[0].path).toBe('/fhir?_format=json');
+  });
+
+  it('answers a body with thousands of unknown fields with one bounded answer', async () => {
+    const unknown = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [`field-${i}`, 'value']),
+    );
+    for (const url of ['/behaviour', '/modality/examinations']) {
+      const response = await post(url, JSON.stringify({ mode: 'accept', ...unknown }));
+      expect(response.statusCode).toBe(400);
+      expect(response.body.length).toBeLessThan(4_000);
+      expect(response.json().errors.length).toBeLessThanOrEqual(20);
+      expect(response.json().moreErrors).toBeGreaterThan(19_900);
+    }
+  });
+
   it('answers 502 naming the gateway when it cannot be reached', async () => {
     const report = await post(
       '/modality/examinations',

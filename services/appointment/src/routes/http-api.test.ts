@@ -242,6 +242,52 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
     });
   });
 
+  describe('bad input on every route', () => {
+    it('refuses query parameters on every route that takes none, naming each', async () => {
+      for (const url of [
+        '/settings?colour=blue',
+        '/clinics/clinic-york-2026-11-26-pm/appointments?colour=blue',
+        '/appointments/apt-leeds-2026-11-26-am-07?colour=blue',
+        '/health?colour=blue',
+      ]) {
+        expect({ url, ...(await get(url)) }).toEqual({
+          url,
+          status: 400,
+          body: { errors: [{ field: 'colour', problem: 'is not a known field' }] },
+        });
+      }
+    });
+
+    it('answers an empty id with a 400 naming it, and takes ids as long as the contracts allow', async () => {
+      expect(await get('/appointments/')).toEqual({
+        status: 400,
+        body: { errors: [{ field: 'appointmentId', problem: expect.any(String) }] },
+      });
+      const longest = 'a'.repeat(128);
+      expect(await get(`/appointments/${longest}`)).toEqual({
+        status: 404,
+        body: { error: 'not_found', message: `No appointment with id "${longest}"` },
+      });
+      expect((await get(`/clinics/${longest}/appointments`)).status).toBe(404);
+      const tooLong = await get(`/appointments/${longest}a`);
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.errors).toEqual([
+        { field: 'appointmentId', problem: expect.any(String) },
+      ]);
+    });
+
+    it('answers thousands of unknown query parameters with one bounded answer', async () => {
+      const query = Array.from({ length: 1_500 }, (_, i) => `p${i}=1`).join('&');
+      for (const url of [`/clinics?${query}`, `/settings?${query}`]) {
+        const response = await app.inject({ method: 'GET', url });
+        expect(response.statusCode).toBe(400);
+        expect(response.body.length).toBeLessThan(4_000);
+        expect(response.json().errors).toHaveLength(20);
+        expect(response.json().moreErrors).toBe(1_480);
+      }
+    });
+  });
+
   describe('GET /health and unknown routes', () => {
     it('is 200 when the store and the bus are up, 503 naming what is down otherwise', async () => {
       expect(await get('/health')).toEqual({

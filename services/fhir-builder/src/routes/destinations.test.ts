@@ -133,6 +133,11 @@ describe('destinations HTTP API (MongoDB)', () => {
       ['POST', '/destinations/has%20space/disable'],
       ['POST', '/destinations/has%20space/enable'],
       ['GET', '/destinations/d%C3%A9st'],
+      ['GET', '/destinations/'],
+      ['PATCH', '/destinations/', { name: 'x' }],
+      ['POST', '/destinations//disable'],
+      ['POST', '/destinations//enable'],
+      ['GET', `/destinations/${'d'.repeat(129)}`],
     ] as const) {
       const response = await app.inject({ method, url, payload });
       expect({ url, method, status: response.statusCode }).toEqual({ url, method, status: 400 });
@@ -143,6 +148,46 @@ describe('destinations HTTP API (MongoDB)', () => {
     expect((await app.inject('/destinations/has%20space')).json().errors[0].problem).toBe(
       'may contain only letters, digits and . _ : -',
     );
+  });
+
+  it('takes ids as long as the contracts allow (128 characters)', async () => {
+    const destinationId = `dest-${'x'.repeat(123)}`;
+    expect(destinationId).toHaveLength(128);
+    expect((await post('/destinations', { ...leeds, destinationId })).statusCode).toBe(201);
+    expect((await app.inject(`/destinations/${destinationId}`)).statusCode).toBe(200);
+    expect((await post(`/destinations/${destinationId}/disable`)).statusCode).toBe(200);
+  });
+
+  it('refuses unknown query parameters on every route, naming each, and changes nothing', async () => {
+    await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+    for (const [method, url, payload] of [
+      ['GET', '/message-types?colour=blue'],
+      ['GET', '/health?colour=blue'],
+      ['GET', '/destinations/dest-leeds?colour=blue'],
+      ['POST', '/destinations?colour=blue', { ...leeds, destinationId: 'dest-2', enabled: false }],
+      ['PATCH', '/destinations/dest-leeds?colour=blue', { name: 'x' }],
+      ['POST', '/destinations/dest-leeds/disable?colour=blue'],
+    ] as const) {
+      const response = await app.inject({ method, url, payload });
+      expect({ url, method, status: response.statusCode }).toEqual({ url, method, status: 400 });
+      expect(response.json()).toEqual({
+        errors: [{ field: 'colour', problem: 'is not a known field' }],
+      });
+    }
+    expect((await app.inject('/destinations')).json().destinations).toEqual([
+      expect.objectContaining({ destinationId: 'dest-leeds', name: leeds.name, enabled: true }),
+    ]);
+  });
+
+  it('answers a body with thousands of unknown fields with one bounded answer', async () => {
+    const unknown = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [`field-${i}`, 'value']),
+    );
+    const response = await post('/destinations', { ...leeds, ...unknown });
+    expect(response.statusCode).toBe(400);
+    expect(response.body.length).toBeLessThan(4_000);
+    expect(response.json().errors).toHaveLength(20);
+    expect(response.json().moreErrors).toBe(19_980);
   });
 
   it('answers 404 for an unknown id, on every route that takes one', async () => {

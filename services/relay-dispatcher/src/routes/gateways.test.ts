@@ -197,4 +197,85 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
       (await app.inject({ method: 'POST', url: '/messages/msg-unknown/resend' })).statusCode,
     ).toBe(404);
   });
+
+  it('answers 400 naming the id, not 500, for an empty or impossible id on every route that takes one', async () => {
+    for (const [method, url, field] of [
+      ['GET', '/messages/', 'messageId'],
+      ['POST', '/messages//resend', 'messageId'],
+      ['GET', '/messages/has%20space', 'messageId'],
+      ['GET', '/gateways/', 'gatewayId'],
+      ['PATCH', '/gateways/', 'gatewayId'],
+      ['POST', '/gateways//enable', 'gatewayId'],
+      ['POST', '/gateways//disable', 'gatewayId'],
+      ['GET', `/gateways/${'g'.repeat(129)}`, 'gatewayId'],
+    ] as const) {
+      const response = await app.inject({
+        method,
+        url,
+        ...(method === 'PATCH' && { payload: { name: 'x' } }),
+      });
+      expect({ method, url, status: response.statusCode }).toEqual({ method, url, status: 400 });
+      expect(response.json()).toEqual({ errors: [{ field, problem: expect.any(String) }] });
+    }
+  });
+
+  it('takes ids as long as the contracts allow (128 characters)', async () => {
+    const gatewayId = `gateway-${'l'.repeat(120)}`;
+    expect(gatewayId).toHaveLength(128);
+    expect((await register({ ...demoGateways[0], gatewayId })).statusCode).toBe(201);
+    expect((await app.inject({ url: `/gateways/${gatewayId}` })).json().gatewayId).toBe(gatewayId);
+    const disabled = await app.inject({ method: 'POST', url: `/gateways/${gatewayId}/disable` });
+    expect(disabled.statusCode).toBe(200);
+    const message = await app.inject({ url: `/messages/${'m'.repeat(128)}` });
+    expect(message.statusCode).toBe(404);
+    expect(message.json().error).toBe('message_not_found');
+  });
+
+  it('refuses unknown query parameters on every route, and a limit that is not plain digits', async () => {
+    await register(demoGateways[0]);
+    for (const [method, url] of [
+      ['GET', '/gateways?colour=blue'],
+      ['GET', '/gateways/gateway-local?colour=blue'],
+      ['POST', '/gateways?colour=blue'],
+      ['PATCH', '/gateways/gateway-local?colour=blue'],
+      ['POST', '/gateways/gateway-local/disable?colour=blue'],
+      ['GET', '/messages/msg-1?colour=blue'],
+      ['POST', '/messages/msg-1/resend?colour=blue'],
+      ['GET', '/health?colour=blue'],
+    ] as const) {
+      const response = await app.inject({
+        method,
+        url,
+        ...(method !== 'GET' && { payload: { name: 'x' } }),
+      });
+      expect({ method, url, status: response.statusCode }).toEqual({ method, url, status: 400 });
+      expect(response.json()).toEqual({
+        errors: [{ field: 'colour', problem: 'is not a known field' }],
+      });
+    }
+    // Nothing was changed by the refused requests.
+    expect((await app.inject({ url: '/gateways/gateway-local' })).json()).toMatchObject({
+      name: demoGateways[0]!.name,
+      enabled: true,
+    });
+
+    for (const limit of ['1e2', '0x10', '1.5', '+5', ' 5', '', '0', '501']) {
+      const response = await app.inject({ url: `/messages?limit=${encodeURIComponent(limit)}` });
+      expect({ limit, status: response.statusCode }).toEqual({ limit, status: 400 });
+      expect(response.json().errors).toEqual([{ field: 'limit', problem: expect.any(String) }]);
+    }
+    expect((await app.inject({ url: '/messages?limit=100' })).statusCode).toBe(200);
+  });
+
+  it('answers a body with thousands of unknown fields with one bounded answer', async () => {
+    const unknown = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [`field-${i}`, 'value']),
+    );
+    const response = await register({ ...demoGateways[0], ...unknown });
+    expect(response.statusCode).toBe(400);
+    expect(response.body.length).toBeLessThan(4_000);
+    expect(response.json().errors).toHaveLength(20);
+    expect(response.json().moreErrors).toBe(19_980);
+    expect((await app.inject({ url: '/gateways' })).json().gateways).toEqual([]);
+  });
 });
