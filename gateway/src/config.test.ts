@@ -41,10 +41,9 @@ describe('gateway configuration', () => {
         { name: 'shared', kind: 'file', directory: '/srv/shared', groupReadable: true },
       ]),
     });
-    expect(config.GATEWAY_TARGETS.map((t) => t.kind === 'file' && t.groupReadable)).toEqual([
-      false,
-      true,
-    ]);
+    expect(
+      config.GATEWAY_TARGETS.map((t) => t.kind === 'file' && t.groupReadable === true),
+    ).toEqual([false, true]);
   });
 
   it('names GATEWAY_TARGETS and the target field that is wrong', () => {

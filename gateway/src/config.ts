@@ -34,6 +34,11 @@ export const FileTargetSchema = z.strictObject({
   directory: z.string().min(1),
   /** Further attempts after the first, for write failures (a full disk, a share that went away). */
   retries: z.number().int().min(0).max(20).default(3),
+  /**
+   * Files are owner-only (0600) by default: they hold patient data. A picker that runs as another
+   * user in the gateway's group needs them group-readable (0640, directories created 0750).
+   */
+  groupReadable: z.boolean().optional(),
 });
 export type FileTarget = z.infer<typeof FileTargetSchema>;
 

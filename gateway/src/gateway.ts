@@ -48,6 +48,14 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { logger } = options;
   const store = GatewayStore.open(join(options.dataDir, 'gateway.sqlite'));
+  if (store.notPrivate.length > 0) {
+    // Not fatal (the files inside are what matter, and a volume's root is often not ours), but
+    // someone should know that other local users can see into the store.
+    logger.warn(
+      { phase: 'store', paths: store.notPrivate },
+      'store paths not owned by the gateway user could not be made owner-only; fix their permissions',
+    );
+  }
   const pump = new OutboxPump({ store, logger, retryAfterMs: options.outboxRetryMs });
   const runner = new DeliveryRunner({
     store,

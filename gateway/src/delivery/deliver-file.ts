@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileTarget } from '../config';
+import { makeDirectory, OWNER_ONLY_DIRECTORY, OWNER_ONLY_FILE } from '../files/owner-only';
 import type { ReceivedMessage } from '../store/index';
 import { TargetUnavailableError } from './delivery-errors';
 
@@ -18,6 +19,11 @@ export function dropFileName(messageId: string): string {
  * directory (so the rename cannot cross file systems), flushed to disk, then renamed to
  * `<messageId>.json`. A reader polling the directory sees the whole file or nothing; a temporary
  * name starts with `.` and ends `.tmp` so pickers that skip hidden or `.tmp` files ignore it.
+ *
+ * The file holds patient data: it is owner-only (0600), and so are the directories it creates
+ * (0700), whatever the umask; `groupReadable` targets (a picker running as another user in the
+ * gateway's group) get 0640 and 0750. An existing directory keeps the permissions the hospital
+ * gave it.
  */
 export async function deliverFile(target: FileTarget, message: ReceivedMessage): Promise<string> {
   const finalPath = join(target.directory, dropFileName(message.messageId));
@@ -25,10 +31,13 @@ export async function deliverFile(target: FileTarget, message: ReceivedMessage):
     target.directory,
     `.${dropFileName(message.messageId)}.${randomBytes(6).toString('hex')}.tmp`,
   );
+  const fileMode = target.groupReadable ? 0o640 : OWNER_ONLY_FILE;
   try {
-    await mkdir(target.directory, { recursive: true });
-    const handle = await open(tempPath, 'wx');
+    await makeDirectory(target.directory, target.groupReadable ? 0o750 : OWNER_ONLY_DIRECTORY);
+    const handle = await open(tempPath, 'wx', fileMode);
     try {
+      // The mode given to open is narrowed by the umask; set it outright.
+      await handle.chmod(fileMode);
       await handle.writeFile(message.payload, 'utf8');
       await handle.sync();
     } finally {

@@ -1,7 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DeliverBody, UpstreamEvent } from '@mbs/contracts';
+import {
+  createEmptySync,
+  makeDirectorySync,
+  OWNER_ONLY_DIRECTORY,
+  OWNER_ONLY_FILE,
+  tightenSync,
+} from '../files/owner-only';
 
 /**
  * `received` (taken, being delivered), then `confirmed` (the target took it), `rejected` (the
@@ -119,9 +125,14 @@ CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq);
  */
 export class GatewayStore {
   private readonly db: Database.Database;
+  /**
+   * Store paths that could not be made owner-only (the gateway does not own them, such as a
+   * volume's root directory), for a warning at start.
+   */
+  readonly notPrivate: readonly string[];
 
   private constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.notPrivate = file === ':memory:' ? [] : makeStoreFilesPrivate(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // FULL: a receipt says "recorded durably"; it must survive a power cut, not only a crash.
@@ -368,6 +379,25 @@ export class GatewayStore {
       )
       .run(event.eventId, JSON.stringify(event), traceparent ?? null, at.toISOString());
   }
+}
+
+/**
+ * The store holds patient data: its directory is owner-only (0700) and so are the database and
+ * its WAL and shared-memory files (0600), whatever the umask. The database is created empty with
+ * that mode before SQLite opens it, since SQLite would create it 0644 and gives the WAL and
+ * shared-memory files the database's own mode; files an earlier release left readable are
+ * tightened. Returns the paths it was not allowed to change.
+ */
+function makeStoreFilesPrivate(file: string): string[] {
+  const directory = dirname(file);
+  makeDirectorySync(directory);
+  createEmptySync(file);
+  const notPrivate: string[] = [];
+  if (!tightenSync(directory, OWNER_ONLY_DIRECTORY)) notPrivate.push(directory);
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!tightenSync(path, OWNER_ONLY_FILE)) notPrivate.push(path);
+  }
+  return notPrivate;
 }
 
 function toMessage(row: MessageRow): ReceivedMessage {
