@@ -97,8 +97,9 @@ export type ListenerOptions = RelayCredentials & {
   /** A control channel that carries nothing (no pong, no message) this long after a ping is
    *  taken for dead ("zombie") and replaced. Default 10 000 ms. */
   readonly keepAliveTimeoutMs?: number;
-  /** Where the token travels on the control channel: the `sb-hc-token` query parameter
-   *  (default) or the `ServiceBusAuthorization` header. Azure accepts both, as for senders. */
+  /** Where the token travels on the control channel: the `ServiceBusAuthorization` header
+   *  (default) or the `sb-hc-token` query parameter. Azure accepts both, as for senders; the
+   *  header keeps the token out of every URL that is traced or logged. */
   readonly tokenIn?: 'query' | 'header';
   /** Give up a handshake after this long. Default 30 000 ms. */
   readonly handshakeTimeoutMs?: number;
@@ -254,7 +255,7 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     const purpose = `listener control channel for "${this.options.path}"`;
     try {
       const { token, expiresAt } = await fetchRelayToken(this.tokens, this.resource, purpose);
-      const inHeader = this.options.tokenIn === 'header';
+      const inHeader = this.options.tokenIn !== 'query';
       const url = hybridConnectionUrl({
         endpoint: this.options.endpoint,
         path: this.options.path,

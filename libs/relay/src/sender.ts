@@ -17,8 +17,9 @@ export type ConnectOptions = RelayCredentials & {
   /** Give up when the connection is not accepted end to end within this time. Default 30 000 ms
    *  (Azure holds a sender at most ~30 s while the listener accepts). */
   readonly timeoutMs?: number;
-  /** Where the token travels: `sb-hc-token` query parameter (default) or the
-   *  `ServiceBusAuthorization` header. Azure accepts both. */
+  /** Where the token travels: the `ServiceBusAuthorization` header (default) or the
+   *  `sb-hc-token` query parameter. Azure accepts both; a URL ends up in traces and logs, a
+   *  header does not, so the query parameter is only for a relay that takes nothing else. */
   readonly tokenIn?: 'query' | 'header';
   /** Extra HTTP headers; they reach the listener in the accept's `connectHeaders`. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -41,7 +42,7 @@ export async function connectToRelay(options: ConnectOptions): Promise<WebSocket
     resourceUri(options.endpoint, options.path),
     `connect to hybrid connection "${options.path}"`,
   );
-  const inHeader = options.tokenIn === 'header';
+  const inHeader = options.tokenIn !== 'query';
   const url = hybridConnectionUrl({
     endpoint: options.endpoint,
     path: options.path,

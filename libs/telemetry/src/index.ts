@@ -1,5 +1,6 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export {
+  httpInstrumentation,
   startTelemetry,
   telemetrySettings,
   type Telemetry,
@@ -19,3 +20,4 @@ export {
 } from './trace-context';
 export { startInMemoryTracing, type InMemoryTracing } from './in-memory-tracing';
 export { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+export { REDACTED_QUERY_PARAMETERS, redactSecrets, redactSecretsIn } from './secrets';

@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
+import { redactSecrets, redactSecretsIn } from './secrets';
 
 export type { Logger } from 'pino';
 
@@ -13,7 +14,8 @@ export interface LoggerOptions {
 
 /**
  * Structured JSON logs. Every line written inside an active span carries `trace_id` and
- * `span_id`, so a log line leads to its trace and a trace to its log lines.
+ * `span_id`, so a log line leads to its trace and a trace to its log lines. A relay token or a
+ * signature in a message or a field (a URL in an error, say) is written as `REDACTED`.
  */
 export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
   return pino(
@@ -21,7 +23,16 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       level,
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => redactSecretsIn(fields),
+      },
+      hooks: {
+        logMethod(args, method) {
+          const redacted = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));
+          return method.apply(this, redacted as Parameters<typeof method>);
+        },
+      },
       mixin() {
         const context = trace.getActiveSpan()?.spanContext();
         return context && trace.isSpanContextValid(context)
