@@ -82,6 +82,17 @@ describe('gateway configuration', () => {
     ).toThrow(/target names must be unique/);
   });
 
+  it('keeps confirmed payloads 30 days by default, and at least a day', () => {
+    expect(loadConfig(gatewayVariables, {}).GATEWAY_PAYLOAD_RETENTION_DAYS).toBe(30);
+    expect(
+      loadConfig(gatewayVariables, { GATEWAY_PAYLOAD_RETENTION_DAYS: '7' })
+        .GATEWAY_PAYLOAD_RETENTION_DAYS,
+    ).toBe(7);
+    expect(() => loadConfig(gatewayVariables, { GATEWAY_PAYLOAD_RETENTION_DAYS: '0' })).toThrow(
+      /GATEWAY_PAYLOAD_RETENTION_DAYS/,
+    );
+  });
+
   it('uses no development defaults in production, and never echoes the key', () => {
     expect(() => loadConfig(gatewayVariables, { NODE_ENV: 'production' })).toThrow(
       /GATEWAY_RELAY_ENDPOINT[\s\S]*GATEWAY_KEY:[\s\S]*GATEWAY_TARGETS/,
