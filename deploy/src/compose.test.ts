@@ -1,7 +1,7 @@
 import { demoDestinations } from '@mbs/fhir-builder/demo/demo-destinations';
 import { demoGateways } from '@mbs/relay-dispatcher/demo/demo-gateways';
 import { environmentSecrets } from '@mbs/relay-dispatcher/secrets/secret-source';
-import { composeEnvironment, containerPorts, readComposeFile } from './compose';
+import { composeEnvironment, containerPorts, publishedAddresses, readComposeFile } from './compose';
 import { environmentProblems } from './environment-problems';
 import { looksLikeSecret } from './secret-literals';
 import {
@@ -228,6 +228,21 @@ describe('docker-compose.yml', () => {
         expect(target.directory!.startsWith(`${String(gateway.GATEWAY_DATA_DIR)}/`)).toBe(true);
       }
     }
+  });
+
+  it('publishes every port on the loopback address only, never on every interface', () => {
+    // A developer reaches them all from this machine; nobody on its network reaches any.
+    const exposed = Object.entries(compose.services).flatMap(([name, service]) =>
+      publishedAddresses(service)
+        .filter((address) => address !== '127.0.0.1')
+        .map((address) => `${name} on ${address}`),
+    );
+    expect(exposed).toEqual([]);
+    expect(
+      publishedAddresses({
+        ports: ['3000:3000', '127.0.0.1:3001:3001', '${PORT:-5672}:5672', '127.0.0.1:${P:-1}:1'],
+      }),
+    ).toEqual(['0.0.0.0', '127.0.0.1', '0.0.0.0', '127.0.0.1']);
   });
 
   it("keeps the gateway's data directory on a named volume", () => {

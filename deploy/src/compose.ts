@@ -41,3 +41,17 @@ export function composeEnvironment(service: ComposeService): Record<string, stri
 export function containerPorts(service: ComposeService): number[] {
   return (service.ports ?? []).map((mapping) => Number(String(mapping).split(':').at(-1)));
 }
+
+/**
+ * The host address each `[address:]host:container` mapping publishes on: `0.0.0.0` (every
+ * interface) when the mapping names none, as compose does.
+ */
+export function publishedAddresses(service: ComposeService): string[] {
+  // The host port may be a variable with a default (`${MBS_AMQP_PORT:-5672}`), colon and all.
+  const mapping = /^(?:(?<address>[^:$]+):)?(?<host>\$\{[^}]+\}|\d+):(?<container>\d+)(?:\/\w+)?$/;
+  return (service.ports ?? []).map((entry) => {
+    const parsed = mapping.exec(String(entry));
+    if (!parsed) throw new Error(`cannot read the port mapping "${entry}"`);
+    return parsed.groups?.address ?? '0.0.0.0';
+  });
+}
