@@ -130,4 +130,13 @@ export const gatewayVariables = {
     default: '15000',
     min: 100,
   }),
+  GATEWAY_PAYLOAD_RETENTION_DAYS: integer({
+    description:
+      'Days a confirmed message keeps its payload (patient data) in the local store; the rest of its record stays',
+    default: '30',
+    // At least a day: a fresh order's payload is what someone checks when the hospital queries
+    // it, and 0 would remove it the moment it is confirmed.
+    min: 1,
+    max: 3650,
+  }),
 };

@@ -7,7 +7,7 @@ import type { Target } from './config';
 import { DeliveryRunner } from './delivery/index';
 import { buildHttpApi, type GatewayHealth } from './http/index';
 import { frameRouter } from './relay/frame-router';
-import { GatewayStore } from './store/index';
+import { GatewayStore, PayloadRetention } from './store/index';
 import { OutboxPump } from './upstream/index';
 
 export interface GatewayOptions {
@@ -30,7 +30,13 @@ export interface GatewayOptions {
   readonly deliveryBackoff?: Partial<BackoffOptions>;
   /** Resend an unacknowledged upstream event after this long. Default 15 000 ms. */
   readonly outboxRetryMs?: number;
+  /** How long a confirmed message keeps its payload. Default 30 days. */
+  readonly payloadRetentionMs?: number;
+  /** How often payloads past the retention are removed. Default hourly. */
+  readonly purgeIntervalMs?: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Gateway {
   readonly app: FastifyInstance;
@@ -57,6 +63,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   }
   const pump = new OutboxPump({ store, logger, retryAfterMs: options.outboxRetryMs });
+  const retention = new PayloadRetention({
+    store,
+    retentionMs: options.payloadRetentionMs ?? 30 * DAY_MS,
+    intervalMs: options.purgeIntervalMs ?? 60 * 60 * 1000,
+    logger,
+  });
   const runner = new DeliveryRunner({
     store,
     targets: options.targets,
@@ -136,6 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const resumed = runner.resume();
   if (resumed > 0) logger.info({ resumed }, 'resuming deliveries interrupted by the last stop');
   pump.start();
+  retention.start();
   listener.start();
 
   let stopping: Promise<void> | undefined;
@@ -143,6 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     (stopping ??= (async () => {
       await listener.stop();
       pump.stop();
+      retention.stop();
       await runner.stop(graceMs);
       await app.close();
       store.close();

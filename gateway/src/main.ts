@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     targets: config.GATEWAY_TARGETS,
     dataDir: config.GATEWAY_DATA_DIR,
     outboxRetryMs: config.GATEWAY_OUTBOX_RETRY_MS,
+    payloadRetentionMs: config.GATEWAY_PAYLOAD_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     logger,
   });
   await gateway.app.listen({ host: config.HOST, port: config.PORT });
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       hybridConnection: config.GATEWAY_HYBRID_CONNECTION,
       targets: config.GATEWAY_TARGETS.map((t) => `${t.name} (${t.kind})`),
       dataDir: config.GATEWAY_DATA_DIR,
+      payloadRetentionDays: config.GATEWAY_PAYLOAD_RETENTION_DAYS,
     },
     'gateway listening',
   );

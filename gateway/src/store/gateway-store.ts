@@ -32,6 +32,11 @@ export interface ReceivedMessage {
   readonly resend: number;
   readonly receivedAt: string;
   readonly outcomeAt: string | undefined;
+  /**
+   * When its payload was removed (`payload` is then empty): confirmed longer ago than the
+   * retention. The rest of the record stays, so a resend is still recognised.
+   */
+  readonly payloadPurgedAt?: string | undefined;
 }
 
 /** An upstream event waiting for the dispatcher's acknowledgement. */
@@ -55,6 +60,8 @@ export interface StoreCounts {
   readonly outboxDepth: number;
   /** Upstream events the dispatcher refused: kept for inspection, never resent. */
   readonly outboxRefused: number;
+  /** Confirmed messages whose payload the retention removed. */
+  readonly payloadsPurged: number;
 }
 
 interface MessageRow {
@@ -71,6 +78,7 @@ interface MessageRow {
   resend: number;
   received_at: string;
   outcome_at: string | null;
+  payload_purged_at: string | null;
 }
 
 interface OutboxRow {
@@ -96,7 +104,8 @@ CREATE TABLE IF NOT EXISTS {name} (
   reason           TEXT,
   resend           INTEGER NOT NULL DEFAULT 0,
   received_at      TEXT NOT NULL,
-  outcome_at       TEXT
+  outcome_at       TEXT,
+  payload_purged_at TEXT
 ) STRICT;
 `;
 
@@ -138,8 +147,11 @@ export class GatewayStore {
     // FULL: a receipt says "recorded durably"; it must survive a power cut, not only a crash.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    // A purged payload is overwritten on disk, not merely marked free for reuse.
+    this.db.pragma('secure_delete = ON');
     this.migrateMessages();
     this.addResendColumn();
+    this.addPayloadPurgedColumn();
     this.db.exec(SCHEMA);
   }
 
@@ -179,6 +191,15 @@ export class GatewayStore {
     const columns = this.db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
     if (columns.length === 0 || columns.some((column) => column.name === 'resend')) return;
     this.db.exec('ALTER TABLE messages ADD COLUMN resend INTEGER NOT NULL DEFAULT 0');
+  }
+
+  /** Stores made before the payload retention lack `payload_purged_at`: none was purged. */
+  private addPayloadPurgedColumn(): void {
+    const columns = this.db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
+    if (columns.length === 0 || columns.some((column) => column.name === 'payload_purged_at')) {
+      return;
+    }
+    this.db.exec('ALTER TABLE messages ADD COLUMN payload_purged_at TEXT');
   }
 
   static open(file: string): GatewayStore {
@@ -287,6 +308,27 @@ export class GatewayStore {
     })();
   }
 
+  /**
+   * Removes the payload of every message confirmed at or before `confirmedBefore` (the retention
+   * counts from the final state), keeping the rest of its record: the id (so a resend is still
+   * answered "already have it"), accession number, target, times. Only `confirmed`, which is
+   * never delivered again: a `received` or `unavailable` message is still on its way and a
+   * `rejected` one may be resent by staff, delivered from the payload kept here. With
+   * `secure_delete` the old bytes are overwritten, and the WAL that still holds them is
+   * checkpointed and truncated. Returns how many payloads it removed.
+   */
+  purgePayloads(confirmedBefore: Date, at = new Date()): number {
+    const purged = this.db
+      .prepare(
+        `UPDATE messages SET payload = '', payload_purged_at = ?
+         WHERE status = 'confirmed' AND payload_purged_at IS NULL
+           AND julianday(outcome_at) <= julianday(?)`,
+      )
+      .run(at.toISOString(), confirmedBefore.toISOString()).changes;
+    if (purged > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return purged;
+  }
+
   /** Puts an upstream event in the outbox (a modality event). */
   addToOutbox(event: UpstreamEvent, traceparent: string | undefined, at = new Date()): void {
     this.db.transaction(() => this.insertOutbox(event, traceparent, at))();
@@ -343,7 +385,8 @@ export class GatewayStore {
            coalesce(sum(status = 'received'), 0) AS inProgress,
            coalesce(sum(status = 'confirmed'), 0) AS confirmed,
            coalesce(sum(status = 'rejected'), 0) AS rejected,
-           coalesce(sum(status = 'unavailable'), 0) AS unavailable
+           coalesce(sum(status = 'unavailable'), 0) AS unavailable,
+           coalesce(sum(payload_purged_at IS NOT NULL), 0) AS payloadsPurged
          FROM messages`,
       )
       .get() as Omit<StoreCounts, 'outboxDepth' | 'outboxRefused'>;
@@ -415,5 +458,6 @@ function toMessage(row: MessageRow): ReceivedMessage {
     resend: row.resend,
     receivedAt: row.received_at,
     outcomeAt: row.outcome_at ?? undefined,
+    payloadPurgedAt: row.payload_purged_at ?? undefined,
   };
 }

@@ -5,3 +5,4 @@ export {
   type ReceivedMessage,
   type StoreCounts,
 } from './gateway-store';
+export { PayloadRetention, type PayloadRetentionOptions } from './payload-retention';
