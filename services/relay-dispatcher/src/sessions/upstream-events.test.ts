@@ -3,6 +3,7 @@ import { quietLogger } from '../../test/support';
 import type { OutcomePublisher } from '../delivery/outcome-publisher';
 import type { MessageStore } from '../messages/message-store';
 import { upstreamHandler } from './upstream-events';
+import { UpstreamRefusals } from './upstream-refusals';
 
 const modalityFrame: SessionFrame = {
   kind: 'event',
@@ -30,13 +31,21 @@ const outcomeFrame = (messageId: string): SessionFrame => ({
   },
 });
 
-/** Only what the refusals read: the stored message, by id. */
-const storeWith = (stored: Record<string, { gatewayId: string }>) =>
+/**
+ * Only what the handler reads: the stored message, by id; and which accession numbers each
+ * gateway was delivered (ACC0009 through gateway-x, unless a test says otherwise).
+ */
+const storeWith = (
+  stored: Record<string, { gatewayId: string }>,
+  delivered: ReadonlyArray<[string, string]> = [['ACC0009', 'gateway-x']],
+) =>
   ({
     get: async (messageId: string) => stored[messageId] ?? null,
+    deliveredThrough: async (accessionNumber: string, gatewayId: string) =>
+      delivered.some(([a, g]) => a === accessionNumber && g === gatewayId),
   }) as unknown as MessageStore;
 
-function harness(publish: () => Promise<void>, messages = {} as MessageStore) {
+function harness(publish: () => Promise<void>, messages = storeWith({})) {
   const order: string[] = [];
   const sent: Array<{ kind: string; body?: unknown }> = [];
   const session = {
@@ -46,7 +55,9 @@ function harness(publish: () => Promise<void>, messages = {} as MessageStore) {
       return frame;
     },
   } as unknown as RelaySession;
+  const refusals = new UpstreamRefusals();
   const handler = upstreamHandler('gateway-x', {
+    refusals,
     bus: {
       publish: async () => {
         order.push('publish start');
@@ -59,7 +70,7 @@ function harness(publish: () => Promise<void>, messages = {} as MessageStore) {
     logger: quietLogger(),
     schedule: { limit: 3, baseMs: 100, maxMs: 1000 },
   });
-  return { order, sent, run: (frame: SessionFrame) => handler(frame, session) };
+  return { order, sent, refusals, run: (frame: SessionFrame) => handler(frame, session) };
 }
 
 describe('upstream events', () => {
@@ -74,6 +85,23 @@ describe('upstream events', () => {
     const { sent, run } = harness(() => Promise.reject(new Error('broker away')));
     await run(modalityFrame);
     expect(sent).toEqual([]);
+  });
+
+  it('refuses a modality event for an accession number this gateway was never delivered, and counts it', async () => {
+    // ACC0009 went through another gateway: this one may not report on it.
+    const { order, sent, refusals, run } = harness(
+      async () => undefined,
+      storeWith({}, [['ACC0009', 'gateway-y']]),
+    );
+    await run(modalityFrame);
+    expect(order).toEqual(['send ack']);
+    expect(sent[0]!.body).toEqual({
+      eventId: 'mpps-9',
+      status: 'refused',
+      reason: 'accession number ACC0009 was not delivered through gateway gateway-x',
+    });
+    expect(refusals.of('gateway-x')).toBe(1);
+    expect(refusals.of('gateway-y')).toBe(0);
   });
 
   it('refuses an invalid body with the reason, without publishing', async () => {
