@@ -406,6 +406,9 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await startGateway();
     await start();
     await eventually(() => sessionOpen() && gateway!.connected, 'the session');
+    // The gateway reports on an order it was given.
+    await publish(readyMessage({ accessionNumber: 'ACC0001' }));
+    await eventually(() => seen.delivered.length === 1, 'the order delivered to the gateway');
     const reply = await gateway!.sendUpstream({
       type: 'modality-event',
       eventId: 'mpps-1',
@@ -424,6 +427,31 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
         accessionNumber: 'ACC0001',
       },
     });
+  });
+
+  it('refuses a modality event about an order this gateway was never given, and counts it', async () => {
+    await startGateway();
+    await start();
+    await eventually(() => sessionOpen() && gateway!.connected, 'the session');
+    const reply = await gateway!.sendUpstream({
+      type: 'modality-event',
+      eventId: 'mpps-stranger',
+      accessionNumber: 'ACC0404',
+      event: 'examination_completed',
+      happenedAt: '2026-11-26T09:30:00.000Z',
+    });
+    expect(reply).toMatchObject({
+      kind: 'ack',
+      body: {
+        eventId: 'mpps-stranger',
+        status: 'refused',
+        reason: 'accession number ACC0404 was not delivered through gateway gateway-local',
+      },
+    });
+    await sleep(200);
+    expect(seen.modality).toEqual([]);
+    const shown = await dispatcher!.app.inject({ url: '/gateways/gateway-local' });
+    expect(shown.json().session.refusedUpstreamEvents).toBe(1);
   });
 
   it('refuses an invalid upstream event, naming the problem', async () => {

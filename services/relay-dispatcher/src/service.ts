@@ -13,6 +13,7 @@ import type { SecretSource } from './secrets/secret-source';
 import { Echo } from './sessions/echo';
 import { SessionManager } from './sessions/session-manager';
 import { upstreamHandler } from './sessions/upstream-events';
+import { UpstreamRefusals } from './sessions/upstream-refusals';
 
 /** The consumer (queue `<namespace>.relay-dispatcher`) that takes message ready. */
 export const CONSUMER = 'relay-dispatcher';
@@ -68,6 +69,7 @@ export async function startRelayDispatcher({
     options,
   });
   const wake = () => delivery.wake();
+  const refusals = new UpstreamRefusals();
   const sessions = new SessionManager({
     gateways,
     secrets,
@@ -75,6 +77,7 @@ export async function startRelayDispatcher({
     onFrame: (gatewayId) =>
       upstreamHandler(gatewayId, {
         bus,
+        refusals,
         messages,
         outcomes,
         logger,
@@ -117,7 +120,10 @@ export async function startRelayDispatcher({
     wake,
     gateways: {
       gateways,
-      sessionStatus: (id) => sessions.status(id),
+      sessionStatus: (id) => {
+        const status = sessions.status(id);
+        return status && { ...status, refusedUpstreamEvents: refusals.of(id) };
+      },
       changed: () => sessions.sync(),
     },
     health: {

@@ -64,6 +64,21 @@ export function createMessageStore(connection: Connection) {
 
     get: (messageId: string) => model.findOne(byId(messageId)).lean<MessageDocument>().exec(),
 
+    /**
+     * Whether the gateway has been given an order with this accession number: a message for it,
+     * sent through that gateway, that it acknowledged (delivered, or confirmed since).
+     */
+    async deliveredThrough(accessionNumber: string, gatewayId: string): Promise<boolean> {
+      const found = await model
+        .exists({
+          accessionNumber,
+          gatewayId,
+          $or: [{ deliveredAt: { $ne: null } }, { status: { $in: ['delivered', 'confirmed'] } }],
+        })
+        .exec();
+      return found !== null;
+    },
+
     list(filter: MessageFilter = {}): Promise<MessageDocument[]> {
       const createdAt = {
         ...(filter.from && { $gte: filter.from }),

@@ -18,6 +18,8 @@ export interface SessionStatus {
   readonly lastError: string | null;
   readonly openedAt: string | null;
   readonly reconnectAttempt: number;
+  /** Upstream events this gateway sent that were refused since the dispatcher started. */
+  readonly refusedUpstreamEvents?: number;
 }
 
 export interface GatewaySessionOptions {

@@ -10,6 +10,7 @@ import { describeError } from '@mbs/errors';
 import type { FrameHandler, SessionFrame } from '@mbs/relay';
 import { extractTraceContext, withSpan } from '@mbs/telemetry';
 import { derivedEventId } from '../domain/derived-ids';
+import type { UpstreamRefusals } from './upstream-refusals';
 import {
   outcomeApplier,
   type OutcomeApplierDependencies,
@@ -18,6 +19,8 @@ import {
 
 export interface UpstreamDependencies extends OutcomeApplierDependencies {
   readonly bus: Pick<Bus, 'publish'>;
+  /** Counts what is refused, per gateway. */
+  readonly refusals: UpstreamRefusals;
 }
 
 /**
@@ -33,6 +36,14 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
   const applyOutcome = outcomeApplier(gatewayId, deps);
 
   async function applyModalityEvent(event: ModalityEvent): Promise<Answer> {
+    // A gateway reports only on orders it was given: an event about another gateway's order (or
+    // one never sent) would move someone else's appointment.
+    if (!(await deps.messages.deliveredThrough(event.accessionNumber, gatewayId))) {
+      return {
+        status: 'refused',
+        reason: `accession number ${event.accessionNumber} was not delivered through gateway ${gatewayId}`,
+      };
+    }
     await deps.bus.publish(
       ModalityEventReported,
       createMessage(
@@ -78,7 +89,10 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
         typeof rawId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(rawId)
           ? rawId
           : frame.id.replace(/[^A-Za-z0-9._:-]/g, '-');
-      deps.logger.warn({ gatewayId, frameId: frame.id, reason }, 'upstream event refused');
+      deps.logger.warn(
+        { gatewayId, frameId: frame.id, reason, refusedSoFar: deps.refusals.count(gatewayId) },
+        'upstream event refused',
+      );
       session.send({
         kind: 'ack',
         replyTo: frame.id,
@@ -118,10 +132,22 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
           traceparent: frame.traceparent,
           body: reply(frame, event.eventId, answer),
         });
-        deps.logger.info(
-          { gatewayId, eventId: event.eventId, type: event.type, status: answer.status },
-          'upstream event acknowledged',
-        );
+        if (answer.status === 'refused')
+          deps.logger.warn(
+            {
+              gatewayId,
+              eventId: event.eventId,
+              type: event.type,
+              reason: answer.reason,
+              refusedSoFar: deps.refusals.count(gatewayId),
+            },
+            'upstream event refused',
+          );
+        else
+          deps.logger.info(
+            { gatewayId, eventId: event.eventId, type: event.type, status: answer.status },
+            'upstream event acknowledged',
+          );
       },
     );
   };
