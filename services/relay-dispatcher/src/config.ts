@@ -50,7 +50,18 @@ export const dispatcherVariables = {
     default: '15000',
     min: 100,
   }),
+  DISPATCHER_PAYLOAD_RETENTION_DAYS: integer({
+    description:
+      'Days a confirmed message keeps its payload (patient data); status, times and history stay',
+    default: '30',
+    // At least a day: a fresh order's payload is what someone checks when the hospital queries
+    // it, and 0 would remove it the moment it is confirmed.
+    min: 1,
+    max: 3650,
+  }),
 };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What the delivery loop, sessions and echo need: the parsed numbers, in one object. */
 export interface DispatcherOptions {
@@ -69,6 +80,10 @@ export interface DispatcherOptions {
   readonly connectTimeoutMs: number;
   /** Due messages taken per loop turn. */
   readonly batchSize: number;
+  /** How long a confirmed message keeps its payload (DISPATCHER_PAYLOAD_RETENTION_DAYS). */
+  readonly payloadRetentionMs: number;
+  /** How often payloads past the retention are removed. */
+  readonly purgeIntervalMs: number;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -83,4 +98,6 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   reconnectMaxMs: 30_000,
   connectTimeoutMs: 30_000,
   batchSize: 50,
+  payloadRetentionMs: 30 * DAY_MS,
+  purgeIntervalMs: 60 * 60 * 1000,
 };

@@ -8,6 +8,7 @@ import { createOutcomePublisher } from './delivery/outcome-publisher';
 import { createGatewayStore, type GatewayStore } from './gateways/gateway-store';
 import { messageReady } from './handlers/message-ready';
 import { createMessageStore, type MessageStore } from './messages/message-store';
+import { PayloadRetention } from './retention/payload-retention';
 import { buildHttpApi } from './routes/http-api';
 import type { SecretSource } from './secrets/secret-source';
 import { Echo } from './sessions/echo';
@@ -34,7 +35,11 @@ export interface RelayDispatcher {
   readonly sessions: SessionManager;
   readonly delivery: DeliveryLoop;
   readonly echo: Echo;
-  /** Stops echo, delivery and sessions (not the HTTP app, bus or store: the caller owns them). */
+  readonly retention: PayloadRetention;
+  /**
+   * Stops echo, retention, delivery and sessions (not the HTTP app, bus or store: the caller owns
+   * them).
+   */
   stop(): Promise<void>;
 }
 
@@ -108,9 +113,17 @@ export async function startRelayDispatcher({
     timeoutMs: options.ackTimeoutMs,
   });
 
+  const retention = new PayloadRetention({
+    messages,
+    retentionMs: options.payloadRetentionMs,
+    intervalMs: options.purgeIntervalMs,
+    logger,
+  });
+
   await sessions.sync();
   delivery.start();
   echo.start();
+  retention.start();
   await bus.subscribe(CONSUMER, [messageReady({ messages, wake })], {
     retry: { ...defaultRetryPolicy, ...retry },
   });
@@ -141,8 +154,10 @@ export async function startRelayDispatcher({
     sessions,
     delivery,
     echo,
+    retention,
     async stop() {
       await echo.stop();
+      await retention.stop();
       await delivery.stop();
       await sessions.stop();
     },

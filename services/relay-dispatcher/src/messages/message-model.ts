@@ -10,7 +10,10 @@ export interface LastError {
 
 export interface HistoryEntry {
   at: Date;
-  /** What happened: `stored`, `sent`, `delivered`, `confirmed`, `retry`, `failed`, `resend`. */
+  /**
+   * What happened: `stored`, `sent`, `delivered`, `confirmed`, `retry`, `failed`, `resend`,
+   * `payload_purged`.
+   */
   event: string;
   attempt: number;
   detail?: string;
@@ -27,7 +30,10 @@ export interface MessageDocument {
   messageType: string;
   target: string;
   contentType: string;
-  payload: string;
+  /** Absent once the retention removed it (`payloadPurgedAt`), which only a confirmed one loses. */
+  payload?: string | null;
+  /** When the payload was removed, `DISPATCHER_PAYLOAD_RETENTION_DAYS` after its confirmation. */
+  payloadPurgedAt?: Date | null;
   status: MessageStatus;
   /** Tries of the current send; a staff resend starts them from 0 again. */
   attempts: number;
@@ -94,7 +100,9 @@ const messageSchema = new Schema<MessageDocument>(
     messageType: { type: String, required: true },
     target: { type: String, required: true },
     contentType: { type: String, required: true },
-    payload: { type: String, required: true },
+    // Not required: the retention removes it from confirmed messages.
+    payload: { type: String },
+    payloadPurgedAt: { type: Date },
     status: { type: String, required: true },
     attempts: { type: Number, required: true },
     resends: { type: Number },
@@ -122,6 +130,8 @@ messageSchema.index({ gatewayId: 1, status: 1 });
 messageSchema.index({ createdAt: -1 });
 // web shows an appointment's messages on its page.
 messageSchema.index({ appointmentId: 1, createdAt: -1 });
+// The retention's pass: confirmed messages by confirmation time.
+messageSchema.index({ status: 1, confirmedAt: 1 });
 
 export function messageModel(connection: Connection) {
   return connection.models.Message

@@ -314,13 +314,37 @@ export function createMessageStore(connection: Connection) {
         .exec(),
 
     /**
+     * Removes the payload (patient data) of messages confirmed at or before `confirmedBefore`
+     * (the retention counts from the final state), keeping every other field and the history, to
+     * which it adds `payload_purged`. One `updateMany` whose filter names the status: only
+     * `confirmed`, which never changes again and is never sent or resent. Failed messages (staff
+     * may resend them) and those still on their way keep theirs. No TTL index: the stand-in does
+     * not expire, and the payload goes, not the message. Returns how many it purged.
+     */
+    async purgePayloads(confirmedBefore: Date, now: Date): Promise<number> {
+      const result = await model
+        .updateMany(
+          { status: 'confirmed', confirmedAt: { $lte: confirmedBefore }, payloadPurgedAt: null },
+          {
+            $unset: { payload: '' },
+            $set: { payloadPurgedAt: now },
+            ...history({ at: now, event: 'payload_purged', attempt: 0 }),
+          },
+        )
+        .exec();
+      return result.modifiedCount;
+    },
+
+    /**
      * Staff resend a failed message: a new send, counted in `resends` (which the gateway sees, so
      * it delivers a rejected message again, and which tells this send's outcome events from the
      * first's), with a fresh retry budget.
      */
     resend: (messageId: string, now: Date) =>
       change(
-        { ...byId(messageId), status: 'failed' },
+        // Only failed messages are resent and only confirmed ones are purged; the second
+        // condition keeps a message without its payload from ever being sent, whatever changes.
+        { ...byId(messageId), status: 'failed', payloadPurgedAt: null },
         {
           $set: {
             status: 'pending',

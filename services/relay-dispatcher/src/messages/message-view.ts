@@ -30,11 +30,13 @@ export function messageSummary(doc: MessageDocument) {
   };
 }
 
+/** With the payload, or `payload: null` and `payloadPurgedAt` once the retention removed it. */
 export function messageDetail(doc: MessageDocument) {
   return {
     ...messageSummary(doc),
     contentType: doc.contentType,
-    payload: doc.payload,
+    payload: doc.payload ?? null,
+    payloadPurgedAt: iso(doc.payloadPurgedAt),
     history: (doc.history ?? []).map((h) => ({
       at: iso(h.at),
       event: h.event,
