@@ -738,6 +738,36 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       ]);
     });
 
+    it('records a fact repeated without a change once, counting the repeats, so the history stays bounded', async () => {
+      const { appointmentId, appointment } = await sentAppointment();
+      const started = () =>
+        createMessage(ModalityEventReported, {
+          gatewayId: 'gateway-leeds',
+          accessionNumber: appointment.accessionNumber,
+          appointmentId,
+          event: 'examination_started',
+          happenedAt: '2026-11-26T09:40:00.000Z',
+        });
+      await bus.publish(ModalityEventReported, started());
+      await stateBecomes(appointmentId, 'with_modality');
+      // A stream of the same report (each its own event id): acknowledged, nothing changes.
+      const repeats = 25;
+      for (let i = 0; i < repeats; i++) await bus.publish(ModalityEventReported, started());
+      const stored = await eventually(async () => {
+        const now = await stateOf(models, appointmentId);
+        const entry = now?.history.find(
+          (h) => h.from === 'with_modality' && h.to === 'with_modality',
+        );
+        return (entry as { repeats?: number } | undefined)?.repeats === repeats - 1 && now;
+      }, 'the repeats counted on one entry');
+      expect(stored.history.map((h) => [h.from, h.to])).toEqual([
+        ['checked_in', 'sent_to_modality'],
+        ['sent_to_modality', 'with_modality'],
+        ['with_modality', 'with_modality'],
+      ]);
+      expect(stored.state).toBe('with_modality');
+    });
+
     it('returns a discontinued examination to checked_in with the detail', async () => {
       const { appointmentId, appointment } = await sentAppointment();
       await bus.publish(
