@@ -1,8 +1,8 @@
 import { describeError } from '@mbs/errors';
-import { InvalidInputError } from '@mbs/http';
+import { createHttpApi, InvalidInputError } from '@mbs/http';
 import { newTraceparent } from '@mbs/relay';
-import { currentTraceparent, fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { currentTraceparent, type Logger } from '@mbs/telemetry';
+import type { FastifyInstance } from 'fastify';
 import { ModalityReport } from '@mbs/contracts';
 import { recordModalityEvent } from '../upstream/index';
 import type { GatewayStore } from '../store/index';
@@ -30,28 +30,18 @@ export async function buildHttpApi({
   health,
   onEvent,
 }: HttpApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  await app.register(fastifyOtelPlugin());
-
-  app.setErrorHandler((error, request, reply) => {
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return reply
-        .code(status)
-        .send({ errors: [{ field: '(body)', problem: (error as Error).message }] });
-    }
-    logger.error({ phase: 'http', url: request.url, err: describeError(error) }, 'request failed');
-    return reply
-      .code(500)
-      .send({ error: 'internal_error', message: 'The request failed; see the gateway log' });
-  });
+  // The shared error handling (bounded 400s, no query parameters, a 500 that leaks nothing).
+  const app = await createHttpApi({ logger, bodyLimit: 64 * 1024 });
 
   app.post('/modality-events', async (request, reply) => {
     const parsed = ModalityReport.safeParse(request.body ?? {});
     if (!parsed.success) {
-      const { errors } = InvalidInputError.fromZod(parsed.error);
-      logger.warn({ phase: 'modality_event', errors }, 'modality event refused');
-      return reply.code(400).send({ errors });
+      const refused = InvalidInputError.fromZod(parsed.error);
+      logger.warn(
+        { phase: 'modality_event', errors: refused.errors, moreErrors: refused.moreErrors },
+        'modality event refused',
+      );
+      throw refused;
     }
     let event;
     try {

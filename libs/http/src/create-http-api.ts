@@ -1,35 +1,64 @@
 import { AppError } from '@mbs/errors';
 import { fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { InvalidInputError } from './field-errors';
+import { clip, InvalidInputError } from './field-errors';
 import { NotFoundError } from './not-found-error';
+import './route-config';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- error classes take any arguments
 type ErrorClass = abstract new (...args: any[]) => AppError;
+
+/**
+ * The longest path parameter the router hands to a route. Ids may be 128 characters
+ * (`Id` in @mbs/contracts), and up to three times that once percent-encoded; anything up to this
+ * reaches the route, whose schema names what is wrong with it (400). Fastify's own 100 made a
+ * valid long id a 404 (now a 414) that no schema ever saw.
+ */
+export const MAX_PARAM_LENGTH = 1024;
+
+/** How much of a URL a log line carries: enough to find the request, never a whole input. */
+const LOGGED_URL_CHARS = 200;
 
 export interface HttpApiOptions {
   readonly logger: Logger;
   /** The service's own errors and the status each answers with (404 unknown id, 409 conflict). */
   readonly errorStatuses?: ReadonlyArray<readonly [ErrorClass, number]>;
+  /** The largest body accepted, in bytes (fastify's 1 MiB when not given). */
+  readonly bodyLimit?: number;
 }
 
 /**
  * A fastify app (not yet listening) with tracing and one error handler for every route:
- * - invalid input: 400 `{ errors: [{ field, problem }] }`, every wrong field at once;
+ * - invalid input: 400 `{ errors: [{ field, problem }] }`, every wrong field at once, at most
+ *   MAX_LISTED_ERRORS of them, with `moreErrors` counting the rest;
+ * - a query parameter on a route that does not declare `config: { takesQuery: true }`: 400
+ *   naming it (routes that do take a query refuse unknown parameters with their own schema);
  * - an id that names nothing (NotFoundError) or a route that does not exist: 404 in that form;
  * - the service's own errors: their status with `{ error: code, message }`;
  * - fastify's own refusals (a body that is not JSON): their 4xx in the same field form;
- * - anything else: logged, and a 500 that leaks nothing.
+ * - anything else: logged (without the request's input), and a 500 that leaks nothing.
  */
 export async function createHttpApi({
   logger,
   errorStatuses = [],
+  bodyLimit,
 }: HttpApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({
+    logger: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    ...(bodyLimit !== undefined && { bodyLimit }),
+  });
   await app.register(fastifyOtelPlugin());
 
+  // Before the body is read: a refused request costs nothing more.
+  app.addHook('onRequest', async (request) => {
+    if (request.is404 || request.routeOptions.config.takesQuery) return;
+    const names = Object.keys(request.query as object);
+    if (names.length > 0) throw InvalidInputError.unknownFields(names);
+  });
+
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof InvalidInputError) return reply.code(400).send({ errors: error.errors });
+    if (error instanceof InvalidInputError) return reply.code(400).send(error.body);
     const known = [...errorStatuses, [NotFoundError, 404] as const].find(
       ([type]) => error instanceof type,
     );
@@ -40,13 +69,15 @@ export async function createHttpApi({
     if (status && status >= 400 && status < 500) {
       return reply
         .code(status)
-        .send({ errors: [{ field: '(body)', problem: (error as Error).message }] });
+        .send(new InvalidInputError([{ field: '(body)', problem: (error as Error).message }]).body);
     }
     logger.error(
       {
         err: error instanceof Error ? error.message : String(error),
         code: error instanceof AppError ? error.code : undefined,
-        url: request.url,
+        method: request.method,
+        route: request.routeOptions.url,
+        url: clip(request.url, LOGGED_URL_CHARS),
       },
       'request failed',
     );
@@ -55,9 +86,10 @@ export async function createHttpApi({
       .send({ error: 'internal_error', message: 'The request failed; see the service log' });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({ error: 'not_found', message: `No route ${request.method} ${request.url}` }),
+    reply.code(404).send({
+      error: 'not_found',
+      message: `No route ${request.method} ${clip(request.url, LOGGED_URL_CHARS)}`,
+    }),
   );
   return app;
 }

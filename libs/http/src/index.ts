@@ -1,3 +1,10 @@
-export { createHttpApi, type HttpApiOptions } from './create-http-api';
-export { InvalidInputError, parseInput, type FieldError } from './field-errors';
+export { createHttpApi, MAX_PARAM_LENGTH, type HttpApiOptions } from './create-http-api';
+export {
+  InvalidInputError,
+  MAX_LISTED_ERRORS,
+  parseInput,
+  type FieldError,
+  type InvalidInputBody,
+} from './field-errors';
 export { NotFoundError } from './not-found-error';
+export { queryInteger } from './query-values';

@@ -7,7 +7,7 @@ import { buildSink } from './sink-app';
 async function main(): Promise<void> {
   const config = loadConfig(sinkVariables);
   const logger = createLogger({ service: 'hospital-sink', level: config.LOG_LEVEL });
-  const { app } = buildSink({ logger, gatewayUrl: config.SINK_GATEWAY_URL });
+  const { app } = await buildSink({ logger, gatewayUrl: config.SINK_GATEWAY_URL });
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info(
     { host: config.HOST, port: config.PORT, gateway: config.SINK_GATEWAY_URL },

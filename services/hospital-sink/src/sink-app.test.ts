@@ -10,8 +10,8 @@ const logger = createLogger({
 
 describe('hospital sink (fastify.inject)', () => {
   let sink: Sink;
-  beforeEach(() => {
-    sink = buildSink({ logger, gatewayUrl: 'http://127.0.0.1:1' });
+  beforeEach(async () => {
+    sink = await buildSink({ logger, gatewayUrl: 'http://127.0.0.1:1' });
   });
   afterEach(() => sink.app.close());
 
@@ -181,7 +181,7 @@ describe('hospital sink as a modality (real HTTP to a local gateway stand-in)', 
   afterAll(() => new Promise((resolve) => gateway.close(resolve)));
 
   it('forwards an examination report to POST /modality-events and passes the answer back', async () => {
-    const sink = buildSink({ logger, gatewayUrl });
+    const sink = await buildSink({ logger, gatewayUrl });
     try {
       await sink.app.listen({ host: '127.0.0.1', port: 0 });
       const { port } = sink.app.server.address() as AddressInfo;

@@ -1,8 +1,8 @@
 import { ModalityReport } from '@mbs/contracts';
 import { describeError } from '@mbs/errors';
-import { InvalidInputError } from '@mbs/http';
+import { createHttpApi, InvalidInputError, parseInput } from '@mbs/http';
 import type { Logger } from '@mbs/telemetry';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ACCEPT, answerFor, Behaviour } from './behaviour';
 import { ReceivedLog } from './received-log';
 
@@ -20,18 +20,20 @@ export interface Sink {
   readonly received: ReceivedLog;
 }
 
-/** Parses a JSON body taken as text; answers 400 itself and returns undefined when it is not. */
-function jsonBody(body: unknown, reply: FastifyReply): unknown {
+/** Parses a JSON body taken as text, or throws the 400 that says it is not JSON. */
+function jsonBody(body: unknown): unknown {
   if (body === undefined || body === '') return {};
   try {
     return JSON.parse(String(body));
   } catch (error) {
-    void reply
-      .code(400)
-      .send({ errors: [{ field: '(body)', problem: `not JSON: ${(error as Error).message}` }] });
-    return undefined;
+    throw new InvalidInputError([
+      { field: '(body)', problem: `not JSON: ${(error as Error).message}` },
+    ]);
   }
 }
+
+/** How much of a URL a log line carries: enough to find the request, never a whole input. */
+const LOGGED_URL_CHARS = 200;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,13 +42,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * as told (accept, reject, slowly), and plays the modality by forwarding examination reports to
  * the gateway's POST /modality-events.
  */
-export function buildSink({
+export async function buildSink({
   logger,
   gatewayUrl,
   gatewayTimeoutMs = 5000,
   bodyLimit = 2 * 1024 * 1024,
-}: SinkOptions): Sink {
-  const app = Fastify({ logger: false, bodyLimit });
+}: SinkOptions): Promise<Sink> {
+  // The services' own error handling: bounded 400s, and query parameters only where asked for.
+  const app = await createHttpApi({ logger, bodyLimit });
   const received = new ReceivedLog();
   let behaviour: Behaviour = ACCEPT;
 
@@ -58,7 +61,7 @@ export function buildSink({
     logger.info(
       {
         method: request.method,
-        url: request.url,
+        url: request.url.slice(0, LOGGED_URL_CHARS),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
         contentType: request.headers['content-type'],
@@ -71,13 +74,8 @@ export function buildSink({
   app.get('/health', async () => ({ ok: true, behaviour, received: received.list().length }));
 
   app.get('/behaviour', async () => behaviour);
-  app.post('/behaviour', async (request, reply) => {
-    const json = jsonBody(request.body, reply);
-    if (json === undefined) return reply;
-    const parsed = Behaviour.safeParse(json);
-    if (!parsed.success)
-      return reply.code(400).send({ errors: InvalidInputError.fromZod(parsed.error).errors });
-    behaviour = parsed.data;
+  app.post('/behaviour', async (request) => {
+    behaviour = parseInput(Behaviour, jsonBody(request.body));
     logger.info({ behaviour }, 'behaviour changed');
     return behaviour;
   });
@@ -89,17 +87,13 @@ export function buildSink({
   });
 
   app.post('/modality/examinations', async (request, reply) => {
-    const json = jsonBody(request.body, reply);
-    if (json === undefined) return reply;
-    const parsed = ModalityReport.safeParse(json);
-    if (!parsed.success)
-      return reply.code(400).send({ errors: InvalidInputError.fromZod(parsed.error).errors });
+    const report = parseInput(ModalityReport, jsonBody(request.body));
     const target = new URL('/modality-events', gatewayUrl).toString();
     try {
       const response = await fetch(target, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(parsed.data),
+        body: JSON.stringify(report),
         signal: AbortSignal.timeout(gatewayTimeoutMs),
       });
       const text = await response.text();
@@ -111,8 +105,8 @@ export function buildSink({
       }
       logger.info(
         {
-          accessionNumber: parsed.data.accessionNumber,
-          event: parsed.data.event,
+          accessionNumber: report.accessionNumber,
+          event: report.event,
           status: response.status,
         },
         'examination reported to the gateway',
@@ -132,7 +126,8 @@ export function buildSink({
     }
   });
 
-  // Anything else posted is what the gateway delivers.
+  // Anything else posted is what the gateway delivers, query string and all (a hospital's
+  // endpoint may well have one), so these routes take any query.
   const take = async (
     request: { method: string; url: string; headers: Record<string, unknown>; body: unknown },
     reply: FastifyReply,
@@ -155,8 +150,8 @@ export function buildSink({
     if (reason !== undefined) return reply.code(status).type('text/plain').send(reason);
     return reply.code(status).send({ received: entry.id });
   };
-  app.post('/*', take);
-  app.put('/*', take);
+  app.post('/*', { config: { takesQuery: true } }, take);
+  app.put('/*', { config: { takesQuery: true } }, take);
 
   return { app, received };
 }

@@ -7,9 +7,10 @@ import { z } from 'zod';
  */
 export const Id = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  // `*`, not `+`: an empty id is named once, by min(1), not twice.
+  .regex(/^[A-Za-z0-9._:-]*$/, 'may contain only letters, digits and . _ : -');
 export type Id = z.infer<typeof Id>;
 
 /** An instant, as ISO 8601 with an explicit offset (`2026-11-26T09:30:00.000Z`). */

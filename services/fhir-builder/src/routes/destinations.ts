@@ -19,7 +19,7 @@ const idOf = (params: unknown) => parseInput(DestinationPath, params).destinatio
 
 /** The destinations API: list, read, create, change, disable and enable. */
 export function destinationRoutes(app: FastifyInstance, destinations: DestinationStore): void {
-  app.get('/destinations', async (request) => ({
+  app.get('/destinations', { config: { takesQuery: true } }, async (request) => ({
     destinations: await destinations.list(parseInput(DestinationFilter, request.query)),
   }));
 

@@ -1,11 +1,17 @@
+import { parseInput } from '@mbs/http';
 import type { FastifyInstance } from 'fastify';
-import { GatewayChange, NewGateway } from '../gateways/gateway';
+import { z } from 'zod';
+import { Gateway, GatewayChange, NewGateway } from '../gateways/gateway';
 import { GatewayNotFoundError } from '../gateways/gateway-errors';
 import type { GatewayStore, GatewayWithHealth } from '../gateways/gateway-store';
 import type { SessionStatus } from '../sessions/gateway-session';
-import { parseInput } from '@mbs/http';
 
-type WithId = { Params: { id: string } };
+/**
+ * The path of a route about one gateway, checked like any other input: an empty id
+ * (`POST /gateways//enable`) or one no gateway can have is a 400 naming the field, never a query.
+ */
+const GatewayPath = z.strictObject({ gatewayId: Gateway.shape.gatewayId });
+const idOf = (params: unknown) => parseInput(GatewayPath, params).gatewayId;
 
 export interface GatewayRouteDependencies {
   readonly gateways: GatewayStore;
@@ -26,9 +32,10 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
 
   app.get('/gateways', async () => ({ gateways: (await gateways.list()).map(view) }));
 
-  app.get<WithId>('/gateways/:id', async (request) => {
-    const found = await gateways.get(request.params.id);
-    if (!found) throw new GatewayNotFoundError(request.params.id);
+  app.get('/gateways/:gatewayId', async (request) => {
+    const gatewayId = idOf(request.params);
+    const found = await gateways.get(gatewayId);
+    if (!found) throw new GatewayNotFoundError(gatewayId);
     return view(found);
   });
 
@@ -38,18 +45,16 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
     return reply.code(201).header('location', `/gateways/${created.gatewayId}`).send(view(created));
   });
 
-  app.patch<WithId>('/gateways/:id', async (request) => {
-    const changed = await gateways.change(
-      request.params.id,
-      parseInput(GatewayChange, request.body),
-    );
+  app.patch('/gateways/:gatewayId', async (request) => {
+    const gatewayId = idOf(request.params);
+    const changed = await gateways.change(gatewayId, parseInput(GatewayChange, request.body));
     await deps.changed();
     return view(changed);
   });
 
   for (const action of ['disable', 'enable'] as const) {
-    app.post<WithId>(`/gateways/:id/${action}`, async (request) => {
-      const changed = await gateways.setEnabled(request.params.id, action === 'enable');
+    app.post(`/gateways/:gatewayId/${action}`, async (request) => {
+      const changed = await gateways.setEnabled(idOf(request.params), action === 'enable');
       await deps.changed();
       return view(changed);
     });

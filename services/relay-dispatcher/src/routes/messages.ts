@@ -1,11 +1,11 @@
 import { AccessionNumber, Id, Instant } from '@mbs/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { parseInput, queryInteger } from '@mbs/http';
 import { MessageStatus } from '../domain/message-status';
 import { MessageNotFoundError, MessageNotResendableError } from '../messages/message-errors';
 import type { MessageStore } from '../messages/message-store';
 import { messageDetail, messageSummary } from '../messages/message-view';
-import { parseInput } from '@mbs/http';
 
 /** GET /messages query: every filter optional; unknown parameters are named and refused. */
 export const MessageQuery = z.strictObject({
@@ -16,10 +16,15 @@ export const MessageQuery = z.strictObject({
   from: Instant.optional(),
   to: Instant.optional(),
   accession: AccessionNumber.optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: queryInteger({ min: 1, max: 500 }).optional(),
 });
 
-type WithId = { Params: { messageId: string } };
+/**
+ * The path of a route about one message, checked like any other input: an empty id
+ * (`GET /messages/`) or one no message can have is a 400 naming the field, never a query.
+ */
+const MessagePath = z.strictObject({ messageId: Id });
+const idOf = (params: unknown) => parseInput(MessagePath, params).messageId;
 
 /** Messages: search and list, detail with history, and resend of a failed one. */
 export function messageRoutes(
@@ -27,7 +32,7 @@ export function messageRoutes(
   messages: MessageStore,
   wake: () => void,
 ): void {
-  app.get('/messages', async (request) => {
+  app.get('/messages', { config: { takesQuery: true } }, async (request) => {
     const query = parseInput(MessageQuery, request.query);
     const found = await messages.list({
       ...query,
@@ -37,14 +42,15 @@ export function messageRoutes(
     return { messages: found.map(messageSummary) };
   });
 
-  app.get<WithId>('/messages/:messageId', async (request) => {
-    const found = await messages.get(request.params.messageId);
-    if (!found) throw new MessageNotFoundError(request.params.messageId);
+  app.get('/messages/:messageId', async (request) => {
+    const messageId = idOf(request.params);
+    const found = await messages.get(messageId);
+    if (!found) throw new MessageNotFoundError(messageId);
     return messageDetail(found);
   });
 
-  app.post<WithId>('/messages/:messageId/resend', async (request, reply) => {
-    const { messageId } = request.params;
+  app.post('/messages/:messageId/resend', async (request, reply) => {
+    const messageId = idOf(request.params);
     const resent = await messages.resend(messageId, new Date());
     if (!resent) {
       const found = await messages.get(messageId);
