@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       BUS_NAMESPACE: 'mbs',
+      BUS_DEAD_LETTER_RETENTION_DAYS: 14,
       MONGODB_URL: 'mongodb://127.0.0.1:27017',
       HOST: '0.0.0.0',
       PORT: 3001,
@@ -55,6 +56,19 @@ describe('loadConfig', () => {
       NOTE: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('keeps dead letters 14 days by default, at least a day and at most what the broker can time', () => {
+    expect(
+      loadConfig(spec, { BUS_DEAD_LETTER_RETENTION_DAYS: '1' }).BUS_DEAD_LETTER_RETENTION_DAYS,
+    ).toBe(1);
+    expect(
+      problemsOf(() => loadConfig(spec, { BUS_DEAD_LETTER_RETENTION_DAYS: '0' })),
+    ).toHaveProperty('BUS_DEAD_LETTER_RETENTION_DAYS');
+    // A per-message expiry is a 32-bit count of milliseconds: 49 days and a bit.
+    expect(
+      problemsOf(() => loadConfig(spec, { BUS_DEAD_LETTER_RETENTION_DAYS: '50' })),
+    ).toHaveProperty('BUS_DEAD_LETTER_RETENTION_DAYS');
   });
 
   it('parses given values into their types', () => {
