@@ -84,8 +84,7 @@ export async function applyTransition(
   const result = await applyOnce(Appointment, {
     id: _id,
     key: cause.id,
-    when: { state: current.state },
-    update: { $set: { state: decision.to }, $push: { history: entry } },
+    ...historyUpdate(current, entry, decision.to),
   });
   switch (result.outcome) {
     case 'not_found':
@@ -104,6 +103,40 @@ export async function applyTransition(
       return { appointment, entry: stored, fresh: result.outcome === 'applied' };
     }
   }
+}
+
+/**
+ * How the entry goes into the history. A fact that changes nothing and was recorded before (same
+ * from, to and cause: a modality report or a confirmation repeated) only counts on that entry
+ * (`repeats`, `lastRepeatAt`), so a stream of repeats never grows the document; anything else is
+ * appended. The entry is addressed by its index, which never moves (the history only grows), and
+ * the update is conditional on that entry being the one read, as on the state.
+ */
+function historyUpdate(
+  current: AppointmentRecord,
+  entry: HistoryEntry,
+  to: AppointmentRecord['state'],
+) {
+  const index =
+    entry.from === entry.to
+      ? current.history.findIndex(
+          (earlier) =>
+            earlier.from === entry.from && earlier.to === entry.to && earlier.cause === entry.cause,
+        )
+      : -1;
+  if (index < 0)
+    return {
+      when: { state: current.state },
+      update: { $set: { state: to }, $push: { history: entry } },
+    };
+  const earlier = current.history[index]!;
+  return {
+    when: { state: current.state, [`history.${index}.causedBy`]: earlier.causedBy },
+    update: {
+      $inc: { [`history.${index}.repeats`]: 1 },
+      $set: { [`history.${index}.lastRepeatAt`]: entry.at },
+    },
+  };
 }
 
 /** The id of the state-changed event a cause produces: the same on every re-emit. */

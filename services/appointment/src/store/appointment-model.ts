@@ -14,6 +14,13 @@ export interface HistoryEntry {
   causedBy: string;
   /** The contract type of that message, e.g. `message.confirmed`. */
   cause: string;
+  /**
+   * For a fact that changed nothing: how many times the same fact (same from, to and cause) came
+   * again after this entry, and when it last did. Repeats are counted here instead of appended,
+   * so a stream of them cannot grow the document without bound.
+   */
+  repeats?: number;
+  lastRepeatAt?: Date;
 }
 
 export interface AppointmentRecord {
@@ -45,6 +52,8 @@ const historySchema = new Schema<HistoryEntry>(
     reason: { type: String, required: false },
     causedBy: { type: String, required: true },
     cause: { type: String, required: true },
+    repeats: { type: Number, required: false },
+    lastRepeatAt: { type: Date, required: false },
   },
   { _id: false },
 );

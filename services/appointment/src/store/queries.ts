@@ -55,6 +55,7 @@ function historyView(h: HistoryEntry) {
     ...(h.reason && { reason: h.reason }),
     causedBy: h.causedBy,
     cause: h.cause,
+    ...(h.repeats && { repeats: h.repeats, lastRepeatAt: iso(h.lastRepeatAt ?? h.at) }),
   };
 }
 

@@ -69,6 +69,9 @@ export const HistoryEntryView = z.object({
   reason: z.string().optional(),
   causedBy: z.string(),
   cause: z.string(),
+  /** The same fact came this many more times (counted, not appended). */
+  repeats: z.number().int().optional(),
+  lastRepeatAt: Instant.optional(),
 });
 export type HistoryEntryView = z.infer<typeof HistoryEntryView>;
 

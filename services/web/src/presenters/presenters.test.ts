@@ -1,5 +1,6 @@
 import { ageOn, formatNhsNumber, fullName } from './people';
 import { appointmentTag, clinicTag, sessionLabel } from './states';
+import { historyRows } from './timeline';
 import { formatDay, formatMoment, formatTime } from './times';
 
 describe('presenting people', () => {
@@ -60,5 +61,27 @@ describe('presenting states', () => {
     expect(clinicTag('in_progress')).toEqual({ text: 'In progress', colour: 'blue' });
     expect(sessionLabel('morning')).toBe('Morning');
     expect(sessionLabel('evening')).toBe('Evening');
+  });
+});
+
+describe('presenting history', () => {
+  it('says how often a fact that changed nothing came again, instead of listing each', () => {
+    const [row] = historyRows([
+      {
+        from: 'with_modality',
+        to: 'with_modality',
+        at: '2026-12-04T09:40:00.000Z',
+        reason: 'Examination started at 2026-12-04T09:40:00.000Z (gateway gateway-leeds)',
+        causedBy: 'modality:gateway-leeds:mpps-1',
+        cause: 'modality.event-reported',
+        repeats: 24,
+        lastRepeatAt: '2026-12-04T09:45:00.000Z',
+      },
+    ]);
+    expect(row).toMatchObject({
+      change: 'With modality (no change)',
+      by: 'Reported by the modality',
+      why: expect.stringContaining('(Reported 24 more times, last at 9:45am on 4 December 2026)'),
+    });
   });
 });

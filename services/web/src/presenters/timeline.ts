@@ -123,6 +123,13 @@ export function historyRows(history: readonly HistoryEntryView[]): HistoryRowVie
         ? `${appointmentStateLabels[entry.to]} (no change)`
         : `${appointmentStateLabels[entry.from]} to ${appointmentStateLabels[entry.to]}`,
     by: entry.by?.name ?? causes[entry.cause] ?? 'The system',
-    why: entry.reason ?? '',
+    why: [
+      entry.reason ?? '',
+      entry.repeats
+        ? `(Reported ${entry.repeats} more time${entry.repeats === 1 ? '' : 's'}, last at ${formatMoment(entry.lastRepeatAt ?? entry.at)})`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
   }));
 }
