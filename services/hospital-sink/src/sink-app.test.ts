@@ -76,6 +76,15 @@ describe('hospital sink (fastify.inject)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('has server limits, with a connection timeout longer than its slowest answer', async () => {
+    const { requestTimeout, connectionTimeout, keepAliveTimeout } = sink.app.initialConfig;
+    expect(requestTimeout).toBeGreaterThan(0);
+    expect(keepAliveTimeout).toBeGreaterThan(0);
+    // delayMs may be up to 120 s: the connection must outlive the wait it was told to make.
+    expect(connectionTimeout).toBeGreaterThan(120_000);
+    expect(sink.app.server.maxConnections).toBeGreaterThan(0);
+  });
+
   it('refuses a bad behaviour or report with field errors', async () => {
     const bad = await post('/behaviour', JSON.stringify({ mode: 'explode', delayMs: -1 }));
     expect(bad.statusCode).toBe(400);
