@@ -24,6 +24,8 @@ export interface ListenerHttpOptions {
   readonly isControlChannel: (socket: WebSocket) => boolean;
   /** Hands a rendezvous socket to the listener, which closes it on stop. */
   readonly track: (socket: WebSocket) => void;
+  /** Whether a rendezvous address is on the relay the listener is connected to. */
+  readonly isOnRelay: (address: string) => boolean;
 }
 
 /** What the listener feeds in from one control channel. */
@@ -111,6 +113,10 @@ export class ListenerHttp {
   ): Promise<void> {
     const { logger } = this.options;
     const log = { path: this.options.path, address: redact(address) };
+    if (!this.options.isOnRelay(address)) {
+      logger.error(log, 'relay sent a rendezvous address on another host than its own; ignored');
+      return;
+    }
     let socket: WebSocket;
     try {
       socket = await openRelaySocket(address, {

@@ -5,11 +5,12 @@ import { CloseCode, describeCloseCode } from './close-codes';
 import { parseControlMessage, type AcceptMessage, type RenewTokenMessage } from './control-frames';
 import { withLowerCaseNames } from './header-names';
 import type { RelayRequestHandler } from './http-mode';
-import { ListenerHttp } from './listener-http';
+import { ListenerHttp, redact } from './listener-http';
 import { openRelaySocket } from './open-socket';
 import { rawDataToBuffer } from './raw-data';
 import {
   hybridConnectionUrl,
+  isOnRelay,
   rejectionUrl,
   resourceUri,
   senderSafeRejectionStatus,
@@ -152,6 +153,7 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
     this.resource = resourceUri(options.endpoint, options.path);
     this.http = new ListenerHttp({
       path: options.path,
+      isOnRelay: (address) => isOnRelay(address, options.endpoint),
       logger: this.logger,
       onRequest: options.onRequest,
       handshakeTimeoutMs: this.handshakeTimeoutMs,
@@ -476,6 +478,14 @@ export class RelayListener extends EventEmitter<{ state: [ListenerStatus] }> {
   }
 
   private async onAccept({ accept }: AcceptMessage): Promise<void> {
+    if (!isOnRelay(accept.address, this.options.endpoint)) {
+      // Neither accepted nor rejected: both would mean connecting to that address.
+      this.logger.error(
+        { path: this.options.path, id: accept.id, address: redact(accept.address) },
+        'relay sent an accept for another host than its own; ignored',
+      );
+      return;
+    }
     const info: AcceptInfo = {
       id: accept.id,
       address: accept.address,

@@ -37,6 +37,22 @@ export function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
+/**
+ * Whether a rendezvous address the relay sent (`accept.address`, `request.address`) is on the
+ * relay the listener is connected to: same scheme, host and port. A relay (or anyone who can
+ * write on the control channel) could otherwise send the listener, inside the hospital network,
+ * to any host it can reach.
+ */
+export function isOnRelay(address: string, endpoint: string): boolean {
+  try {
+    const target = new URL(address);
+    const relay = parseEndpoint(endpoint);
+    return target.protocol === relay.protocol && target.host === relay.host;
+  } catch {
+    return false;
+  }
+}
+
 function encodePath(path: string): string {
   return path
     .replace(/^\/+|\/+$/g, '')

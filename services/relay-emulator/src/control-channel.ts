@@ -19,6 +19,11 @@ export interface ControlChannelOptions {
   readonly rawSocket: Duplex;
   readonly entity: HybridConnection;
   readonly id: string;
+  /**
+   * The host the listener connected to (its Host header). Rendezvous addresses sent to it name
+   * this host, as Azure's name the namespace the listener knows: a listener follows only those.
+   */
+  readonly host: string;
   readonly keyName: string | undefined;
   readonly expiresAt: number | undefined;
   readonly logger: Logger;
@@ -38,6 +43,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class ControlChannel {
   readonly id: string;
   readonly entity: HybridConnection;
+  readonly host: string;
   private expiresAt: number | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -48,6 +54,7 @@ export class ControlChannel {
   constructor(private readonly options: ControlChannelOptions) {
     this.id = options.id;
     this.entity = options.entity;
+    this.host = options.host;
     this.expiresAt = options.expiresAt;
     this.logger = options.logger;
     const { socket } = options;

@@ -139,8 +139,9 @@ export class HttpBridge {
       }, this.options.responseTimeoutMs),
     };
     pending.rendezvousKey = this.rendezvous.add(pending, () => undefined);
+    // On the host the listener connected to (which it checks); the sender's when none is known.
     const address =
-      `ws://${host}/$hc/${encodeURIComponent(entity.path)}?sb-hc-action=request` +
+      `ws://${channel?.host ?? host}/$hc/${encodeURIComponent(entity.path)}?sb-hc-action=request` +
       `&sb-hc-id=${id}&sb-hc-rendezvous=${pending.rendezvousKey}`;
     fields.address = address;
     this.pending.set(id, pending);

@@ -162,6 +162,7 @@ export async function createRelayEmulator(
           rawSocket: socket,
           entity,
           id,
+          host,
           keyName: auth.keyName,
           expiresAt: auth.expiresAt,
           logger,
@@ -205,7 +206,8 @@ export async function createRelayEmulator(
     );
     socket.once('close', () => accepts.cancel(key));
     const senderQuery = [...url.searchParams].filter(([name]) => !name.startsWith('sb-hc-'));
-    const address = new URL(`ws://${host}/$hc/${match[1]}${match[2] ?? ''}`);
+    // On the host the chosen listener connected to (which it checks), not the sender's.
+    const address = new URL(`ws://${channel.host}/$hc/${match[1]}${match[2] ?? ''}`);
     for (const [name, value] of senderQuery) address.searchParams.append(name, value);
     address.searchParams.set('sb-hc-action', 'accept');
     address.searchParams.set('sb-hc-id', id);

@@ -101,6 +101,21 @@ describe('relay handshakes (emulator over real sockets)', () => {
     expect(await echoes(socket, 'hello hospital')).toBe('hello hospital');
   });
 
+  it('sends the listener an accept on the host the listener connected to, whatever host the sender used', async () => {
+    const emulator = await startEmulator();
+    // The listener knows the relay as 127.0.0.1; the sender as localhost. The listener follows
+    // rendezvous addresses on its own relay's host only, so the accept must name 127.0.0.1.
+    await echoListener(emulator).waitUntilOnline(3000);
+    const socket = await connectToRelay({
+      endpoint: emulator.url.replace('127.0.0.1', 'localhost'),
+      path: PATH,
+      ...SEND_KEY,
+      timeoutMs: 3000,
+    });
+    onCleanup(() => socket.terminate());
+    expect(await echoes(socket, 'across host names')).toBe('across host names');
+  });
+
   it('takes the token in the ServiceBusAuthorization header as well as in sb-hc-token', async () => {
     const emulator = await startEmulator();
     await echoListener(emulator).waitUntilOnline(3000);
