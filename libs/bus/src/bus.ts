@@ -24,7 +24,22 @@ export interface BusOptions {
   readonly startupRetries?: number;
   /** How often the depth of `<ns>.unrouted` is checked for `health()`. Default 30 s. */
   readonly unroutedCheckMs?: number;
+  /**
+   * How long a dead letter is kept (its own per-message expiry) before the broker drops it: long
+   * enough to be seen and replayed, not for ever, since it holds the message's data. Default 14
+   * days; at most `MAX_DEAD_LETTER_RETENTION_MS`.
+   */
+  readonly deadLetterRetentionMs?: number;
 }
+
+/** Default `deadLetterRetentionMs`: 14 days. */
+export const DEFAULT_DEAD_LETTER_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * The longest per-message expiry the broker can time: a 32-bit count of milliseconds (about 49.7
+ * days).
+ */
+export const MAX_DEAD_LETTER_RETENTION_MS = 2 ** 32 - 1;
 
 export interface SubscribeOptions {
   /** Messages handled at once. Default 16. */
@@ -77,6 +92,12 @@ export class Bus {
   }
 
   static async connect(options: BusOptions): Promise<Bus> {
+    const retention = options.deadLetterRetentionMs ?? DEFAULT_DEAD_LETTER_RETENTION_MS;
+    if (!Number.isInteger(retention) || retention < 1 || retention > MAX_DEAD_LETTER_RETENTION_MS) {
+      throw new Error(
+        `deadLetterRetentionMs must be a whole number of milliseconds from 1 to ${MAX_DEAD_LETTER_RETENTION_MS}`,
+      );
+    }
     const publisher = await Publisher.open({
       url: options.url,
       connectionName: `${options.service}:publish`,
@@ -160,6 +181,8 @@ export class Bus {
         retry,
         names: this.names,
         publisher: this.publisher,
+        deadLetterRetentionMs:
+          this.options.deadLetterRetentionMs ?? DEFAULT_DEAD_LETTER_RETENTION_MS,
         logger: this.options.logger,
         reconnect: this.options.reconnect,
         startupRetries: this.options.startupRetries,

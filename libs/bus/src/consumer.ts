@@ -28,6 +28,8 @@ export interface ConsumerOptions {
   readonly names: TopologyNames;
   /** Retry and dead-letter copies go through the confirmed publisher before the ack. */
   readonly publisher: Publisher;
+  /** The dead-letter copy's own expiry, in milliseconds. */
+  readonly deadLetterRetentionMs: number;
   readonly logger: Logger;
   readonly reconnect?: { baseMs: number; maxMs: number };
   readonly startupRetries?: number;
@@ -231,6 +233,10 @@ export class Consumer {
       delivery.content,
       {
         ...copyProperties(delivery),
+        // Its own expiry, not a queue argument: queue arguments never depend on configuration
+        // (see topology.ts), and a dead letter holds the message's data, so it is not kept for
+        // ever. All copies get the same period, so they expire in queue order.
+        expiration: String(this.options.deadLetterRetentionMs),
         headers: {
           ...(delivery.properties.headers ?? {}),
           [Header.attempt]: attempt,

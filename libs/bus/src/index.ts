@@ -1,4 +1,11 @@
-export { Bus, type BusHealth, type BusOptions, type SubscribeOptions } from './bus';
+export {
+  Bus,
+  DEFAULT_DEAD_LETTER_RETENTION_MS,
+  MAX_DEAD_LETTER_RETENTION_MS,
+  type BusHealth,
+  type BusOptions,
+  type SubscribeOptions,
+} from './bus';
 export { on, type DeliveryContext, type MessageHandler } from './handler';
 export { BusClosedError, BusUnavailableError, PublishRejectedError } from './bus-errors';
 export { Header } from './headers';

@@ -1,4 +1,4 @@
-import { boolean, oneOf, port, string, url } from './variable';
+import { boolean, integer, oneOf, port, string, url } from './variable';
 
 /** Variables every service shares; each service spreads the groups it uses into its own spec. */
 
@@ -13,6 +13,14 @@ export const brokerVariables = {
     description:
       'Prefix of every exchange and queue, so several systems (or test runs) can share one broker',
     default: 'mbs',
+  }),
+  BUS_DEAD_LETTER_RETENTION_DAYS: integer({
+    description:
+      'Days a dead-lettered message is kept (visible and replayable) before the broker drops it',
+    default: '14',
+    min: 1,
+    // A per-message expiry is a 32-bit count of milliseconds: 49 days and a bit.
+    max: 49,
   }),
 };
 

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const bus = await Bus.connect({
     url: config.AMQP_URL,
     namespace: config.BUS_NAMESPACE,
+    deadLetterRetentionMs: config.BUS_DEAD_LETTER_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     service: 'appointment',
     logger,
   });

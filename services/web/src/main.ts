@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const bus = await Bus.connect({
     url: config.AMQP_URL,
     namespace: config.BUS_NAMESPACE,
+    deadLetterRetentionMs: config.BUS_DEAD_LETTER_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     service: 'web',
     logger,
     // A click waits this long for the broker before the person is told it was not sent.
