@@ -2,7 +2,8 @@ import { createMessage, SendToModality } from '@mbs/contracts';
 import { PermanentError } from '@mbs/errors';
 import { deleteNamespace, uniqueName, useRabbitMq } from '@mbs/testing';
 import { eventually, openProbe, quietLogger, sleep } from '../test/support';
-import { Bus, Header, on, type BusOptions } from './index';
+import type { GetMessage } from 'amqplib';
+import { BROKER_DELIVERY_LIMIT, Bus, Header, on, type BusOptions } from './index';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -79,6 +80,49 @@ describe('dead letters expire after their own period (real RabbitMQ)', () => {
       periodMs + 10_000,
     );
     expect(Date.now() - publishedAt).toBeGreaterThanOrEqual(periodMs);
+  });
+
+  it('dead-letters a message that crashed its consumer on every delivery itself, with the expiry, before the broker would without one', async () => {
+    const periodMs = 60_000;
+    const first = await connect({ deadLetterRetentionMs: periodMs });
+    // Declares the consumer's queues, then goes away: crashing consumers take its place.
+    await first.subscribe('worker', [on(SendToModality, async () => {})]);
+    await first.close(2_000);
+    const raw = await probe();
+    const queue = first.names.queue('worker');
+    const sent = command();
+    await raw.publishRaw(
+      first.names.exchangeFor('command'),
+      SendToModality.type,
+      JSON.stringify(sent),
+    );
+    // Every delivery but the broker's last ends with its consumer dying (the channel closes
+    // without an ack), as a handler that crashes the process would.
+    for (let crashes = 0; crashes < BROKER_DELIVERY_LIMIT;) {
+      const channel = await raw.connection.createChannel();
+      const delivery: GetMessage | false = await channel.get(queue, { noAck: false });
+      await channel.close();
+      if (delivery) crashes++;
+    }
+
+    const handled: string[] = [];
+    const bus = await connect({ deadLetterRetentionMs: periodMs });
+    await bus.subscribe('worker', [
+      on(SendToModality, async (message) => void handled.push(message.id)),
+    ]);
+    const [dead] = await raw.take(bus.names.deadLetterQueue('worker'), 1);
+    expect(dead!.properties.messageId ?? JSON.parse(dead!.content.toString()).id).toBe(sent.id);
+    expect(dead!.properties.expiration).toBe(String(periodMs));
+    expect(dead!.properties.headers).toMatchObject({
+      [Header.failureCode]: 'delivery_limit',
+      [Header.failedConsumer]: 'worker',
+    });
+    expect(String(dead!.properties.headers?.[Header.failureReason])).toMatch(
+      /delivered 21 times without an acknowledgement/,
+    );
+    // Not run a 21st time: it crashed its consumer on each of the others.
+    expect(handled).toEqual([]);
+    expect(await raw.depth(queue)).toBe(0);
   });
 
   it('refuses a period the broker cannot time', async () => {
