@@ -14,7 +14,7 @@ import { Header, attemptOf, originOf } from './headers';
 import type { TopologyNames } from './names';
 import type { Publisher } from './publisher';
 import { decideFailure, type RetryPolicy } from './retry-policy';
-import { declareConsumerQueues, declareExchanges } from './topology';
+import { BROKER_DELIVERY_LIMIT, declareConsumerQueues, declareExchanges } from './topology';
 
 export interface ConsumerOptions {
   readonly url: string;
@@ -116,6 +116,21 @@ export class Consumer {
   private async process(channel: Channel, delivery: ConsumeMessage): Promise<void> {
     const headers = (delivery.properties.headers ?? {}) as Record<string, unknown>;
     const attempt = attemptOf(headers);
+    const returns = Number(headers['x-delivery-count'] ?? 0);
+    if (returns >= BROKER_DELIVERY_LIMIT) {
+      // The broker's last delivery of a message that came back unacknowledged every time (its
+      // handler kept killing the consumer). Parked here rather than run again: the broker's own
+      // dead letter would carry no expiry, and at the head of the dead-letter queue it would
+      // keep every dead letter behind it from expiring.
+      const reason = `delivered ${returns + 1} times without an acknowledgement: its consumer kept failing on it`;
+      this.logger.error(
+        { messageId: delivery.properties.messageId, deliveries: returns + 1 },
+        'message at the delivery limit dead-lettered',
+      );
+      return this.settle(channel, delivery, () =>
+        this.deadLetter(delivery, 'delivery_limit', reason, attempt),
+      );
+    }
     const decoded = decodeDelivery(delivery.content, this.handlers);
     if (!decoded.ok) {
       this.logger.error(
