@@ -4,6 +4,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { clip, InvalidInputError } from './field-errors';
 import { NotFoundError } from './not-found-error';
 import './route-config';
+import {
+  capConnections,
+  resolveServerLimits,
+  serverLimitOptions,
+  type ServerLimits,
+} from './server-limits';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- error classes take any arguments
 type ErrorClass = abstract new (...args: any[]) => AppError;
@@ -25,6 +31,8 @@ export interface HttpApiOptions {
   readonly errorStatuses?: ReadonlyArray<readonly [ErrorClass, number]>;
   /** The largest body accepted, in bytes (fastify's 1 MiB when not given). */
   readonly bodyLimit?: number;
+  /** Timeouts and the connection cap, where a service needs other than DEFAULT_SERVER_LIMITS. */
+  readonly limits?: Partial<ServerLimits>;
 }
 
 /**
@@ -37,17 +45,24 @@ export interface HttpApiOptions {
  * - the service's own errors: their status with `{ error: code, message }`;
  * - fastify's own refusals (a body that is not JSON): their 4xx in the same field form;
  * - anything else: logged (without the request's input), and a 500 that leaks nothing.
+ *
+ * Its server lets go of slow clients (ServerLimits): a request must arrive within 15 s, a silent
+ * connection is closed after 60 s, an idle kept-alive one after 10 s, and at most 512 are open.
  */
 export async function createHttpApi({
   logger,
   errorStatuses = [],
   bodyLimit,
+  limits: overrides,
 }: HttpApiOptions): Promise<FastifyInstance> {
+  const limits = resolveServerLimits(overrides);
   const app = Fastify({
     logger: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ...(bodyLimit !== undefined && { bodyLimit }),
+    ...serverLimitOptions(limits),
   });
+  capConnections(app, limits);
   await app.register(fastifyOtelPlugin());
 
   // Before the body is read: a refused request costs nothing more.

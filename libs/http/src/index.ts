@@ -8,3 +8,4 @@ export {
 } from './field-errors';
 export { NotFoundError } from './not-found-error';
 export { queryInteger } from './query-values';
+export { DEFAULT_SERVER_LIMITS, ServerLimits } from './server-limits';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The longest the sink may be told to wait before answering. */
+export const MAX_DELAY_MS = 120_000;
+
 /** How the sink answers what is posted to it: accept, or reject with a status; optionally slowly. */
 export const Behaviour = z
   .strictObject({
@@ -7,7 +10,7 @@ export const Behaviour = z
     /** The status to answer with. Default 200 to accept, 422 to reject. */
     status: z.number().int().min(200).max(599).optional(),
     /** Wait this long before answering (to show timeouts and retries). */
-    delayMs: z.number().int().min(0).max(120_000).default(0),
+    delayMs: z.number().int().min(0).max(MAX_DELAY_MS).default(0),
     /** The body of a rejection. */
     reason: z.string().max(2000).optional(),
   })

@@ -3,7 +3,7 @@ import { describeError } from '@mbs/errors';
 import { createHttpApi, InvalidInputError, parseInput } from '@mbs/http';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ACCEPT, answerFor, Behaviour } from './behaviour';
+import { ACCEPT, answerFor, Behaviour, MAX_DELAY_MS } from './behaviour';
 import { ReceivedLog } from './received-log';
 
 export interface SinkOptions {
@@ -49,7 +49,12 @@ export async function buildSink({
   bodyLimit = 2 * 1024 * 1024,
 }: SinkOptions): Promise<Sink> {
   // The services' own error handling: bounded 400s, and query parameters only where asked for.
-  const app = await createHttpApi({ logger, bodyLimit });
+  const app = await createHttpApi({
+    logger,
+    bodyLimit,
+    // A slow answer is silence on the connection: it must outlive the longest wait it is told.
+    limits: { connectionTimeoutMs: MAX_DELAY_MS + 30_000 },
+  });
   const received = new ReceivedLog();
   let behaviour: Behaviour = ACCEPT;
 

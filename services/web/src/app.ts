@@ -1,6 +1,7 @@
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyView from '@fastify/view';
+import { PermanentError } from '@mbs/errors';
 import { fastifyOtelPlugin } from '@mbs/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import path from 'node:path';
@@ -29,6 +30,58 @@ import { createViews } from './views';
 export const viewsFolder = path.resolve(__dirname, '../views');
 export const publicFolder = path.resolve(__dirname, '../public');
 
+/**
+ * How long a client may take, and how many may be connected, before web lets go (fastify's
+ * defaults are no limit: half a form sent holds its connection forever). The same limits as the
+ * services' (libs/http ServerLimits), which web does not depend on, plus the live streams' cap.
+ */
+export interface WebServerLimits {
+  /** Headers and body must arrive within this (ms), else 408 and closed. Default 15 000. */
+  readonly requestTimeoutMs: number;
+  /**
+   * Nothing sent either way for this long (ms) with a request in hand: closed. A live stream is
+   * not silent (a heartbeat every `heartbeatMs`), so it must be more than two heartbeats; a
+   * stream whose browser stopped reading is closed by it. Default 60 000.
+   */
+  readonly connectionTimeoutMs: number;
+  /**
+   * An idle kept-alive connection waits this long (ms) for its next request: longer than an
+   * ingress keeps its idle upstream connections (nginx: 60 s), so the proxy always closes
+   * first and never sends on a connection web is closing. Default 72 000.
+   */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at most; more are closed as they arrive. Default 2 048. */
+  readonly maxConnections: number;
+  /**
+   * Open live streams at most (each holds a connection for as long as its page is open); more
+   * get 503 and their pages work without live updates. Below maxConnections, so pages still
+   * load when every stream is taken. Default 1 024.
+   */
+  readonly maxLiveStreams: number;
+}
+
+export const DEFAULT_WEB_SERVER_LIMITS: WebServerLimits = {
+  requestTimeoutMs: 15_000,
+  connectionTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 72_000,
+  maxConnections: 2_048,
+  maxLiveStreams: 1_024,
+};
+
+/** The limits with their defaults, refused when one would mean no limit or cut live streams. */
+function resolveLimits(overrides: Partial<WebServerLimits>, heartbeatMs: number): WebServerLimits {
+  const limits = { ...DEFAULT_WEB_SERVER_LIMITS, ...overrides };
+  const problems = Object.entries(limits)
+    .filter(([, value]) => !Number.isInteger(value) || value <= 0)
+    .map(([name]) => `${name} must be a whole number above 0 (0 would mean no limit)`);
+  if (limits.connectionTimeoutMs <= 2 * heartbeatMs)
+    problems.push(
+      `connectionTimeoutMs (${limits.connectionTimeoutMs}) must be more than two live heartbeats (${2 * heartbeatMs}), or live streams are cut`,
+    );
+  if (problems.length > 0) throw new PermanentError('invalid_http_limits', problems.join('; '));
+  return limits;
+}
+
 export interface WebAppOptions {
   /** Everything the routes use (stores, query clients, commands, the live feed). */
   readonly context: Omit<WebContext, 'assets'>;
@@ -43,6 +96,8 @@ export interface WebAppOptions {
   readonly signInAttemptsPerAddress: number;
   /** Keep compiled templates (production). */
   readonly cacheViews: boolean;
+  /** Timeouts and caps other than DEFAULT_WEB_SERVER_LIMITS (the tests' short ones). */
+  readonly limits?: Partial<WebServerLimits>;
 }
 
 /**
@@ -51,6 +106,7 @@ export interface WebAppOptions {
  * and forms, the live stream, and error pages. main.ts and the tests build it the same way.
  */
 export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstance> {
+  const limits = resolveLimits(options.limits ?? {}, options.context.heartbeatMs);
   const app = Fastify({
     logger: false,
     // Believe X-Forwarded-* from exactly this many proxies in front (an ingress: 1), no more.
@@ -60,7 +116,20 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         : false,
     // Forms here are small; anything bigger is refused before it is read.
     bodyLimit: 64 * 1024,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      // Node 20 times out a half-sent body only when requestTimeout is given to the server's
+      // constructor (fastify sets it afterwards, which catches only slow headers); a live
+      // stream's request is complete once its headers are in, so this never cuts one.
+      requestTimeout: limits.requestTimeoutMs,
+      // Node looks for expired requests this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(limits.requestTimeoutMs / 4)),
+    },
   });
+  app.server.maxConnections = limits.maxConnections;
+  limitLiveStreams(app, limits.maxLiveStreams);
   await app.register(fastifyOtelPlugin());
   await registerSecurityHeaders(app, options.secure);
   const assets = await registerAssets(app, publicFolder);
@@ -105,4 +174,25 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   accessibilityRoute(app, ctx);
   registerErrorPages(app, ctx);
   return app;
+}
+
+/**
+ * At most `max` live streams at once: each holds a connection for as long as its page is open,
+ * so without a cap of their own, streams could take every connection. Counted from the request
+ * to the response's close (a stream ends when its page goes, web stops, or the session ends).
+ */
+function limitLiveStreams(app: FastifyInstance, max: number): void {
+  let open = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url !== '/live') return;
+    if (open >= max) {
+      return reply
+        .code(503)
+        .header('retry-after', '60')
+        .type('text/plain')
+        .send('Too many live pages are open; this page works, but reload it to see changes');
+    }
+    open += 1;
+    reply.raw.once('close', () => (open -= 1));
+  });
 }
