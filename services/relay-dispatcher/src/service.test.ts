@@ -402,6 +402,19 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     expect(await dispatcher!.messages.count({ messageId: ready.data.messageId })).toBe(1);
   });
 
+  it('keeps at most DISPATCHER_MAX_IN_FLIGHT sends out at once while it works through a backlog', async () => {
+    await startGateway();
+    gateway!.receiptDelayMs = 150;
+    await start({ maxInFlight: 3 });
+    await eventually(sessionOpen, 'the session');
+    // A backlog, as after an outage: twenty messages due at once.
+    const backlog = Array.from({ length: 20 }, () => readyMessage());
+    await Promise.all(backlog.map((ready) => publish(ready)));
+    await eventually(() => seen.confirmed.length === 20, 'every message confirmed', 60_000);
+    expect(gateway!.maxOutstanding).toBeGreaterThan(1);
+    expect(gateway!.maxOutstanding).toBeLessThanOrEqual(3);
+  }, 90_000);
+
   it('publishes a modality event from the gateway before acknowledging it', async () => {
     await startGateway();
     await start();

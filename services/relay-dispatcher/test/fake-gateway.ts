@@ -22,6 +22,11 @@ export class FakeGateway {
   readonly deliverFrames: SessionFrame[] = [];
   readonly acks: UpstreamAck[] = [];
   behaviour: GatewayBehaviour = 'confirm';
+  /** Hold each receipt this long (a busy gateway), to see how many delivers the dispatcher has out. */
+  receiptDelayMs = 0;
+  /** Delivers received and not yet answered, now and at most. */
+  outstanding = 0;
+  maxOutstanding = 0;
   private session: RelaySession | undefined;
   private readonly listener: RelayListener;
   private eventCounter = 0;
@@ -65,6 +70,13 @@ export class FakeGateway {
     const body = DeliverBody.parse(frame.body);
     this.deliverFrames.push(frame);
     this.delivered.push(body);
+    this.outstanding += 1;
+    this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding);
+    try {
+      if (this.receiptDelayMs > 0) await new Promise((r) => setTimeout(r, this.receiptDelayMs));
+    } finally {
+      this.outstanding -= 1;
+    }
     const behaviour = this.behaviour;
     if (behaviour === 'silent') return;
     if (behaviour === 'error_reply') {
