@@ -159,4 +159,18 @@ describe('createHttpApi', () => {
     expect(lines.join('')).toContain('request failed');
     expect(lines.join('').length).toBeLessThan(2_000);
   });
+
+  it('answers a path segment too long for the router, or badly encoded, in the same bounded form without echoing it', async () => {
+    const { api } = await app();
+    const tooLong = await api.inject(`/things/${'x'.repeat(5_000)}`);
+    expect(tooLong.statusCode).toBe(414);
+    expect(tooLong.json()).toEqual({
+      errors: [{ field: '(path)', problem: 'has a part longer than 1024 characters' }],
+    });
+    const badlyEncoded = await api.inject(`/things/${'y'.repeat(500)}%E0%A4%A`);
+    expect(badlyEncoded.statusCode).toBe(400);
+    expect(badlyEncoded.json()).toEqual({
+      errors: [{ field: '(path)', problem: 'is not a valid URL (bad percent-encoding)' }],
+    });
+  });
 });
