@@ -1,6 +1,11 @@
 import { AppError } from '@mbs/errors';
 import { fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { clip, InvalidInputError } from './field-errors';
 import { NotFoundError } from './not-found-error';
 import './route-config';
@@ -21,6 +26,25 @@ type ErrorClass = abstract new (...args: any[]) => AppError;
  * valid long id a 404 (now a 414) that no schema ever saw.
  */
 export const MAX_PARAM_LENGTH = 1024;
+
+/**
+ * The router's own refusals, which never reach the error handler: fastify answers them itself,
+ * echoing the whole URL (up to Node's 16 kB of headers) in its own form.
+ */
+const ROUTER_REFUSALS: Readonly<Record<string, readonly [number, string]>> = {
+  FST_ERR_MAX_PARAM_LENGTH: [414, `has a part longer than ${MAX_PARAM_LENGTH} characters`],
+  FST_ERR_BAD_URL: [400, 'is not a valid URL (bad percent-encoding)'],
+};
+
+/** Answers a router refusal in the field form, naming the problem, not the URL. */
+function answerRouterRefusal(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const [status, problem] = ROUTER_REFUSALS[error.code] ?? [error.statusCode ?? 400, error.message];
+  void reply.code(status).send(new InvalidInputError([{ field: '(path)', problem }]).body);
+}
 
 /** How much of a URL a log line carries: enough to find the request, never a whole input. */
 const LOGGED_URL_CHARS = 200;
@@ -61,6 +85,7 @@ export async function createHttpApi({
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ...(bodyLimit !== undefined && { bodyLimit }),
     ...serverLimitOptions(limits),
+    frameworkErrors: answerRouterRefusal,
   });
   capConnections(app, limits);
   await app.register(fastifyOtelPlugin());
