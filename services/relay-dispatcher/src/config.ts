@@ -50,6 +50,13 @@ export const dispatcherVariables = {
     default: '15000',
     min: 100,
   }),
+  DISPATCHER_MAX_IN_FLIGHT: integer({
+    description:
+      'Sends out at once, waiting for their receipts, across all gateways (a backlog after an outage goes at this pace)',
+    default: '32',
+    min: 1,
+    max: 1000,
+  }),
   DISPATCHER_PAYLOAD_RETENTION_DAYS: integer({
     description:
       'Days a confirmed message keeps its payload (patient data); status, times and history stay',
@@ -78,8 +85,10 @@ export interface DispatcherOptions {
   readonly reconnectMaxMs: number;
   /** How long opening a session may take (handshake and accept). */
   readonly connectTimeoutMs: number;
-  /** Due messages taken per loop turn. */
+  /** Due messages taken per loop turn (fewer when the sends in flight are near their bound). */
   readonly batchSize: number;
+  /** Sends out at once, waiting for their receipts (DISPATCHER_MAX_IN_FLIGHT). */
+  readonly maxInFlight: number;
   /** How long a confirmed message keeps its payload (DISPATCHER_PAYLOAD_RETENTION_DAYS). */
   readonly payloadRetentionMs: number;
   /** How often payloads past the retention are removed. */
@@ -98,6 +107,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   reconnectMaxMs: 30_000,
   connectTimeoutMs: 30_000,
   batchSize: 50,
+  maxInFlight: 32,
   payloadRetentionMs: 30 * DAY_MS,
   purgeIntervalMs: 60 * 60 * 1000,
 };

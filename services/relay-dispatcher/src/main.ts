@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       ackTimeoutMs: config.DISPATCHER_ACK_TIMEOUT_MS,
       confirmTimeoutMs: config.DISPATCHER_CONFIRM_TIMEOUT_MS,
       echoIntervalMs: config.DISPATCHER_ECHO_INTERVAL_MS,
+      maxInFlight: config.DISPATCHER_MAX_IN_FLIGHT,
       payloadRetentionMs: config.DISPATCHER_PAYLOAD_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     },
   });

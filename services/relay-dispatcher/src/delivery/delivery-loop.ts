@@ -97,10 +97,17 @@ export class DeliveryLoop {
         now: this.now(),
       });
     }
-    const due = await this.deps.messages.due(this.now(), this.deps.options.batchSize);
+    // Sends run side by side, at most maxInFlight at once: after an outage the backlog goes at
+    // that pace instead of all together. Each send that ends wakes the loop for the next.
+    const room = this.deps.options.maxInFlight - this.inFlight.size;
+    if (room <= 0) return;
+    const due = await this.deps.messages.due(
+      this.now(),
+      Math.min(this.deps.options.batchSize, room),
+    );
     for (const message of due) {
       if (this.stopped) return;
-      // Sends run side by side; the claim keeps each message to one send at a time.
+      // The claim in attempt() keeps each message to one send at a time.
       const work = this.attempt(message).catch((error: unknown) =>
         this.deps.logger.error(
           { messageId: message.messageId, err: describeError(error) },
@@ -108,7 +115,10 @@ export class DeliveryLoop {
         ),
       );
       this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
+      void work.finally(() => {
+        this.inFlight.delete(work);
+        this.wake();
+      });
     }
   }
 
