@@ -574,4 +574,36 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     );
     expect(target.requests).toHaveLength(2);
   });
+
+  it('delivers a backlog at most maxConcurrentDeliveries at a time, so a hospital system is not flooded', async () => {
+    await gateway!.stop();
+    gateway = await startTestGateway(emulator, targets, dataDir, { maxConcurrentDeliveries: 3 });
+    // A slow hospital system and a backlog of twelve orders arriving together.
+    target.script(...Array.from({ length: 12 }, () => ({ status: 200, delayMs: 150 })));
+    const d = await dispatcher();
+    const bodies = Array.from({ length: 12 }, () => deliverBody('ris-fhir'));
+    await Promise.all(bodies.map((body) => d.deliver(body)));
+    await eventually(
+      () => bodies.every((b) => gateway!.store.getMessage(b.messageId)?.status === 'confirmed'),
+      'every order delivered',
+      30_000,
+    );
+    expect(target.requests).toHaveLength(12);
+    expect(target.load.most).toBeGreaterThan(1);
+    expect(target.load.most).toBeLessThanOrEqual(3);
+  });
+
+  it("keeps to a target's maxPerSecond, starting its deliveries no faster than that", async () => {
+    await gateway!.stop();
+    const paced = targets.map((t) => (t.name === 'ris-fhir' ? { ...t, maxPerSecond: 5 } : t));
+    gateway = await startTestGateway(emulator, paced, dataDir);
+    const d = await dispatcher();
+    const bodies = Array.from({ length: 6 }, () => deliverBody('ris-fhir'));
+    await Promise.all(bodies.map((body) => d.deliver(body)));
+    await eventually(() => target.requests.length === 6, 'six deliveries', 30_000);
+    const starts = target.requests.map((r) => r.at).sort((a, b) => a - b);
+    // Five a second: a fifth of a second between starts at least (a little less for timers).
+    for (let i = 1; i < starts.length; i++)
+      expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(180);
+  });
 });

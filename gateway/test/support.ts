@@ -36,15 +36,28 @@ export type ScriptedAnswer =
 /** A hospital system: answers each POST with the next scripted answer (then 200). */
 export interface FakeTarget {
   readonly url: string;
-  readonly requests: Array<{ body: string; headers: IncomingMessage['headers']; url: string }>;
+  readonly requests: Array<{
+    body: string;
+    headers: IncomingMessage['headers'];
+    url: string;
+    /** When the request arrived (ms since the epoch). */
+    at: number;
+  }>;
+  /** Requests being answered now, and the most there ever were at once. */
+  readonly load: { current: number; most: number };
   script(...answers: ScriptedAnswer[]): void;
   close(): Promise<void>;
 }
 
 export async function startFakeTarget(): Promise<FakeTarget> {
   const requests: FakeTarget['requests'] = [];
+  const load = { current: 0, most: 0 };
   let queue: ScriptedAnswer[] = [];
   const server: Server = createServer((request, response) => {
+    const at = Date.now();
+    load.current += 1;
+    load.most = Math.max(load.most, load.current);
+    response.once('close', () => (load.current -= 1));
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -52,6 +65,7 @@ export async function startFakeTarget(): Promise<FakeTarget> {
         body: Buffer.concat(chunks).toString('utf8'),
         headers: request.headers,
         url: request.url ?? '',
+        at,
       });
       const next = queue.shift() ?? 200;
       const {
@@ -73,6 +87,7 @@ export async function startFakeTarget(): Promise<FakeTarget> {
   return {
     url: `http://127.0.0.1:${port}/fhir`,
     requests,
+    load,
     script: (...answers) => {
       queue = answers;
     },
