@@ -24,6 +24,11 @@ export const HttpTargetSchema = z.strictObject({
   retries: z.number().int().min(0).max(20).default(3),
   /** Extra request headers (an API key the hospital system wants, say). */
   headers: z.record(z.string(), z.string()).optional(),
+  /**
+   * At most this many attempts a second at this target (retries included), for a hospital system
+   * that cannot take a burst: a backlog after an outage then goes at this pace. No limit unless set.
+   */
+  maxPerSecond: z.number().positive().max(1000).optional(),
 });
 export type HttpTarget = z.infer<typeof HttpTargetSchema>;
 
@@ -39,6 +44,11 @@ export const FileTargetSchema = z.strictObject({
    * user in the gateway's group needs them group-readable (0640, directories created 0750).
    */
   groupReadable: z.boolean().optional(),
+  /**
+   * At most this many attempts a second at this target (retries included), for a hospital system
+   * that cannot take a burst: a backlog after an outage then goes at this pace. No limit unless set.
+   */
+  maxPerSecond: z.number().positive().max(1000).optional(),
 });
 export type FileTarget = z.infer<typeof FileTargetSchema>;
 
@@ -129,6 +139,13 @@ export const gatewayVariables = {
     description: 'How long an upstream event waits for its acknowledgement before it is resent',
     default: '15000',
     min: 100,
+  }),
+  GATEWAY_MAX_CONCURRENT_DELIVERIES: integer({
+    description:
+      'Deliveries to hospital targets under way at once; the rest wait their turn (a backlog never floods a hospital system)',
+    default: '8',
+    min: 1,
+    max: 256,
   }),
   GATEWAY_PAYLOAD_RETENTION_DAYS: integer({
     description:

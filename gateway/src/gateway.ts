@@ -32,6 +32,8 @@ export interface GatewayOptions {
   readonly outboxRetryMs?: number;
   /** How long a confirmed message keeps its payload. Default 30 days. */
   readonly payloadRetentionMs?: number;
+  /** Deliveries to hospital targets under way at once. Default 8. */
+  readonly maxConcurrentDeliveries?: number;
   /** How often payloads past the retention are removed. Default hourly. */
   readonly purgeIntervalMs?: number;
 }
@@ -74,6 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     targets: options.targets,
     logger,
     backoff: options.deliveryBackoff,
+    maxConcurrent: options.maxConcurrentDeliveries,
     onOutcome: () => pump.kick(),
   });
   const route = frameRouter({
@@ -139,6 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       lastFrameAt: lastFrameAt?.toISOString() ?? null,
       store: { ok: storeOk, journalMode: storeOk ? store.journalMode : undefined },
       deliveriesInFlight: runner.inFlightCount,
+      deliveriesWaiting: runner.waitingCount,
       ...(counts ?? {}),
     };
   };

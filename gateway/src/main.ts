@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     dataDir: config.GATEWAY_DATA_DIR,
     outboxRetryMs: config.GATEWAY_OUTBOX_RETRY_MS,
     payloadRetentionMs: config.GATEWAY_PAYLOAD_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+    maxConcurrentDeliveries: config.GATEWAY_MAX_CONCURRENT_DELIVERIES,
     logger,
   });
   await gateway.app.listen({ host: config.HOST, port: config.PORT });

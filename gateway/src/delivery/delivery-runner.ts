@@ -8,6 +8,7 @@ import { deliverFile } from './deliver-file';
 import { deliverHttp } from './deliver-http';
 import { TargetRedirectsError, TargetRejectedError, type DeliveryPhase } from './delivery-errors';
 import { delayBeforeRetry } from './retry-after';
+import { TargetPacer } from './target-pacer';
 
 export interface DeliveryRunnerOptions {
   readonly store: GatewayStore;
@@ -17,7 +18,12 @@ export interface DeliveryRunnerOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** Called after an outcome is recorded and queued upstream. */
   readonly onOutcome?: (messageId: string) => void;
+  /** Deliveries under way at once; the rest wait in order. Default 8. */
+  readonly maxConcurrent?: number;
 }
+
+/** Deliveries under way at once unless configured otherwise. */
+export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 8;
 
 const MAX_REASON = 2000;
 
@@ -33,16 +39,25 @@ const MAX_REASON = 2000;
  * own backoff, and its next deliver is taken and delivered again. A rejected message is delivered
  * again only for a staff resend. A stop in the middle leaves the message `received`: it is
  * resumed when the gateway starts again.
+ *
+ * At most `maxConcurrent` deliveries are under way at once; the others wait in arrival order, so
+ * a backlog (after an outage, or resumed at start) never floods a hospital system. A target with
+ * `maxPerSecond` also gets its attempts spaced out (TargetPacer).
  */
 export class DeliveryRunner {
   private readonly targets: Map<string, Target>;
   private readonly backoff: BackoffOptions;
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly waiting: ReceivedMessage[] = [];
+  private readonly waitingIds = new Set<string>();
+  private readonly pacer = new TargetPacer();
+  private readonly maxConcurrent: number;
   private readonly abort = new AbortController();
 
   constructor(private readonly options: DeliveryRunnerOptions) {
     this.targets = new Map(options.targets.map((target) => [target.name, target]));
     this.backoff = { baseMs: 1000, maxMs: 30_000, ...options.backoff };
+    this.maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_DELIVERIES;
   }
 
   hasTarget(name: string): boolean {
@@ -53,11 +68,32 @@ export class DeliveryRunner {
     return this.inFlight.size;
   }
 
-  /** Starts delivering a recorded message (once at a time per message id). */
+  /** Deliveries waiting for a turn (more than maxConcurrent were due). */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
+  /** Delivers a recorded message when a turn is free (once at a time per message id). */
   start(message: ReceivedMessage): void {
-    if (this.abort.signal.aborted || this.inFlight.has(message.messageId)) return;
-    const running = this.run(message).finally(() => this.inFlight.delete(message.messageId));
-    this.inFlight.set(message.messageId, running);
+    const id = message.messageId;
+    if (this.abort.signal.aborted || this.inFlight.has(id) || this.waitingIds.has(id)) return;
+    this.waiting.push(message);
+    this.waitingIds.add(id);
+    this.next();
+  }
+
+  /** Starts waiting deliveries while there is room. */
+  private next(): void {
+    while (!this.abort.signal.aborted && this.inFlight.size < this.maxConcurrent) {
+      const message = this.waiting.shift();
+      if (!message) return;
+      this.waitingIds.delete(message.messageId);
+      const running = this.run(message).finally(() => {
+        this.inFlight.delete(message.messageId);
+        this.next();
+      });
+      this.inFlight.set(message.messageId, running);
+    }
   }
 
   /** Resumes every message taken but not yet delivered (after a restart). */
@@ -90,6 +126,8 @@ export class DeliveryRunner {
     const phase: DeliveryPhase = target.kind === 'http' ? 'deliver_http' : 'deliver_file';
     const attempts = target.retries + 1;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      const paced = this.pacer.take(target);
+      if (paced > 0) await this.sleep(paced);
       if (this.abort.signal.aborted) return;
       try {
         if (target.kind === 'http') await deliverHttp(target, message);

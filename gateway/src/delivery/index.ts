@@ -1,4 +1,8 @@
-export { DeliveryRunner, type DeliveryRunnerOptions } from './delivery-runner';
+export {
+  DEFAULT_MAX_CONCURRENT_DELIVERIES,
+  DeliveryRunner,
+  type DeliveryRunnerOptions,
+} from './delivery-runner';
 export { deliverFile, dropFileName } from './deliver-file';
 export { deliverHttp } from './deliver-http';
 export {
