@@ -82,6 +82,32 @@ describe('gateway configuration', () => {
     ).toThrow(/target names must be unique/);
   });
 
+  it('treats GATEWAY_TARGETS as a secret: a bad value is reported without any of its content', () => {
+    // Targets can hold a hospital system's API key in their headers.
+    expect(gatewayVariables.GATEWAY_TARGETS.secret).toBe(true);
+    const apiKey = 'hospital-api-key-3f9a7c';
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(gatewayVariables, env);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    const badUrl = message({
+      GATEWAY_TARGETS: JSON.stringify([
+        { name: 'ris', kind: 'http', url: 'not a url', headers: { 'x-api-key': apiKey } },
+      ]),
+    });
+    const notJson = message({ GATEWAY_TARGETS: `[{"headers":{"x-api-key":"${apiKey}"` });
+    expect(badUrl).toContain('GATEWAY_TARGETS: [0].url: must be a URL');
+    expect(notJson).toContain('GATEWAY_TARGETS: is not JSON');
+    for (const text of [badUrl, notJson]) {
+      expect(text).not.toContain(apiKey);
+      expect(text).not.toContain('x-api-key');
+    }
+  });
+
   it('keeps confirmed payloads 30 days by default, and at least a day', () => {
     expect(loadConfig(gatewayVariables, {}).GATEWAY_PAYLOAD_RETENTION_DAYS).toBe(30);
     expect(
