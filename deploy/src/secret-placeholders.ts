@@ -10,6 +10,17 @@ const placeholders: Readonly<Record<string, string>> = {
   MONGODB_URL:
     'mongodb+srv://mbs-service:placeholder-password@mongodb.example.internal/?retryWrites=true',
   GATEWAY_KEY: sasKeyShaped,
+  // The hospital's targets: a secret, since an HTTP target's headers may hold its API key. The
+  // placeholder is shaped like k8s/README.md's example (a file target on the data volume).
+  GATEWAY_TARGETS: JSON.stringify([
+    {
+      name: 'ris-fhir',
+      kind: 'http',
+      url: 'https://ris.hospital.example/fhir',
+      headers: { 'x-api-key': 'placeholder-api-key' },
+    },
+    { name: 'worklist-drop', kind: 'file', directory: '/var/lib/mbs-gateway/worklist' },
+  ]),
   // web: a random session secret (openssl rand -base64 48: 64 characters) and a password.
   WEB_SESSION_SECRET: Buffer.alloc(48, 0x5a).toString('base64'),
   WEB_ADMIN_PASSWORD: 'placeholder first-admin password',

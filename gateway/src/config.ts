@@ -74,7 +74,12 @@ function targetsVariable(options: Omit<Variable<never>, 'schema'>): Variable<Tar
       try {
         json = JSON.parse(text);
       } catch (error) {
-        context.addIssue({ code: 'custom', message: `is not JSON: ${(error as Error).message}` });
+        // Not the parser's message: it quotes the text around the fault, which may be a key.
+        const at = /position (\d+)/.exec((error as Error).message)?.[1];
+        context.addIssue({
+          code: 'custom',
+          message: `is not JSON${at ? ` (near character ${at})` : ''}`,
+        });
         return z.NEVER;
       }
       const parsed = TargetsSchema.safeParse(json);
@@ -130,6 +135,8 @@ export const gatewayVariables = {
   GATEWAY_TARGETS: targetsVariable({
     description: 'Local delivery targets as JSON (see the README)',
     devDefault: JSON.stringify(DEV_TARGETS),
+    // A target's headers can carry a hospital system's API key: never echoed, kept in a Secret.
+    secret: true,
   }),
   GATEWAY_DATA_DIR: string({
     description: 'Directory of the local store (SQLite) that survives restarts',
