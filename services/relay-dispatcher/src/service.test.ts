@@ -115,6 +115,8 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
         reconnectBaseMs: 50,
         reconnectMaxMs: 150,
         connectTimeoutMs: 2_000,
+        // The emulator this suite runs, as docker-compose and the dev overlay list theirs.
+        relayEndpoints: [emulator.url],
         ...options,
       },
       retry: { baseDelayMs: 50, maxDelayMs: 100 },
@@ -400,6 +402,21 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await sleep(500);
     expect(gateway!.delivered).toHaveLength(1);
     expect(await dispatcher!.messages.count({ messageId: ready.data.messageId })).toBe(1);
+  });
+
+  it('opens no session to a gateway whose relay endpoint is not on the allow-list, saying why', async () => {
+    await startGateway();
+    await start({ relayEndpoints: ['wss://*.servicebus.windows.net'] });
+    const status = await eventually(
+      () =>
+        dispatcher!.sessions.status('gateway-local')?.lastError &&
+        dispatcher!.sessions.status('gateway-local'),
+      'the refusal',
+    );
+    expect(status.lastError).toContain('is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)');
+    await sleep(300);
+    expect(sessionOpen()).toBe(false);
+    expect(gateway!.connected).toBe(false);
   });
 
   it('keeps at most DISPATCHER_MAX_IN_FLIGHT sends out at once while it works through a backlog', async () => {

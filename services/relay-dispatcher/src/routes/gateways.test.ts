@@ -24,6 +24,8 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
         gateways: createGatewayStore(store.connection),
         sessionStatus: () => undefined,
         changed: async () => void syncs++,
+        // Azure's namespaces, and the emulator the demo gateway uses.
+        relayEndpoints: ['wss://*.servicebus.windows.net', 'ws://127.0.0.1:9090'],
       },
       health: {
         bus: () => ({ ok: true }) as never,
@@ -69,6 +71,58 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     const fields = response.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['relayEndpoint', 'sendKeySecret', 'colour']));
     expect(JSON.stringify(response.json())).toContain('never the key itself');
+  });
+
+  it('accepts only relay endpoints on the allow-list, with no credentials, path or query', async () => {
+    const refused = {
+      'ws://10.0.0.5:8080': 'is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)',
+      'ws://mbs-relay.servicebus.windows.net':
+        'is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)',
+      'wss://servicebus.windows.net': 'is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)',
+      'wss://mbs-relay.servicebus.windows.net.evil.example':
+        'is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)',
+      'wss://mbs-relay.servicebus.windows.net:8443':
+        'is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)',
+      'wss://user:pw@mbs-relay.servicebus.windows.net': 'must not contain credentials',
+      'wss://mbs-relay.servicebus.windows.net/$hc/x': 'must not have a path',
+      'wss://mbs-relay.servicebus.windows.net?sb-hc-action=listen':
+        'must not have a query or fragment',
+    };
+    for (const [relayEndpoint, problem] of Object.entries(refused)) {
+      const response = await register({
+        ...demoGateways[0],
+        gatewayId: 'gateway-x',
+        relayEndpoint,
+      });
+      expect({
+        relayEndpoint,
+        status: response.statusCode,
+        errors: response.json().errors,
+      }).toEqual({
+        relayEndpoint,
+        status: 400,
+        errors: [{ field: 'relayEndpoint', problem }],
+      });
+    }
+    const azure = await register({
+      ...demoGateways[0],
+      gatewayId: 'gateway-leeds',
+      relayEndpoint: 'wss://mbs-relay.servicebus.windows.net',
+    });
+    expect(azure.statusCode).toBe(201);
+    expect((await register(demoGateways[0])).statusCode).toBe(201);
+    const moved = await app.inject({
+      method: 'PATCH',
+      url: '/gateways/gateway-leeds',
+      payload: { relayEndpoint: 'ws://169.254.169.254:80' },
+    });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.json().errors).toEqual([
+      {
+        field: 'relayEndpoint',
+        problem: 'is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)',
+      },
+    ]);
   });
 
   it('answers 404 for an unknown gateway and 409 for a second with the same id', async () => {
