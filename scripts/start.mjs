@@ -129,7 +129,11 @@ const parts = [
   {
     name: 'relay-dispatcher',
     args: ['services/relay-dispatcher/dist/main.js'],
-    env: { PORT: '3004' },
+    // The relay gateways may name: this emulator (the default allows only Azure's wss:// hosts).
+    env: {
+      PORT: '3004',
+      DISPATCHER_RELAY_ENDPOINTS: `ws://127.0.0.1:${process.env.RELAY_EMULATOR_PORT ?? 9090}`,
+    },
     ready: /relay-dispatcher listening/,
     shows: 'http://127.0.0.1:3004 (messages and gateways: GET /messages, /gateways)',
   },

@@ -127,6 +127,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         ...common,
         PORT: String(dispatcherPort),
         DISPATCHER_DB_NAME: `${mongo.dbName}_dispatcher`,
+        DISPATCHER_RELAY_ENDPOINTS: relayEndpoint,
         ...options.dispatcher,
       },
       ready: /relay-dispatcher listening/,

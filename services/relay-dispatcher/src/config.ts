@@ -6,7 +6,36 @@ import {
   logVariables,
   string,
   storeVariables,
+  type Variable,
 } from '@mbs/config';
+import { z } from 'zod';
+import { AZURE_RELAY_ENDPOINTS, relayEndpointPolicy } from './domain/relay-endpoint-policy';
+
+/** A comma-separated allow-list of relay endpoints, each entry checked as the policy reads it. */
+function relayEndpointsVariable(
+  options: Omit<Variable<never>, 'schema'>,
+): Variable<readonly string[]> {
+  return {
+    ...options,
+    schema: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .superRefine((entries, context) => {
+        if (entries.length === 0)
+          context.addIssue({ code: 'custom', message: 'must list at least one endpoint' });
+        try {
+          relayEndpointPolicy(entries);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
+  };
+}
 
 /** relay-dispatcher's environment, parsed once by main.ts. Keys are read by `SecretSource`. */
 export const dispatcherVariables = {
@@ -50,6 +79,11 @@ export const dispatcherVariables = {
     default: '15000',
     min: 100,
   }),
+  DISPATCHER_RELAY_ENDPOINTS: relayEndpointsVariable({
+    description:
+      'Relay endpoints gateways may name, comma-separated scheme://host[:port] (*.suffix for any host under it); list the emulator where one is used',
+    default: AZURE_RELAY_ENDPOINTS.join(','),
+  }),
   DISPATCHER_MAX_IN_FLIGHT: integer({
     description:
       'Sends out at once, waiting for their receipts, across all gateways (a backlog after an outage goes at this pace)',
@@ -89,6 +123,8 @@ export interface DispatcherOptions {
   readonly batchSize: number;
   /** Sends out at once, waiting for their receipts (DISPATCHER_MAX_IN_FLIGHT). */
   readonly maxInFlight: number;
+  /** The relay endpoints gateways may name (DISPATCHER_RELAY_ENDPOINTS). */
+  readonly relayEndpoints: readonly string[];
   /** How long a confirmed message keeps its payload (DISPATCHER_PAYLOAD_RETENTION_DAYS). */
   readonly payloadRetentionMs: number;
   /** How often payloads past the retention are removed. */
@@ -108,6 +144,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   connectTimeoutMs: 30_000,
   batchSize: 50,
   maxInFlight: 32,
+  relayEndpoints: AZURE_RELAY_ENDPOINTS,
   payloadRetentionMs: 30 * DAY_MS,
   purgeIntervalMs: 60 * 60 * 1000,
 };

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       confirmTimeoutMs: config.DISPATCHER_CONFIRM_TIMEOUT_MS,
       echoIntervalMs: config.DISPATCHER_ECHO_INTERVAL_MS,
       maxInFlight: config.DISPATCHER_MAX_IN_FLIGHT,
+      relayEndpoints: config.DISPATCHER_RELAY_ENDPOINTS,
       payloadRetentionMs: config.DISPATCHER_PAYLOAD_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     },
   });

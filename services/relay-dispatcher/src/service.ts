@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { defaultDispatcherOptions, type DispatcherOptions } from './config';
 import { DeliveryLoop } from './delivery/delivery-loop';
 import { createOutcomePublisher } from './delivery/outcome-publisher';
+import { relayEndpointPolicy } from './domain/relay-endpoint-policy';
 import { createGatewayStore, type GatewayStore } from './gateways/gateway-store';
 import { messageReady } from './handlers/message-ready';
 import { createMessageStore, type MessageStore } from './messages/message-store';
@@ -104,6 +105,7 @@ export async function startRelayDispatcher({
     reconnectBaseMs: options.reconnectBaseMs,
     reconnectMaxMs: options.reconnectMaxMs,
     connectTimeoutMs: options.connectTimeoutMs,
+    checkEndpoint: relayEndpointPolicy(options.relayEndpoints),
   });
   const echo = new Echo({
     sessions,
@@ -138,6 +140,7 @@ export async function startRelayDispatcher({
         return status && { ...status, refusedUpstreamEvents: refusals.of(id) };
       },
       changed: () => sessions.sync(),
+      relayEndpoints: options.relayEndpoints,
     },
     health: {
       bus: () => bus.health(),

@@ -21,3 +21,16 @@ export class GatewayChangedError extends PermanentError {
     );
   }
 }
+
+/** A gateway's relay endpoint is not one the dispatcher may connect to (DISPATCHER_RELAY_ENDPOINTS). */
+export class RelayEndpointRefusedError extends PermanentError {
+  constructor(
+    readonly gatewayId: string,
+    readonly problem: string,
+  ) {
+    super(
+      'relay_endpoint_refused',
+      `gateway ${gatewayId}'s relay endpoint ${problem}; no session is opened (change it with PATCH /gateways/${gatewayId})`,
+    );
+  }
+}

@@ -1,4 +1,5 @@
-import { parseInput } from '@mbs/http';
+import { InvalidInputError, parseInput } from '@mbs/http';
+import { relayEndpointPolicy } from '../domain/relay-endpoint-policy';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Gateway, GatewayChange, NewGateway } from '../gateways/gateway';
@@ -19,11 +20,21 @@ export interface GatewayRouteDependencies {
   readonly sessionStatus: (gatewayId: string) => SessionStatus | undefined;
   /** Opens, closes or reopens sessions after a change. */
   readonly changed: () => Promise<void>;
+  /** The relay endpoints gateways may name (DISPATCHER_RELAY_ENDPOINTS). */
+  readonly relayEndpoints: readonly string[];
 }
 
 /** The gateways API: list (with health), read, register, change, disable and enable. */
 export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependencies): void {
   const { gateways } = deps;
+  const checkEndpoint = relayEndpointPolicy(deps.relayEndpoints);
+  /** A new or changed endpoint must be one the dispatcher may reach: a 400 naming the field. */
+  const allowedEndpoint = <T extends { relayEndpoint?: string }>(input: T): T => {
+    const problem =
+      input.relayEndpoint === undefined ? undefined : checkEndpoint(input.relayEndpoint);
+    if (problem) throw new InvalidInputError([{ field: 'relayEndpoint', problem }]);
+    return input;
+  };
   const view = (g: GatewayWithHealth) => ({
     ...g,
     health: { ...g.health, ...(!g.enabled && { state: 'disabled' }) },
@@ -40,14 +51,17 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
   });
 
   app.post('/gateways', async (request, reply) => {
-    const created = await gateways.create(parseInput(NewGateway, request.body));
+    const created = await gateways.create(allowedEndpoint(parseInput(NewGateway, request.body)));
     await deps.changed();
     return reply.code(201).header('location', `/gateways/${created.gatewayId}`).send(view(created));
   });
 
   app.patch('/gateways/:gatewayId', async (request) => {
     const gatewayId = idOf(request.params);
-    const changed = await gateways.change(gatewayId, parseInput(GatewayChange, request.body));
+    const changed = await gateways.change(
+      gatewayId,
+      allowedEndpoint(parseInput(GatewayChange, request.body)),
+    );
     await deps.changed();
     return view(changed);
   });

@@ -1,7 +1,9 @@
 import { backoffDelay, describeError, errorCode } from '@mbs/errors';
 import { openRelaySession, type FrameHandler, type RelaySession } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
+import type { RelayEndpointCheck } from '../domain/relay-endpoint-policy';
 import type { Gateway } from '../gateways/gateway';
+import { RelayEndpointRefusedError } from '../gateways/gateway-errors';
 import {
   SEND_KEY_SECRET_NAME,
   SecretNameRefusedError,
@@ -32,6 +34,8 @@ export interface GatewaySessionOptions {
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
   readonly connectTimeoutMs: number;
+  /** Why the gateway's relay endpoint may not be used (not on the allow-list), or undefined. */
+  readonly checkEndpoint: RelayEndpointCheck;
 }
 
 /**
@@ -95,6 +99,9 @@ export class GatewaySession {
     const { gateway, secrets, logger } = this.options;
     this.state = 'connecting';
     try {
+      // A record stored before the allow-list, or before it changed, is checked at every open.
+      const endpointProblem = this.options.checkEndpoint(gateway.relayEndpoint);
+      if (endpointProblem) throw new RelayEndpointRefusedError(gateway.gatewayId, endpointProblem);
       if (!SEND_KEY_SECRET_NAME.test(gateway.sendKeySecret)) {
         throw new SecretNameRefusedError(gateway.sendKeySecret, gateway.gatewayId);
       }

@@ -1,3 +1,4 @@
+import type { RelayEndpointCheck } from '../domain/relay-endpoint-policy';
 import { describeError } from '@mbs/errors';
 import type { FrameHandler, RelaySession } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
@@ -16,6 +17,8 @@ export interface SessionManagerOptions {
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
   readonly connectTimeoutMs: number;
+  /** Why a relay endpoint may not be used (DISPATCHER_RELAY_ENDPOINTS), or undefined. */
+  readonly checkEndpoint: RelayEndpointCheck;
 }
 
 const connectionOf = (g: Gateway) =>
@@ -96,6 +99,7 @@ export class SessionManager {
         reconnectBaseMs: this.options.reconnectBaseMs,
         reconnectMaxMs: this.options.reconnectMaxMs,
         connectTimeoutMs: this.options.connectTimeoutMs,
+        checkEndpoint: this.options.checkEndpoint,
       });
       this.sessions.set(gateway.gatewayId, { session, connection: connectionOf(gateway) });
       session.start();
