@@ -606,4 +606,26 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     for (let i = 1; i < starts.length; i++)
       expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(180);
   });
+
+  it('limits modality reports on its local API, answering 429 with when to try again', async () => {
+    await gateway!.stop();
+    gateway = await startTestGateway(emulator, targets, dataDir, { modalityEventsPerMinute: 5 });
+    const statuses: number[] = [];
+    let refused: { headers: Record<string, unknown>; body: unknown } | undefined;
+    for (let i = 0; i < 7; i++) {
+      const response = await gateway.app.inject({
+        method: 'POST',
+        url: '/modality-events',
+        payload: { accessionNumber: `ACC${i}`, event: 'examination_started' },
+      });
+      statuses.push(response.statusCode);
+      if (response.statusCode === 429)
+        refused = { headers: response.headers, body: response.json() };
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429]);
+    expect(Number(refused?.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused?.body).toMatchObject({ error: 'too_many_requests' });
+    // Only what was accepted waits to go upstream.
+    expect(gateway.store.counts().outboxDepth).toBe(5);
+  });
 });
