@@ -147,6 +147,13 @@ export const gatewayVariables = {
     default: '15000',
     min: 100,
   }),
+  GATEWAY_MODALITY_EVENTS_PER_MINUTE: integer({
+    description:
+      'Modality reports the local API takes a minute, all callers together (429 with Retry-After beyond)',
+    default: '600',
+    min: 1,
+    max: 100000,
+  }),
   GATEWAY_MAX_CONCURRENT_DELIVERIES: integer({
     description:
       'Deliveries to hospital targets under way at once; the rest wait their turn (a backlog never floods a hospital system)',

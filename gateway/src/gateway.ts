@@ -34,6 +34,8 @@ export interface GatewayOptions {
   readonly payloadRetentionMs?: number;
   /** Deliveries to hospital targets under way at once. Default 8. */
   readonly maxConcurrentDeliveries?: number;
+  /** Modality reports its local API takes a minute (429 beyond). Default 600. */
+  readonly modalityEventsPerMinute?: number;
   /** How often payloads past the retention are removed. Default hourly. */
   readonly purgeIntervalMs?: number;
 }
@@ -147,7 +149,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
   };
 
-  const app = await buildHttpApi({ store, logger, health, onEvent: () => pump.kick() });
+  const app = await buildHttpApi({
+    store,
+    logger,
+    health,
+    onEvent: () => pump.kick(),
+    modalityEventsPerMinute: options.modalityEventsPerMinute,
+  });
 
   const resumed = runner.resume();
   if (resumed > 0) logger.info({ resumed }, 'resuming deliveries interrupted by the last stop');

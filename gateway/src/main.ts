@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     outboxRetryMs: config.GATEWAY_OUTBOX_RETRY_MS,
     payloadRetentionMs: config.GATEWAY_PAYLOAD_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     maxConcurrentDeliveries: config.GATEWAY_MAX_CONCURRENT_DELIVERIES,
+    modalityEventsPerMinute: config.GATEWAY_MODALITY_EVENTS_PER_MINUTE,
     logger,
   });
   await gateway.app.listen({ host: config.HOST, port: config.PORT });
