@@ -8,4 +8,10 @@ export {
 } from './field-errors';
 export { NotFoundError } from './not-found-error';
 export { queryInteger } from './query-values';
-export { DEFAULT_SERVER_LIMITS, ServerLimits } from './server-limits';
+export {
+  capConnections,
+  DEFAULT_SERVER_LIMITS,
+  resolveServerLimits,
+  ServerLimits,
+  serverLimitOptions,
+} from './server-limits';

@@ -2,8 +2,9 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyView from '@fastify/view';
 import { PermanentError } from '@mbs/errors';
+import { capConnections, ServerLimits, serverLimitOptions } from '@mbs/http';
 import { fastifyOtelPlugin } from '@mbs/telemetry';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import path from 'node:path';
 import type { WebContext } from './context';
 import { registerAssets } from './http/assets';
@@ -31,27 +32,10 @@ export const viewsFolder = path.resolve(__dirname, '../views');
 export const publicFolder = path.resolve(__dirname, '../public');
 
 /**
- * How long a client may take, and how many may be connected, before web lets go (fastify's
- * defaults are no limit: half a form sent holds its connection forever). The same limits as the
- * services' (libs/http ServerLimits), which web does not depend on, plus the live streams' cap.
+ * The services' limits (libs/http: how long a client may take, how many may be connected), with
+ * values for browsers behind an ingress, plus a cap on live streams.
  */
-export interface WebServerLimits {
-  /** Headers and body must arrive within this (ms), else 408 and closed. Default 15 000. */
-  readonly requestTimeoutMs: number;
-  /**
-   * Nothing sent either way for this long (ms) with a request in hand: closed. A live stream is
-   * not silent (a heartbeat every `heartbeatMs`), so it must be more than two heartbeats; a
-   * stream whose browser stopped reading is closed by it. Default 60 000.
-   */
-  readonly connectionTimeoutMs: number;
-  /**
-   * An idle kept-alive connection waits this long (ms) for its next request: longer than an
-   * ingress keeps its idle upstream connections (nginx: 60 s), so the proxy always closes
-   * first and never sends on a connection web is closing. Default 72 000.
-   */
-  readonly keepAliveTimeoutMs: number;
-  /** Open connections at most; more are closed as they arrive. Default 2 048. */
-  readonly maxConnections: number;
+export interface WebServerLimits extends ServerLimits {
   /**
    * Open live streams at most (each holds a connection for as long as its page is open); more
    * get 503 and their pages work without live updates. Below maxConnections, so pages still
@@ -61,8 +45,13 @@ export interface WebServerLimits {
 }
 
 export const DEFAULT_WEB_SERVER_LIMITS: WebServerLimits = {
+  // Headers and body within 15 s, else 408 and closed.
   requestTimeoutMs: 15_000,
+  // A live stream is never silent this long (a heartbeat every heartbeatMs); one whose browser
+  // stopped reading is closed by it.
   connectionTimeoutMs: 60_000,
+  // Longer than an ingress keeps idle upstream connections (nginx: 60 s), so the proxy always
+  // closes first and never sends on a connection web is closing.
   keepAliveTimeoutMs: 72_000,
   maxConnections: 2_048,
   maxLiveStreams: 1_024,
@@ -70,16 +59,18 @@ export const DEFAULT_WEB_SERVER_LIMITS: WebServerLimits = {
 
 /** The limits with their defaults, refused when one would mean no limit or cut live streams. */
 function resolveLimits(overrides: Partial<WebServerLimits>, heartbeatMs: number): WebServerLimits {
-  const limits = { ...DEFAULT_WEB_SERVER_LIMITS, ...overrides };
-  const problems = Object.entries(limits)
-    .filter(([, value]) => !Number.isInteger(value) || value <= 0)
-    .map(([name]) => `${name} must be a whole number above 0 (0 would mean no limit)`);
-  if (limits.connectionTimeoutMs <= 2 * heartbeatMs)
+  const { maxLiveStreams, ...server } = { ...DEFAULT_WEB_SERVER_LIMITS, ...overrides };
+  const problems: string[] = [];
+  const parsed = ServerLimits.safeParse(server);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => issue.message));
+  if (!Number.isInteger(maxLiveStreams) || maxLiveStreams <= 0)
+    problems.push('maxLiveStreams must be a whole number above 0 (0 would mean no limit)');
+  if (server.connectionTimeoutMs <= 2 * heartbeatMs)
     problems.push(
-      `connectionTimeoutMs (${limits.connectionTimeoutMs}) must be more than two live heartbeats (${2 * heartbeatMs}), or live streams are cut`,
+      `connectionTimeoutMs (${server.connectionTimeoutMs}) must be more than two live heartbeats (${2 * heartbeatMs}), or live streams are cut`,
     );
   if (problems.length > 0) throw new PermanentError('invalid_http_limits', problems.join('; '));
-  return limits;
+  return { ...server, maxLiveStreams };
 }
 
 export interface WebAppOptions {
@@ -116,19 +107,14 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         : false,
     // Forms here are small; anything bigger is refused before it is read.
     bodyLimit: 64 * 1024,
-    requestTimeout: limits.requestTimeoutMs,
-    connectionTimeout: limits.connectionTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: {
-      // Node 20 times out a half-sent body only when requestTimeout is given to the server's
-      // constructor (fastify sets it afterwards, which catches only slow headers); a live
-      // stream's request is complete once its headers are in, so this never cuts one.
-      requestTimeout: limits.requestTimeoutMs,
-      // Node looks for expired requests this often (30 s by default).
-      connectionsCheckingInterval: Math.min(1_000, Math.ceil(limits.requestTimeoutMs / 4)),
-    },
+    // fastify's router answers a path segment over 100 characters itself, in JSON, before any
+    // hook (no security headers, no page). Node bounds the whole address (16 KB of headers), so
+    // every segment reaches its route, whose id check shows the service's not found page.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    frameworkErrors: (_error, _request, reply) => answerBrokenAddress(reply as FastifyReply),
+    ...serverLimitOptions(limits),
   });
-  app.server.maxConnections = limits.maxConnections;
+  capConnections(app, limits);
   limitLiveStreams(app, limits.maxLiveStreams);
   await app.register(fastifyOtelPlugin());
   await registerSecurityHeaders(app, options.secure);
@@ -174,6 +160,19 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   accessibilityRoute(app, ctx);
   registerErrorPages(app, ctx);
   return app;
+}
+
+/**
+ * An address with broken %-encoding is answered by the router before any hook or page can run;
+ * this says so in words a person can act on, as plain text (nothing of the address is echoed).
+ */
+function answerBrokenAddress(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(400)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .type('text/plain; charset=utf-8')
+    .send('This web address is not valid. If you pasted it, check you copied all of it.');
 }
 
 /**

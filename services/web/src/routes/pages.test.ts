@@ -115,11 +115,19 @@ describe('pages (fastify.inject, MongoDB, stand-in query APIs)', () => {
     });
 
     it('answers an unknown clinic, or an id no clinic can have, with the not found page', async () => {
-      for (const url of ['/clinics/clinic-nowhere', '/clinics/has%20space']) {
+      const tooLong = `/clinics/clinic-${'x'.repeat(2_000)}`;
+      for (const url of ['/clinics/clinic-nowhere', '/clinics/has%20space', tooLong]) {
         const page = await staff.get(url);
         expect(page.statusCode).toBe(404);
         expect(textOf(page.body)).toContain('Page not found');
       }
+      // Broken %-encoding never reaches a route: a plain answer saying what is wrong.
+      const broken = await staff.get('/clinics/%E0%A4%A');
+      expect(broken.statusCode).toBe(400);
+      expect(broken.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(broken.body).toBe(
+        'This web address is not valid. If you pasted it, check you copied all of it.',
+      );
     });
 
     it('says the appointments are unavailable when the appointment service is down', async () => {
