@@ -1,38 +1,10 @@
 import { createLogger } from '@mbs/telemetry';
+import { probeSocket } from '@mbs/testing';
 import type { FastifyInstance } from 'fastify';
 import net, { type AddressInfo } from 'node:net';
 import { createHttpApi, type HttpApiOptions } from './index';
 
 const logger = createLogger({ service: 'http-limits-test', level: 'silent' });
-
-interface Probe {
-  /** Everything the server wrote before closing. */
-  readonly answer: string;
-  /** Milliseconds from connecting to the server's close, or undefined when it stayed open. */
-  readonly closedAfterMs: number | undefined;
-}
-
-/** Opens a real socket, writes `bytes` (a request, or part of one) and waits for the server. */
-function probe(port: number, bytes: string, waitMs: number): Promise<Probe> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const started = Date.now();
-    let answer = '';
-    const giveUp = setTimeout(() => {
-      socket.removeAllListeners('close');
-      socket.destroy();
-      resolve({ answer, closedAfterMs: undefined });
-    }, waitMs);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(giveUp);
-      resolve({ answer, closedAfterMs: Date.now() - started });
-    });
-    socket.on('connect', () => socket.write(bytes));
-  });
-}
 
 const halfBody =
   'POST /things HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n' +
@@ -57,7 +29,7 @@ describe('createHttpApi server limits (real sockets)', () => {
 
   it('answers 408 and closes a request whose body stops half way, within the request timeout', async () => {
     const port = await listening({ requestTimeoutMs: 300 });
-    const { answer, closedAfterMs } = await probe(port, halfBody, 3_000);
+    const { answer, closedAfterMs } = await probeSocket(port, halfBody, 3_000);
     expect(closedAfterMs).toBeDefined();
     expect(closedAfterMs).toBeLessThan(2_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
@@ -65,14 +37,18 @@ describe('createHttpApi server limits (real sockets)', () => {
 
   it('answers 408 and closes a request whose headers stop half way, within the request timeout', async () => {
     const port = await listening({ requestTimeoutMs: 300 });
-    const { answer, closedAfterMs } = await probe(port, halfHeaders, 3_000);
+    const { answer, closedAfterMs } = await probeSocket(port, halfHeaders, 3_000);
     expect(closedAfterMs).toBeLessThan(2_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('closes a connection that stays silent with a request in hand, after the connection timeout', async () => {
     const port = await listening({ connectionTimeoutMs: 400 });
-    const { closedAfterMs } = await probe(port, 'GET /stuck HTTP/1.1\r\nHost: test\r\n\r\n', 3_000);
+    const { closedAfterMs } = await probeSocket(
+      port,
+      'GET /stuck HTTP/1.1\r\nHost: test\r\n\r\n',
+      3_000,
+    );
     expect(closedAfterMs).toBeDefined();
     expect(closedAfterMs).toBeGreaterThanOrEqual(350);
     expect(closedAfterMs).toBeLessThan(2_000);
@@ -80,7 +56,7 @@ describe('createHttpApi server limits (real sockets)', () => {
 
   it('closes an idle kept-alive connection after the keep-alive timeout (Node adds 1 s)', async () => {
     const port = await listening({ keepAliveTimeoutMs: 200 });
-    const { answer, closedAfterMs } = await probe(
+    const { answer, closedAfterMs } = await probeSocket(
       port,
       'GET /things HTTP/1.1\r\nHost: test\r\n\r\n',
       3_000,
@@ -99,13 +75,13 @@ describe('createHttpApi server limits (real sockets)', () => {
     try {
       // Let the server take both before the third arrives.
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const refused = await probe(port, 'GET /things HTTP/1.1\r\nHost: test\r\n\r\n', 3_000);
+      const refused = await probeSocket(port, 'GET /things HTTP/1.1\r\nHost: test\r\n\r\n', 3_000);
       expect(refused.answer).toBe('');
       expect(refused.closedAfterMs).toBeLessThan(1_000);
 
       held.pop()!.destroy();
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const served = await probe(
+      const served = await probeSocket(
         port,
         'GET /things HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n',
         3_000,

@@ -34,3 +34,4 @@ export { deleteNamespace } from './broker-namespace';
 export { eventually, sleep } from './polling';
 export { freePort } from './free-port';
 export { testLogger } from './test-logger';
+export { probeSocket, type SocketProbe } from './socket-probe';

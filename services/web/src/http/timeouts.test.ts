@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { probeSocket } from '@mbs/testing';
 import { STAFF, Visitor, startWeb, stopMongo, type WebUnderTest } from '../../test/web-harness';
 import { buildWebApp, type WebAppOptions } from '../app';
 import type { WindowCounter } from '../sessions/window-counter';
@@ -11,28 +12,6 @@ const neverCounted: WindowCounter = {
   read: async (_key: string, windowMs: number) => ({ count: 0, remainingMs: windowMs }),
   reset: async () => undefined,
 };
-
-/** What a socket saw: the server's bytes, and when it closed (undefined: still open). */
-async function probe(port: number, bytes: string, waitMs: number) {
-  return new Promise<{ answer: string; closedAfterMs: number | undefined }>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const started = Date.now();
-    let answer = '';
-    const giveUp = setTimeout(() => {
-      socket.removeAllListeners('close');
-      socket.destroy();
-      resolve({ answer, closedAfterMs: undefined });
-    }, waitMs);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(giveUp);
-      resolve({ answer, closedAfterMs: Date.now() - started });
-    });
-    socket.on('connect', () => socket.write(bytes));
-  });
-}
 
 /** A live stream over real HTTP: its status, the heartbeats seen, and whether it has ended. */
 function openStream(port: number, cookie: string) {
@@ -96,7 +75,7 @@ describe('web server timeouts and caps (real sockets, MongoDB)', () => {
 
   it('answers 408 and closes a form whose body stops half way, within the request timeout', async () => {
     const port = await listening({ requestTimeoutMs: 300 });
-    const { answer, closedAfterMs } = await probe(
+    const { answer, closedAfterMs } = await probeSocket(
       port,
       'POST /sign-in HTTP/1.1\r\nHost: test\r\n' +
         'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\nusername=ad',
