@@ -1,4 +1,4 @@
-import { startTelemetry, createLogger } from '@mbs/telemetry';
+import { createLogger, startTelemetry, stopOnSignals } from '@mbs/telemetry';
 // Telemetry first: it must be in place before fastify and http are used.
 const telemetry = startTelemetry({ serviceName: 'gateway' });
 
@@ -39,28 +39,11 @@ async function main(): Promise<void> {
     'gateway listening',
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'gateway stopping');
-    // Relay first (no new messages), then deliveries in progress (briefly), HTTP, SQLite.
-    gateway
-      .stop(5000)
-      .then(() => telemetry.shutdown())
-      .then(
-        () => {
-          logger.info('gateway stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: describeError(error) }, 'gateway did not stop cleanly');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // Relay first (no new messages), then deliveries in progress (briefly), HTTP, SQLite.
+  stopOnSignals('gateway', logger, async () => {
+    await gateway.stop(5000);
+    await telemetry.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

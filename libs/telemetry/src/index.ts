@@ -21,3 +21,4 @@ export {
 export { startInMemoryTracing, type InMemoryTracing } from './in-memory-tracing';
 export { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 export { REDACTED_QUERY_PARAMETERS, redactSecrets, redactSecretsIn } from './secrets';
+export { stopOnSignals } from './stop-on-signals';

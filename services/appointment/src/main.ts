@@ -2,7 +2,7 @@ import { telemetry } from './telemetry'; // first: tracing must load before http
 import { Bus } from '@mbs/bus';
 import { loadConfig } from '@mbs/config';
 import { connectStore } from '@mbs/store';
-import { createLogger } from '@mbs/telemetry';
+import { createLogger, stopOnSignals } from '@mbs/telemetry';
 import { appointmentVariables } from './config';
 import { seedWhenEmpty } from './demo/seed-demo-data';
 import { londonDate } from '@mbs/contracts';
@@ -38,31 +38,14 @@ async function main(): Promise<void> {
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ address }, 'appointment service listening');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'appointment service stopping');
-    // The HTTP server first (no new queries), then the bus (finish messages in hand), then the
-    // store those messages write to, then flush the spans.
-    (async () => {
-      await app.close();
-      await bus.close();
-      await store.close();
-      await telemetry.shutdown();
-    })().then(
-      () => {
-        logger.info('appointment service stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: String(error) }, 'appointment service did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // The HTTP server first (no new queries), then the bus (finish messages in hand), then the
+  // store those messages write to, then flush the spans.
+  stopOnSignals('appointment service', logger, async () => {
+    await app.close();
+    await bus.close();
+    await store.close();
+    await telemetry.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

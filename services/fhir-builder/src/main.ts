@@ -1,4 +1,4 @@
-import { startTelemetry, createLogger } from '@mbs/telemetry';
+import { createLogger, startTelemetry, stopOnSignals } from '@mbs/telemetry';
 // Telemetry first: it must be in place before fastify, amqplib and mongoose are used.
 const telemetry = startTelemetry({ serviceName: 'fhir-builder' });
 
@@ -34,30 +34,13 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ host: config.HOST, port: config.PORT }, 'fhir-builder listening');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'fhir-builder stopping');
-    // HTTP first (no new changes), then the bus (finish messages in hand), then the database.
-    app
-      .close()
-      .then(() => bus.close())
-      .then(() => store.close())
-      .then(() => telemetry.shutdown())
-      .then(
-        () => {
-          logger.info('fhir-builder stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: describeError(error) }, 'fhir-builder did not stop cleanly');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // HTTP first (no new changes), then the bus (finish messages in hand), then the database.
+  stopOnSignals('fhir-builder', logger, async () => {
+    await app.close();
+    await bus.close();
+    await store.close();
+    await telemetry.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { createLogger } from '@mbs/telemetry';
+import { createLogger, stopOnSignals } from '@mbs/telemetry';
 import { loadConfig } from '@mbs/config';
 import { describeError } from '@mbs/errors';
 import { sinkVariables } from './config';
@@ -14,24 +14,9 @@ async function main(): Promise<void> {
     'hospital sink listening',
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'hospital sink stopping');
-    app.close().then(
-      () => {
-        logger.info('hospital sink stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: describeError(error) }, 'hospital sink did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('hospital sink', logger, async () => {
+    await app.close();
+  });
 }
 
 main().catch((error: unknown) => {

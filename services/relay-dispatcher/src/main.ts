@@ -1,4 +1,4 @@
-import { startTelemetry, createLogger } from '@mbs/telemetry';
+import { createLogger, startTelemetry, stopOnSignals } from '@mbs/telemetry';
 // Telemetry first: it must be in place before fastify, amqplib and mongoose are used.
 const telemetry = startTelemetry({ serviceName: 'relay-dispatcher' });
 
@@ -50,33 +50,16 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ host: config.HOST, port: config.PORT }, 'relay-dispatcher listening');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'relay-dispatcher stopping');
-    // HTTP first (no new changes), then sends in hand and the sessions (their outcomes still
-    // need the bus), then the bus (messages in hand finish: they are stored and sent at the next
-    // start), then the database.
-    app
-      .close()
-      .then(() => dispatcher.stop())
-      .then(() => bus.close())
-      .then(() => store.close())
-      .then(() => telemetry.shutdown())
-      .then(
-        () => {
-          logger.info('relay-dispatcher stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: describeError(error) }, 'relay-dispatcher did not stop cleanly');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // HTTP first (no new changes), then sends in hand and the sessions (their outcomes still
+  // need the bus), then the bus (messages in hand finish: they are stored and sent at the next
+  // start), then the database.
+  stopOnSignals('relay-dispatcher', logger, async () => {
+    await app.close();
+    await dispatcher.stop();
+    await bus.close();
+    await store.close();
+    await telemetry.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '@mbs/config';
-import { createLogger } from '@mbs/telemetry';
+import { createLogger, stopOnSignals } from '@mbs/telemetry';
 import { emulatorVariables, entitiesFrom } from './emulator-config';
 import { createRelayEmulator } from './server';
 
@@ -27,21 +27,9 @@ async function main(): Promise<void> {
     'relay emulator listening',
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'relay emulator stopping');
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: String(error) }, 'relay emulator did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('relay emulator', logger, async () => {
+    await emulator.close();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { telemetry } from './telemetry'; // first: tracing must load before http
 import { Bus } from '@mbs/bus';
 import { loadConfig } from '@mbs/config';
 import { connectStore } from '@mbs/store';
-import { createLogger } from '@mbs/telemetry';
+import { createLogger, stopOnSignals } from '@mbs/telemetry';
 import { createFirstAdmin, seedDemoAccounts } from './accounts';
 import { buildWebApp } from './app';
 import { webVariables } from './config';
@@ -68,30 +68,13 @@ async function main(): Promise<void> {
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ address, publicUrl: config.WEB_PUBLIC_URL }, 'web listening');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'web stopping');
-    // The HTTP server first (no new clicks; open live streams end), then the bus, then the store.
-    (async () => {
-      await app.close();
-      await bus.close();
-      await store.close();
-      await telemetry.shutdown();
-    })().then(
-      () => {
-        logger.info('web stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: String(error) }, 'web did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // The HTTP server first (no new clicks; open live streams end), then the bus, then the store.
+  stopOnSignals('web', logger, async () => {
+    await app.close();
+    await bus.close();
+    await store.close();
+    await telemetry.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {
