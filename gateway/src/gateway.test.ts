@@ -599,12 +599,14 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     gateway = await startTestGateway(emulator, paced, dataDir);
     const d = await dispatcher();
     const bodies = Array.from({ length: 6 }, () => deliverBody('ris-fhir'));
+    const sentAt = Date.now();
     await Promise.all(bodies.map((body) => d.deliver(body)));
     await eventually(() => target.requests.length === 6, 'six deliveries', 30_000);
-    const starts = target.requests.map((r) => r.at).sort((a, b) => a - b);
-    // Five a second: a fifth of a second between starts at least (a little less for timers).
-    for (let i = 1; i < starts.length; i++)
-      expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(180);
+    // Five a second: the sixth starts a second after the first at the earliest. A bound that
+    // only pacing can meet, however slow the machine (the gaps between arrivals are not: a late
+    // first request narrows them); the spacing itself is target-pacer.test.ts's, on a fake clock.
+    const lastArrival = Math.max(...target.requests.map((r) => r.at));
+    expect(lastArrival - sentAt).toBeGreaterThanOrEqual(1_000 - 20);
   });
 
   it('limits modality reports on its local API, answering 429 with when to try again', async () => {
