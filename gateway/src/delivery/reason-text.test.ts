@@ -64,7 +64,8 @@ describe("a hospital's answer turned into a reason", () => {
     const huge = `${'<'.repeat(200_000)}${'<script>'.repeat(50_000)} 943 476 5919`;
     const started = Date.now();
     const reason = reasonText(huge);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Linear work takes milliseconds; a backtracking pattern would take minutes.
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(reason.length).toBeLessThanOrEqual(REASON_BODY_LIMIT + 3);
     expect(reason).not.toMatch(/5919/);
   });
