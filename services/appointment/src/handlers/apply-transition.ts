@@ -110,7 +110,8 @@ export async function applyTransition(
  * from, to and cause: a modality report or a confirmation repeated) only counts on that entry
  * (`repeats`, `lastRepeatAt`), so a stream of repeats never grows the document; anything else is
  * appended. The entry is addressed by its index, which never moves (the history only grows), and
- * the update is conditional on that entry being the one read, as on the state.
+ * the update is conditional on that entry being the one read, as on the state; the first such
+ * fact is appended only if the history has not grown since it was read.
  */
 function historyUpdate(
   current: AppointmentRecord,
@@ -126,7 +127,13 @@ function historyUpdate(
       : -1;
   if (index < 0)
     return {
-      when: { state: current.state },
+      // A fact that changes nothing is appended only while the history is as read: two first
+      // copies handled at once would otherwise both append. The later is refused, retried, and
+      // then counts on the entry the earlier made.
+      when:
+        entry.from === entry.to
+          ? { state: current.state, [`history.${current.history.length}`]: { $exists: false } }
+          : { state: current.state },
       update: { $set: { state: to }, $push: { history: entry } },
     };
   const earlier = current.history[index]!;
