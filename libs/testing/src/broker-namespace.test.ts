@@ -4,6 +4,16 @@ import { listConnections } from './rabbitmqctl';
 import { useRabbitMq } from './jest-hooks';
 import { uniqueName } from './unique-name';
 
+// Five rabbitmqctl runs (each starts an Erlang VM, seconds apiece when CI runs every suite at
+// once; CI once took 38 s here) and two quorum-queue deletions: each step has its own timeout
+// that names it, so the test's own allowance only has to exceed their sum.
+const SLOW_BROKER_TOOLS_MS = 120_000;
+
+// Five rabbitmqctl runs (each starts an Erlang VM: seconds apiece when CI runs every suite at
+// once, and CI once needed 38 s here) and two quorum-queue deletions. Each rabbitmqctl run has
+// its own timeout that names it, so the test's allowance only has to exceed their sum.
+const SLOW_BROKER_TOOLS_MS = 120_000;
+
 describe('deleteNamespace (real RabbitMQ)', () => {
   const broker = useRabbitMq();
 
@@ -41,5 +51,5 @@ describe('deleteNamespace (real RabbitMQ)', () => {
     expect((await listConnections()).some((c) => c.connectionName === `cleanup:${namespace}`)).toBe(
       false,
     );
-  });
+  }, SLOW_BROKER_TOOLS_MS);
 });
