@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryOutcome } from '@mbs/contracts';
+import { DeliveryOutcome, fitReason } from '@mbs/contracts';
 import { describeError, isRetryable, type BackoffOptions } from '@mbs/errors';
 import type { Logger } from '@mbs/telemetry';
 import type { Target } from '../config';
@@ -24,8 +24,6 @@ export interface DeliveryRunnerOptions {
 
 /** Deliveries under way at once unless configured otherwise. */
 export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 8;
-
-const MAX_REASON = 2000;
 
 /**
  * Delivers recorded messages to their targets in the background, with retries, and records each
@@ -173,8 +171,7 @@ export class DeliveryRunner {
     outcome: DeliveryOutcome['outcome'],
     reason: string | undefined,
   ): void {
-    const trimmed =
-      reason && reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason;
+    const trimmed = reason === undefined ? undefined : fitReason(reason);
     const event = DeliveryOutcome.parse({
       type: 'delivery-outcome',
       eventId: randomUUID(),

@@ -3,6 +3,7 @@ import { MessageReady } from './events/message-ready';
 import { ModalityEventKind } from './events/modality-event-reported';
 import { AccessionNumber } from './values/accession-number';
 import { Id, Instant } from './values/identifiers';
+import { ReasonAllowingEmpty } from './values/reason';
 
 /**
  * The bodies of the frames the relay dispatcher and a hospital gateway exchange over their relay
@@ -60,7 +61,7 @@ export const Receipt = z.object({
   status: z.enum(['received', 'already_have', 'refused']),
   /** For `already_have`: what became of the earlier delivery, when already known. */
   outcome: z.enum(['confirmed', 'rejected']).optional(),
-  reason: z.string().max(2000).optional(),
+  reason: ReasonAllowingEmpty.optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
 
@@ -82,7 +83,7 @@ export const DeliveryOutcome = z
     eventId: Id,
     messageId: Id,
     outcome: z.enum(['confirmed', 'rejected', 'unavailable']),
-    reason: z.string().max(2000).optional(),
+    reason: ReasonAllowingEmpty.optional(),
     /**
      * The `resend` of the deliver this outcome is about (absent: 0). The dispatcher ignores a
      * rejection or unavailability reported for an earlier resend than the message's current one.
@@ -105,7 +106,7 @@ export const ModalityEvent = z.object({
   messageId: Id.optional(),
   event: ModalityEventKind,
   happenedAt: Instant,
-  detail: z.string().max(2000).optional(),
+  detail: ReasonAllowingEmpty.optional(),
 });
 export type ModalityEvent = z.infer<typeof ModalityEvent>;
 
@@ -127,6 +128,6 @@ export type UpstreamEvent = z.infer<typeof UpstreamEvent>;
 export const UpstreamAck = z.object({
   eventId: Id,
   status: z.enum(['accepted', 'refused']),
-  reason: z.string().max(2000).optional(),
+  reason: ReasonAllowingEmpty.optional(),
 });
 export type UpstreamAck = z.infer<typeof UpstreamAck>;

@@ -22,6 +22,7 @@ export { AccessionNumber } from './values/accession-number';
 export { OdsCode } from './values/ods-code';
 export { AppointmentState, appointmentStateLabels } from './values/appointment-state';
 export { StaffActionName } from './values/staff-action-name';
+export { REASON_MAX_LENGTH, Reason, ReasonAllowingEmpty, fitReason } from './values/reason';
 export { addDays, londonDate, londonInstant, londonTime } from './values/london-time';
 
 export { SendToModality } from './commands/send-to-modality';

@@ -1,3 +1,4 @@
+import { ReasonAllowingEmpty } from '@mbs/contracts';
 import { z } from 'zod';
 
 /** The longest the sink may be told to wait before answering. */
@@ -12,7 +13,7 @@ export const Behaviour = z
     /** Wait this long before answering (to show timeouts and retries). */
     delayMs: z.number().int().min(0).max(MAX_DELAY_MS).default(0),
     /** The body of a rejection. */
-    reason: z.string().max(2000).optional(),
+    reason: ReasonAllowingEmpty.optional(),
   })
   .refine((b) => b.status === undefined || (b.mode === 'accept') === b.status < 400, {
     error: 'status must be 2xx/3xx to accept and 4xx/5xx to reject',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import { Actor, Id } from '../values/identifiers';
+import { Reason } from '../values/reason';
 
 /**
  * appointment refused a staff command: the appointment is in a state the command cannot leave
@@ -21,7 +22,7 @@ export const AppointmentCommandRejected = defineContract({
     appointmentId: Id,
     requestedBy: Actor,
     /** Why, in words the member of staff can read. */
-    reason: z.string().min(1).max(2000),
+    reason: Reason,
     /** `unknown_appointment`, `transition_refused`, ... */
     code: z.string().min(1).max(100),
   }),

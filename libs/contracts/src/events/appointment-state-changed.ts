@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineContract } from '../contract';
 import { AppointmentState } from '../values/appointment-state';
 import { Actor, Id, Instant } from '../values/identifiers';
+import { Reason } from '../values/reason';
 
 /**
  * An appointment moved from one state to another (published on every transition, so web can
@@ -20,7 +21,7 @@ export const AppointmentStateChanged = defineContract({
     from: AppointmentState,
     to: AppointmentState,
     by: Actor.optional(),
-    reason: z.string().min(1).max(2000).optional(),
+    reason: Reason.optional(),
     at: Instant,
   }),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import { Id, Instant } from '../values/identifiers';
+import { Reason } from '../values/reason';
 
 /** The gateway has the message (its receipt acknowledgement arrived). */
 export const MessageDelivered = defineContract({
@@ -66,7 +67,7 @@ export const MessageFailed = defineContract({
     appointmentId: Id,
     gatewayId: Id.optional(),
     phase: FailurePhase,
-    reason: z.string().min(1).max(2000),
+    reason: Reason,
     attempts: z.number().int().min(0),
   }),
 });

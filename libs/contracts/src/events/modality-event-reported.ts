@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineContract } from '../contract';
 import { AccessionNumber } from '../values/accession-number';
 import { Id, Instant } from '../values/identifiers';
+import { ReasonAllowingEmpty } from '../values/reason';
 
 /** What the modality reports about an order (DICOM MPPS: in progress, completed, discontinued). */
 export const ModalityEventKind = z.enum([
@@ -28,6 +29,6 @@ export const ModalityEventReported = defineContract({
     event: ModalityEventKind,
     /** When it happened at the modality (not when it reached the cloud). */
     happenedAt: Instant,
-    detail: z.string().max(2000).optional(),
+    detail: ReasonAllowingEmpty.optional(),
   }),
 });

@@ -1,4 +1,10 @@
-import { AppointmentStateChanged, createMessage, derivedId, type Actor } from '@mbs/contracts';
+import {
+  AppointmentStateChanged,
+  createMessage,
+  derivedId,
+  fitReason,
+  type Actor,
+} from '@mbs/contracts';
 import { applyOnce } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import { transition, type AppointmentAction } from '../domain/appointment-state';
@@ -33,8 +39,6 @@ export interface TransitionDone {
   /** False when this cause had already been applied: nothing changed now. */
   readonly fresh: boolean;
 }
-
-const MAX_REASON = 2000;
 
 /**
  * Applies one action to one appointment, once per cause:
@@ -77,7 +81,7 @@ export async function applyTransition(
     to: decision.to,
     at: deps.now(),
     ...(request.by && { by: request.by }),
-    ...(request.reason && { reason: request.reason.slice(0, MAX_REASON) }),
+    ...(request.reason && { reason: fitReason(request.reason) }),
     causedBy: cause.id,
     cause: cause.type,
   };

@@ -2,6 +2,7 @@ import {
   AppointmentCommandRejected,
   createMessage,
   derivedId,
+  fitReason,
   type Actor,
   type DataOf,
 } from '@mbs/contracts';
@@ -44,13 +45,10 @@ export function rejectionOf(
     commandType: command.type,
     appointmentId,
     requestedBy: { userId: requestedBy.userId, name: requestedBy.name },
-    reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason,
+    reason: fitReason(reason),
     code: error.code,
   };
 }
-
-/** The contract's limit on a rejection's reason. */
-const MAX_REASON = 2000;
 
 function readableReason(error: unknown): string | undefined {
   if (error instanceof TransitionRefusedError || error instanceof UnknownAppointmentError)

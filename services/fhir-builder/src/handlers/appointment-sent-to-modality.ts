@@ -3,6 +3,7 @@ import {
   AppointmentSentToModality,
   createMessage,
   type DataOf,
+  fitReason,
   MessageFailed,
   MessageReady,
   parseMessage,
@@ -12,7 +13,6 @@ import type { Destination } from '../destinations/destination';
 import type { DestinationStore } from '../destinations/destination-store';
 import { answerBrokenSentEvent } from './broken-sent-event';
 import { failedEventId } from './derived-ids';
-import { limitReason } from './failure-reason';
 import { type BuilderLookup, prepareMessage } from './prepare-message';
 import { SentEventEnvelope } from './sent-event-envelope';
 
@@ -53,7 +53,7 @@ export function appointmentSentToModality({
         MessageFailed,
         createMessage(
           MessageFailed,
-          { ...data, reason: limitReason(data.reason) },
+          { ...data, reason: fitReason(data.reason) },
           { id: failedEventId(event.id), causedBy, occurredAt },
         ),
       );

@@ -1,9 +1,15 @@
 import type { Bus } from '@mbs/bus';
-import { type ContractViolation, createMessage, Id, Instant, MessageFailed } from '@mbs/contracts';
+import {
+  type ContractViolation,
+  createMessage,
+  fitReason,
+  Id,
+  Instant,
+  MessageFailed,
+} from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
 import type { z } from 'zod';
 import { failedEventId } from './derived-ids';
-import { limitReason } from './failure-reason';
 
 /** The value when the schema accepts it, else undefined: a broken event is read field by field. */
 function valid<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
@@ -56,7 +62,7 @@ export async function answerBrokenSentEvent(
       {
         appointmentId,
         phase: 'build',
-        reason: limitReason(reason),
+        reason: fitReason(reason),
         attempts: 0,
       },
       {

@@ -1,5 +1,6 @@
 import {
   type DataOf,
+  fitReason,
   MAX_PAYLOAD_BYTES,
   type MessageFailed,
   type MessageReady,
@@ -10,7 +11,6 @@ import { builderFor as registeredBuilder } from '../builders/registry';
 import { PayloadInvalidError } from '../builders/payload-invalid-error';
 import type { Destination } from '../destinations/destination';
 import { deriveMessageId } from './derived-ids';
-import { limitReason } from './failure-reason';
 
 export type Prepared =
   | { readonly outcome: 'ready'; readonly data: DataOf<typeof MessageReady> }
@@ -42,7 +42,7 @@ export function prepareMessage(
       appointmentId,
       ...(destination && { gatewayId: destination.gatewayId }),
       phase,
-      reason: limitReason(reason),
+      reason: fitReason(reason),
       attempts: 0,
     },
   });

@@ -1,4 +1,4 @@
-import { DeliverBody, type FailurePhase, Receipt } from '@mbs/contracts';
+import { DeliverBody, type FailurePhase, fitReason, Receipt } from '@mbs/contracts';
 import { describeError, errorCode } from '@mbs/errors';
 import { newTraceparent, type RelaySession } from '@mbs/relay';
 import { currentTraceparent, extractTraceContext, type Logger, withSpan } from '@mbs/telemetry';
@@ -299,10 +299,7 @@ export class DeliveryLoop {
     const { messages, outcomes, logger, options } = this.deps;
     const now = this.now();
     const phase: FailurePhase = error instanceof SendProblem ? error.phase : 'send';
-    const reason = (error instanceof SendProblem ? error.message : describeError(error)).slice(
-      0,
-      1900,
-    );
+    const reason = fitReason(error instanceof SendProblem ? error.message : describeError(error));
     const decision = afterUnsuccessfulAttempt({
       attempts: m.attempts,
       delivered: m.status === 'delivered',
@@ -336,7 +333,7 @@ export class DeliveryLoop {
       );
       return;
     }
-    const failure = { phase: decision.phase, reason: decision.reason.slice(0, 2000) };
+    const failure = { phase: decision.phase, reason: fitReason(decision.reason) };
     const failed = await messages.markFailed(m.messageId, failure, now, { attempts: m.attempts });
     if (failed) await outcomes.failed(failed);
     logger.error({ messageId: m.messageId, gatewayId: m.gatewayId, ...failure }, 'message failed');

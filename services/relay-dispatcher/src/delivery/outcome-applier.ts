@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '@mbs/contracts';
+import { type DeliveryOutcome, fitReason } from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
 import { destinationRejection } from '../domain/destination-rejection';
 import { afterUnsuccessfulAttempt, type RetrySchedule } from '../domain/retry-decision';
@@ -114,7 +114,7 @@ export function outcomeApplier(gatewayId: string, deps: OutcomeApplierDependenci
   ): Promise<UpstreamAnswer> {
     const failure = {
       phase: 'destination_unavailable' as const,
-      reason: (event.reason ?? 'The hospital destination was unavailable').slice(0, 1900),
+      reason: fitReason(event.reason ?? 'The hospital destination was unavailable'),
     };
     const log = { messageId: event.messageId, gatewayId, attempt: message.attempts, ...failure };
     // A message the gateway reports on was with it, even when its receipt was lost or is late.
@@ -143,7 +143,7 @@ export function outcomeApplier(gatewayId: string, deps: OutcomeApplierDependenci
       );
       return { status: 'accepted' };
     }
-    const final = { phase: decision.phase, reason: decision.reason.slice(0, 2000) };
+    const final = { phase: decision.phase, reason: fitReason(decision.reason) };
     const failed = await deps.messages.markFailed(event.messageId, final, at, {
       attempts: message.attempts,
     });

@@ -3,6 +3,7 @@ import {
   type AnyContract,
   createMessage,
   type DataOf,
+  fitReason,
   MessageConfirmed,
   MessageDelivered,
   MessageFailed,
@@ -63,7 +64,7 @@ export function createOutcomePublisher(
       announce(MessageFailed, 'failed', m, {
         ...about(m),
         phase: m.lastError?.phase ?? 'send',
-        reason: (m.lastError?.reason ?? 'failed').slice(0, 2000),
+        reason: fitReason(m.lastError?.reason ?? 'failed'),
         attempts: m.attempts,
       }),
   };

@@ -1,6 +1,7 @@
 import type { Bus } from '@mbs/bus';
 import {
   createMessage,
+  fitReason,
   type ModalityEvent,
   ModalityEventReported,
   UpstreamAck,
@@ -81,9 +82,11 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
     }
     const parsed = UpstreamEvent.safeParse(frame.body);
     if (!parsed.success) {
-      const reason = `invalid upstream event: ${parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-        .join('; ')}`.slice(0, 2000);
+      const reason = fitReason(
+        `invalid upstream event: ${parsed.error.issues
+          .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+          .join('; ')}`,
+      );
       const rawId = (frame.body as { eventId?: unknown } | null)?.eventId;
       const eventId =
         typeof rawId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(rawId)
