@@ -21,4 +21,11 @@ export {
 export { startInMemoryTracing, type InMemoryTracing } from './in-memory-tracing';
 export { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 export { REDACTED_QUERY_PARAMETERS, redactSecrets, redactSecretsIn } from './secrets';
-export { stopOnSignals } from './stop-on-signals';
+export {
+  beginProcess,
+  type BegunProcess,
+  type ProcessContext,
+  type ProcessDefinition,
+  type ProcessIdentity,
+  type RunningProcess,
+} from './run-process';

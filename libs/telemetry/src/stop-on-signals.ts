@@ -1,9 +1,11 @@
+import { describeError } from '@mbs/errors';
 import type { Logger } from './logger';
 
 /**
  * Stops a service when it is told to (SIGTERM from Kubernetes or compose, SIGINT from a terminal):
  * logs that it is stopping, runs `stop` once however many signals arrive (each service orders
- * its own steps, and flushes telemetry last), then exits 0, or 1 when a step failed, saying so.
+ * its own steps; `runProcess` adds the telemetry flush last), then exits 0, or 1 when a step
+ * failed, saying so.
  */
 export function stopOnSignals(name: string, logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
@@ -17,8 +19,7 @@ export function stopOnSignals(name: string, logger: Logger, stop: () => Promise<
         process.exit(0);
       },
       (error: unknown) => {
-        const err = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        logger.error({ err }, `${name} did not stop cleanly`);
+        logger.error({ err: describeError(error) }, `${name} did not stop cleanly`);
         process.exit(1);
       },
     );

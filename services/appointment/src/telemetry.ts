@@ -1,4 +1,0 @@
-// Imported first by main.ts: tracing must start before http, fastify, amqplib and mongoose load.
-import { startTelemetry } from '@mbs/telemetry';
-
-export const telemetry = startTelemetry({ serviceName: 'appointment', serviceVersion: '0.1.0' });
