@@ -1,0 +1,155 @@
+export type ProcessName =
+  | 'relay-emulator'
+  | 'hospital-sink'
+  | 'gateway'
+  | 'appointment'
+  | 'fhir-builder'
+  | 'relay-dispatcher'
+  | 'web';
+
+/**
+ * How a process is seen to be ready (and healthy): `http`, a GET of `path` answers 200; `tcp`, a
+ * connect to its port succeeds (the relay emulator, which has no /health).
+ */
+export type HealthCheck =
+  { readonly kind: 'http'; readonly path: '/health' } | { readonly kind: 'tcp' };
+
+/** Every process's URL, by name: `http://127.0.0.1:3002`, `ws://127.0.0.1:9090`. */
+export type ProcessUrls = Readonly<Record<ProcessName, string>>;
+
+/** Every process's port, by name. */
+export type ProcessPorts = Readonly<Record<ProcessName, number>>;
+
+/** One process of the system: how it is run, reached, seen to be ready and wired to the others. */
+export interface SystemProcess {
+  readonly name: ProcessName;
+  /** Its workspace folder, relative to the repository root. */
+  readonly workspace: string;
+  /**
+   * The built file `node` runs, relative to the repository root: what its workspace's own
+   * `npm start` and its Dockerfile target run.
+   */
+  readonly entry: string;
+  /** Where it listens: the variables that set it, the port its code uses when none is set. */
+  readonly listen: {
+    readonly hostVariable: string;
+    readonly portVariable: string;
+    readonly defaultPort: number;
+    /** How the others address it. */
+    readonly scheme: 'http' | 'ws';
+  };
+  readonly health: HealthCheck;
+  /** What it is, as `npm start` shows it after its URL. */
+  readonly shows: string;
+  /** The variables that connect it to the others, from their URLs (its own included). */
+  readonly wiring?: (urls: ProcessUrls) => Readonly<Record<string, string>>;
+}
+
+const health: HealthCheck = { kind: 'http', path: '/health' };
+const http = (defaultPort: number) =>
+  ({ hostVariable: 'HOST', portVariable: 'PORT', defaultPort, scheme: 'http' }) as const;
+
+/**
+ * The processes of the system, in start order: each starts once those before it are ready, and
+ * they stop in reverse order. Whoever runs the system (`npm start`, the end-to-end suites) and
+ * the deployment checks read this, so a process is added or rewired here, once.
+ */
+export const systemProcesses: readonly SystemProcess[] = [
+  {
+    name: 'relay-emulator',
+    workspace: 'services/relay-emulator',
+    entry: 'services/relay-emulator/dist/src/main.js',
+    listen: {
+      hostVariable: 'RELAY_EMULATOR_HOST',
+      portVariable: 'RELAY_EMULATOR_PORT',
+      defaultPort: 9090,
+      scheme: 'ws',
+    },
+    health: { kind: 'tcp' },
+    shows: 'Azure Relay Hybrid Connections emulator',
+  },
+  {
+    name: 'hospital-sink',
+    workspace: 'services/hospital-sink',
+    entry: 'services/hospital-sink/dist/main.js',
+    listen: http(3006),
+    health,
+    shows: 'the hospital: GET /received; acts as the modality',
+    // The modality reports what it did to the gateway's local API.
+    wiring: (urls) => ({ SINK_GATEWAY_URL: urls.gateway }),
+  },
+  {
+    name: 'gateway',
+    workspace: 'gateway',
+    entry: 'gateway/dist/main.js',
+    listen: http(3005),
+    health,
+    shows: 'hospital gateway: GET /health; data in .data/gateway',
+    wiring: (urls) => ({ GATEWAY_RELAY_ENDPOINT: urls['relay-emulator'] }),
+  },
+  {
+    name: 'appointment',
+    workspace: 'services/appointment',
+    entry: 'services/appointment/dist/main.js',
+    listen: http(3002),
+    health,
+    shows: 'settings, clinics, appointments: GET /clinics, /appointments/:id',
+  },
+  {
+    name: 'fhir-builder',
+    workspace: 'services/fhir-builder',
+    entry: 'services/fhir-builder/dist/main.js',
+    listen: http(3003),
+    health,
+    shows: 'destinations: GET /destinations, /message-types',
+  },
+  {
+    name: 'relay-dispatcher',
+    workspace: 'services/relay-dispatcher',
+    entry: 'services/relay-dispatcher/dist/main.js',
+    listen: http(3004),
+    health,
+    shows: 'messages and gateways: GET /messages, /gateways',
+    // The relay gateways may name: this emulator (the default allows only Azure's wss:// hosts).
+    wiring: (urls) => ({ DISPATCHER_RELAY_ENDPOINTS: urls['relay-emulator'] }),
+  },
+  {
+    name: 'web',
+    workspace: 'services/web',
+    entry: 'services/web/dist/main.js',
+    listen: http(3000),
+    health,
+    shows: 'the staff web application: open it in a browser',
+    wiring: (urls) => ({
+      WEB_PUBLIC_URL: urls.web,
+      APPOINTMENT_URL: urls.appointment,
+      FHIR_BUILDER_URL: urls['fhir-builder'],
+      DISPATCHER_URL: urls['relay-dispatcher'],
+    }),
+  },
+];
+
+export function processNamed(name: string): SystemProcess | undefined {
+  return systemProcesses.find((process) => process.name === name);
+}
+
+/** Each process's URL on `host`, from the ports they listen on. */
+export function processUrls(ports: ProcessPorts, host = '127.0.0.1'): ProcessUrls {
+  return Object.fromEntries(
+    systemProcesses.map(({ name, listen }) => [name, `${listen.scheme}://${host}:${ports[name]}`]),
+  ) as Record<ProcessName, string>;
+}
+
+/**
+ * The variables that place a process among the others on this machine: its port, and its
+ * wiring to the others' loopback URLs.
+ */
+export function processEnvironment(
+  process: SystemProcess,
+  ports: ProcessPorts,
+): Record<string, string> {
+  return {
+    [process.listen.portVariable]: String(ports[process.name]),
+    ...process.wiring?.(processUrls(ports)),
+  };
+}
