@@ -1,5 +1,5 @@
 import { DeliverBody, Id, Receipt } from '@mbs/contracts';
-import { describeError } from '@mbs/errors';
+import { describeError, describeIssues } from '@mbs/errors';
 import type { RelaySession, SessionFrame } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
 import type { DeliveryRunner } from '../delivery/index';
@@ -30,9 +30,7 @@ export function handleDeliver(
 ): void {
   const parsed = DeliverBody.safeParse(frame.body);
   if (!parsed.success) {
-    const reason = `invalid deliver body: ${parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-      .join('; ')}`;
+    const reason = `invalid deliver body: ${describeIssues(parsed.error.issues)}`;
     const messageId = Id.safeParse((frame.body as { messageId?: unknown } | null)?.messageId);
     logger.warn(
       { phase: 'frame_validation', frameId: frame.id, messageId: messageId.data, reason },

@@ -1,5 +1,5 @@
 import { UpstreamAck } from '@mbs/contracts';
-import { describeError } from '@mbs/errors';
+import { describeError, describeIssues } from '@mbs/errors';
 import { newTraceparent, type RelaySession, type SessionFrame } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
 import type { GatewayStore } from '../store/index';
@@ -123,9 +123,7 @@ export class OutboxPump {
   handleAck(frame: SessionFrame): string | undefined {
     const parsed = UpstreamAck.safeParse(frame.body);
     if (!parsed.success) {
-      const reason = `ack body is not an UpstreamAck: ${parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-        .join('; ')}`;
+      const reason = `ack body is not an UpstreamAck: ${describeIssues(parsed.error.issues)}`;
       this.options.logger.warn({ phase: 'frame_validation', frameId: frame.id, reason }, reason);
       return reason;
     }

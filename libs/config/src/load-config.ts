@@ -1,3 +1,4 @@
+import { describeIssues } from '@mbs/errors';
 import { ConfigError, type VariableProblem } from './config-error';
 import type { ConfigOf, VariableSpec } from './variable';
 
@@ -38,7 +39,7 @@ export function loadConfig<S extends VariableSpec>(
       });
       continue;
     }
-    const reasons = result.error.issues.map((issue) => issue.message).join('; ');
+    const reasons = describeIssues(result.error.issues);
     const shown = variable.secret ? '' : ` (got ${JSON.stringify(raw)})`;
     problems.push({ variable: name, problem: `${reasons}${shown}` });
   }

@@ -1,4 +1,4 @@
-import { PermanentError } from '@mbs/errors';
+import { issuePath, PermanentError } from '@mbs/errors';
 import type { z } from 'zod';
 
 export interface Violation {
@@ -28,7 +28,7 @@ export class ContractViolation extends PermanentError {
     return new ContractViolation(
       contractType,
       error.issues.map((issue) => ({
-        path: issue.path.length > 0 ? issue.path.join('.') : '(message)',
+        path: issuePath(issue) || '(message)',
         problem: issue.message,
       })),
     );

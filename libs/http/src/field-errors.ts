@@ -1,4 +1,4 @@
-import { PermanentError } from '@mbs/errors';
+import { issuePath, PermanentError } from '@mbs/errors';
 import type { z } from 'zod';
 
 export interface FieldError {
@@ -65,7 +65,7 @@ export class InvalidInputError extends PermanentError {
               field: [...issue.path, key].join('.'),
               problem: UNKNOWN_FIELD,
             }))
-          : [{ field: issue.path.join('.') || '(body)', problem: issue.message }],
+          : [{ field: issuePath(issue) || '(body)', problem: issue.message }],
       ),
     );
   }

@@ -1,3 +1,4 @@
+import { describeIssues } from '@mbs/errors';
 import { z } from 'zod';
 
 /**
@@ -112,8 +113,7 @@ export function parseControlMessage(text: string): ParsedControlMessage {
   const kind = kinds[0];
   const result = schemas[kind].safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    return { kind: 'invalid', reason: `invalid ${kind}: ${issues}` };
+    return { kind: 'invalid', reason: `invalid ${kind}: ${describeIssues(result.error.issues)}` };
   }
   return { kind, message: result.data } as ParsedControlMessage;
 }

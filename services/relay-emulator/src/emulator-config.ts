@@ -1,4 +1,5 @@
 import { ConfigError, integer, logVariables, optionalString, port, string } from '@mbs/config';
+import { issueTexts } from '@mbs/errors';
 import { DEV_ENTITIES, entitiesSchema, type HybridConnection } from './entities';
 
 /** The emulator's environment variables, with their defaults. */
@@ -48,9 +49,9 @@ export function entitiesFrom(json: string | undefined): readonly HybridConnectio
   const parsed = entitiesSchema.safeParse(value);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
+      issueTexts(parsed.error.issues).map((problem) => ({
         variable: 'RELAY_EMULATOR_ENTITIES',
-        problem: `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+        problem,
       })),
     );
   }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { describeIssues } from '@mbs/errors';
 import WebSocket from 'ws';
 import { CloseCode, describeCloseCode } from '../close-codes';
 import { RelayConnectionClosedError, RelayProtocolError, RelayTimeoutError } from '../relay-errors';
@@ -128,9 +129,7 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
     if (!checked.success) {
       throw new RelayProtocolError(
         'malformed_frame',
-        `${this.name}: refusing to send an invalid frame: ${checked.error.issues
-          .map((i) => `${i.path.join('.')}: ${i.message}`)
-          .join('; ')}`,
+        `${this.name}: refusing to send an invalid frame: ${describeIssues(checked.error.issues)}`,
         { phase: 'session' },
       );
     }
@@ -241,9 +240,7 @@ export class RelaySession extends EventEmitter<{ close: [SessionClosed] }> {
       const { id, traceparent } = (json ?? {}) as { id?: unknown; traceparent?: unknown };
       this.sendError(
         'malformed_frame',
-        `frame is not a valid session frame: ${parsed.error.issues
-          .map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`)
-          .join('; ')}`,
+        `frame is not a valid session frame: ${describeIssues(parsed.error.issues)}`,
         typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : undefined,
         typeof traceparent === 'string' ? traceparent : undefined,
       );

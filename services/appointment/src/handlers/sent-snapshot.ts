@@ -1,4 +1,5 @@
 import { AppointmentSentToModality, type Actor, type DataOf } from '@mbs/contracts';
+import { issuePath, issueTexts, type Issue } from '@mbs/errors';
 import type { AppointmentRecord } from '../store/appointment-model';
 import { idFor, type Models } from '../store/models';
 import type { ParticipantRecord } from '../store/participant-model';
@@ -61,12 +62,12 @@ function isoOrEmpty(date: Date | undefined): string {
 export function snapshotProblems(snapshot: SentSnapshot): string[] {
   const result = AppointmentSentToModality.data.safeParse(snapshot);
   if (result.success) return [];
-  const first = new Map<string, string>();
+  const first = new Map<string, Issue>();
   for (const issue of result.error.issues) {
-    const path = issue.path.join('.');
-    if (!first.has(path)) first.set(path, `${path}: ${issue.message}`);
+    const path = issuePath(issue);
+    if (!first.has(path)) first.set(path, issue);
   }
-  return [...first.values()];
+  return issueTexts([...first.values()]);
 }
 
 /**

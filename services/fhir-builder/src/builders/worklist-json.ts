@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Sex } from '@mbs/contracts';
+import { issueTexts } from '@mbs/errors';
 import { uuidFromName } from './deterministic-ids';
 import type { BuildTarget, MessageBuilder, SentToModality } from './message-builder';
 import { PayloadInvalidError } from './payload-invalid-error';
@@ -86,12 +87,7 @@ export const worklistJson: MessageBuilder = {
     }
     const result = WorklistCreateItem.safeParse(parsed);
     if (!result.success) {
-      throw new PayloadInvalidError(
-        this.type,
-        result.error.issues.map(
-          (issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`,
-        ),
-      );
+      throw new PayloadInvalidError(this.type, issueTexts(result.error.issues));
     }
   },
 };

@@ -1,5 +1,5 @@
 import { DeliverBody, type FailurePhase, fitReason, Receipt } from '@mbs/contracts';
-import { describeError, errorCode } from '@mbs/errors';
+import { describeError, describeIssues, errorCode } from '@mbs/errors';
 import { newTraceparent, type RelaySession } from '@mbs/relay';
 import { currentTraceparent, extractTraceContext, type Logger, withSpan } from '@mbs/telemetry';
 import type { DispatcherOptions } from '../config';
@@ -227,7 +227,7 @@ export class DeliveryLoop {
         `gateway answered with an invalid receipt: ${
           parsed.success
             ? `for message ${parsed.data.messageId}`
-            : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+            : describeIssues(parsed.error.issues)
         }`,
       );
     }

@@ -7,7 +7,7 @@ import {
   UpstreamAck,
   UpstreamEvent,
 } from '@mbs/contracts';
-import { describeError } from '@mbs/errors';
+import { describeError, describeIssues } from '@mbs/errors';
 import type { FrameHandler, SessionFrame } from '@mbs/relay';
 import { extractTraceContext, withSpan } from '@mbs/telemetry';
 import { derivedEventId } from '../domain/derived-ids';
@@ -82,11 +82,7 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
     }
     const parsed = UpstreamEvent.safeParse(frame.body);
     if (!parsed.success) {
-      const reason = fitReason(
-        `invalid upstream event: ${parsed.error.issues
-          .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-          .join('; ')}`,
-      );
+      const reason = fitReason(`invalid upstream event: ${describeIssues(parsed.error.issues)}`);
       const rawId = (frame.body as { eventId?: unknown } | null)?.eventId;
       const eventId =
         typeof rawId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(rawId)

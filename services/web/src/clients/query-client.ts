@@ -1,3 +1,4 @@
+import { describeIssues } from '@mbs/errors';
 import { injectTraceContext } from '@mbs/telemetry';
 import type { z } from 'zod';
 import { QueryNotFoundError, QueryUnavailableError } from './query-errors';
@@ -54,10 +55,7 @@ export function createQueryClient(options: QueryClientOptions): QueryClient {
       if (!parsed.success) {
         throw new QueryUnavailableError(
           options.information,
-          `answered in a form web does not understand (${parsed.error.issues
-            .slice(0, 3)
-            .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-            .join('; ')})`,
+          `answered in a form web does not understand (${describeIssues(parsed.error.issues.slice(0, 3))})`,
         );
       }
       return parsed.data;
