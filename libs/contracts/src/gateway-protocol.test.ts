@@ -1,4 +1,12 @@
-import { DeliverBody, MAX_PAYLOAD_BYTES, Receipt, UpstreamEvent } from './index';
+import {
+  createMessage,
+  DeliverBody,
+  MAX_PAYLOAD_BYTES,
+  ModalityEvent,
+  ModalityEventReported,
+  Receipt,
+  UpstreamEvent,
+} from './index';
 
 const deliver = {
   messageId: 'msg-1',
@@ -45,5 +53,25 @@ describe('gateway protocol bodies', () => {
     });
     expect(modality.type).toBe('modality-event');
     expect(UpstreamEvent.safeParse({ type: 'gossip', eventId: 'x' }).success).toBe(false);
+  });
+
+  it('reports a modality event to the cloud with the fields the gateway sent, and the gateway', () => {
+    const frameFields = Object.keys(ModalityEvent.shape).filter(
+      (key) => key !== 'type' && key !== 'eventId',
+    );
+    expect(Object.keys(ModalityEventReported.data.shape).sort()).toEqual(
+      [...frameFields, 'gatewayId'].sort(),
+    );
+    const event = {
+      gatewayId: 'gateway-leeds',
+      accessionNumber: 'MBS-1',
+      event: 'examination_completed' as const,
+      happenedAt: '2026-11-26T09:25:00.000Z',
+      detail: '',
+    };
+    expect(createMessage(ModalityEventReported, event).data).toEqual(event);
+    expect(() =>
+      createMessage(ModalityEventReported, { ...event, detail: 'x'.repeat(2001) }),
+    ).toThrow(/data.detail/);
   });
 });

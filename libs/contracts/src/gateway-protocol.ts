@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MessageReady } from './events/message-ready';
-import { ModalityEventKind } from './events/modality-event-reported';
 import { AccessionNumber } from './values/accession-number';
 import { Id, Instant } from './values/identifiers';
+import { ModalityEventKind } from './values/modality-event-kind';
 import { ReasonAllowingEmpty } from './values/reason';
 
 /**
@@ -105,6 +105,7 @@ export const ModalityEvent = z.object({
   appointmentId: Id.optional(),
   messageId: Id.optional(),
   event: ModalityEventKind,
+  /** When it happened at the modality (not when it reached the gateway or the cloud). */
   happenedAt: Instant,
   detail: ReasonAllowingEmpty.optional(),
 });

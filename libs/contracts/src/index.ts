@@ -22,6 +22,7 @@ export { AccessionNumber } from './values/accession-number';
 export { OdsCode } from './values/ods-code';
 export { AppointmentState, appointmentStateLabels } from './values/appointment-state';
 export { StaffActionName } from './values/staff-action-name';
+export { ModalityEventKind } from './values/modality-event-kind';
 export { REASON_MAX_LENGTH, Reason, ReasonAllowingEmpty, fitReason } from './values/reason';
 export { addDays, londonDate, londonInstant, londonTime } from './values/london-time';
 
@@ -41,7 +42,7 @@ export {
   MessageDelivered,
   MessageFailed,
 } from './events/message-outcomes';
-export { ModalityEventKind, ModalityEventReported } from './events/modality-event-reported';
+export { ModalityEventReported } from './events/modality-event-reported';
 export {
   DeliverBody,
   DeliveryOutcome,
