@@ -28,4 +28,17 @@ describe('derived message ids', () => {
     expect(derivedId('failed', long, 32)).toBe(`failed:${sha256(long).slice(0, 32)}`);
     expect(derivedId('failed', long, 32)).toMatch(/^failed:[0-9a-f]{32}$/);
   });
+
+  it('join a cause of several keys with `:`, and hash them joined with NUL', () => {
+    expect(derivedId('failed', ['msg-1', 'resend-1', '3'])).toBe('failed:msg-1:resend-1:3');
+    expect(derivedId('sent', ['b7a2f3c4'])).toBe(derivedId('sent', 'b7a2f3c4'));
+    const keys = ['gateway-leeds', 'e'.repeat(120)] as const;
+    expect(derivedId('modality', keys, 40)).toBe(
+      `modality:${sha256(keys.join('\u0000')).slice(0, 40)}`,
+    );
+    expect(derivedId('modality', ['gateway-leeds:e', 'e'.repeat(119)], 40)).not.toBe(
+      derivedId('modality', keys, 40),
+    );
+    expect(derivedId('x', ['y'.repeat(200)])).toBe(derivedId('x', 'y'.repeat(200)));
+  });
 });

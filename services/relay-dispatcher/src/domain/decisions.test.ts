@@ -124,6 +124,26 @@ describe('derived event ids', () => {
     expect(long.length).toBeLessThanOrEqual(128);
     expect(long).toBe(derivedEventId('confirmed', 'm'.repeat(128)));
   });
+
+  it('keeps the ids it always derived: consumers and stored messages hold them as keys', () => {
+    // Literals computed by the dispatcher's own implementation, before it used @mbs/contracts'.
+    expect(derivedEventId('modality', 'gateway-leeds', 'mpps-1')).toBe(
+      'modality:gateway-leeds:mpps-1',
+    );
+    expect(derivedEventId('confirmed', 'm'.repeat(128))).toBe(
+      'confirmed:a7061f12c459e9a58c2368fad32b8bd799483e6f',
+    );
+    expect(derivedEventId('modality', 'gateway-leeds', 'e'.repeat(120))).toBe(
+      'modality:c3ad72b800aa46ef34af01676e6e0c77e70a2b1d',
+    );
+    // The same text split differently between keys hashes apart.
+    expect(derivedEventId('modality', `gateway-leeds:${'e'.repeat(60)}`, 'e'.repeat(60))).toBe(
+      'modality:5f7826180e7f46830c5e3c236a54aeea34c9ec20',
+    );
+    expect(outcomeEventId('failed', { messageId: 'm'.repeat(128), attempts: 3, resends: 2 })).toBe(
+      'failed:b123815945526809c8a749a992c8fdd8290191f2',
+    );
+  });
 });
 
 describe('outcome event ids', () => {
