@@ -8,12 +8,22 @@
 // (they then log lost connections). So only this script gets the terminal's signal, and it stops
 // the parts one by one, in reverse order. A watchdog (this file again, with --watchdog) stops them
 // too if this script dies without doing it, even by SIGKILL.
+//
+// The processes, their order, entry points, ports and wiring come from the one table of them,
+// @mbs/processes (built by `npm start` before this runs); each is ready when its health route
+// answers (a TCP connect for the relay emulator and the MongoDB stand-in).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import {
+  probe,
+  processEnvironment,
+  processUrls,
+  systemProcesses,
+  waitUntilReady,
+} from '@mbs/processes';
 
 const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), '..');
@@ -79,71 +89,42 @@ const useStandIn = !process.env.MONGODB_URL;
 const standInPort = Number(process.env.MONGO_STAND_IN_PORT ?? 27017);
 if (useStandIn) env.MONGODB_URL = `mongodb://127.0.0.1:${standInPort}`;
 
-/** The parts, in start order. `ready` is the log line after which the next part may start. */
+/**
+ * Where each process listens: its code's default port. The relay emulator's may be moved with
+ * RELAY_EMULATOR_PORT, a variable only it reads; PORT is every service's, so it is not taken.
+ */
+const ports = Object.fromEntries(
+  systemProcesses.map(({ name, listen }) => {
+    const given = listen.portVariable === 'PORT' ? undefined : process.env[listen.portVariable];
+    return [name, given ? Number(given) : listen.defaultPort];
+  }),
+);
+const urls = processUrls(ports);
+
+/** How long a part may take to be ready before everything is stopped. */
+const READY_TIMEOUT_MS = 120_000;
+
+/** The parts, in start order: the next one starts once `health` says this one is ready. */
 const parts = [
   ...(useStandIn
     ? [
         {
           name: 'mongodb',
           args: ['libs/testing/bin/mongo-stand-in.mjs', '--port', String(standInPort)],
-          ready: /^ready /,
+          url: env.MONGODB_URL,
+          health: { kind: 'tcp' },
           shows: `${env.MONGODB_URL} (in-memory stand-in, NOT real MongoDB: data is lost on stop; set MONGODB_URL to use a real one)`,
         },
       ]
     : []),
-  {
-    name: 'relay-emulator',
-    args: ['services/relay-emulator/dist/src/main.js'],
-    ready: /relay emulator listening/,
-    shows: `ws://127.0.0.1:${process.env.RELAY_EMULATOR_PORT ?? 9090} (Azure Relay Hybrid Connections emulator)`,
-  },
-  {
-    name: 'hospital-sink',
-    args: ['services/hospital-sink/dist/main.js'],
-    env: { PORT: '3006' },
-    ready: /hospital sink listening/,
-    shows: 'http://127.0.0.1:3006 (the hospital: GET /received; acts as the modality)',
-  },
-  {
-    name: 'gateway',
-    args: ['gateway/dist/main.js'],
-    env: { PORT: '3005' },
-    ready: /gateway listening/,
-    shows: 'http://127.0.0.1:3005 (hospital gateway: GET /health; data in .data/gateway)',
-  },
-  {
-    name: 'appointment',
-    args: ['services/appointment/dist/main.js'],
-    env: { PORT: '3002' },
-    ready: /appointment service listening/,
-    shows:
-      'http://127.0.0.1:3002 (settings, clinics, appointments: GET /clinics, /appointments/:id)',
-  },
-  {
-    name: 'fhir-builder',
-    args: ['services/fhir-builder/dist/main.js'],
-    env: { PORT: '3003' },
-    ready: /fhir-builder listening/,
-    shows: 'http://127.0.0.1:3003 (destinations: GET /destinations, /message-types)',
-  },
-  {
-    name: 'relay-dispatcher',
-    args: ['services/relay-dispatcher/dist/main.js'],
-    // The relay gateways may name: this emulator (the default allows only Azure's wss:// hosts).
-    env: {
-      PORT: '3004',
-      DISPATCHER_RELAY_ENDPOINTS: `ws://127.0.0.1:${process.env.RELAY_EMULATOR_PORT ?? 9090}`,
-    },
-    ready: /relay-dispatcher listening/,
-    shows: 'http://127.0.0.1:3004 (messages and gateways: GET /messages, /gateways)',
-  },
-  {
-    name: 'web',
-    args: ['services/web/dist/main.js'],
-    env: { PORT: '3000' },
-    ready: /web listening/,
-    shows: 'http://127.0.0.1:3000 (the staff web application: open it in a browser)',
-  },
+  ...systemProcesses.map((part) => ({
+    name: part.name,
+    args: [part.entry],
+    env: processEnvironment(part, ports),
+    url: urls[part.name],
+    health: part.health,
+    shows: `${urls[part.name]} (${part.shows})`,
+  })),
 ];
 
 const colours = [36, 35, 33, 32, 34, 31];
@@ -163,16 +144,6 @@ function prefix(name, index) {
   return `\x1b[${colours[index % colours.length]}m${name.padEnd(16)}\x1b[0m`;
 }
 
-/** The `msg` of a JSON log line, or the line itself. */
-function messageOf(line) {
-  if (!line.startsWith('{')) return line;
-  try {
-    return String(JSON.parse(line).msg ?? '');
-  } catch {
-    return line;
-  }
-}
-
 /** One readable line per JSON log line: time, level, message and the interesting fields. */
 function render(line) {
   try {
@@ -186,41 +157,42 @@ function render(line) {
   }
 }
 
-function start(part, index) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, part.args, {
-      cwd: root,
-      env: { ...env, ...part.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: the terminal's Ctrl-C reaches this script only (see the top).
-      detached: true,
-    });
-    children.push({ part, child });
-    guard.stdin.write(`${child.pid}\n`);
-    let ready = false;
-    for (const stream of [child.stdout, child.stderr]) {
-      readline.createInterface({ input: stream }).on('line', (line) => {
-        process.stdout.write(`${prefix(part.name, index)} ${render(line)}\n`);
-        if (!ready && part.ready.test(messageOf(line))) {
-          ready = true;
-          resolve();
-        }
-      });
-    }
-    child.on('exit', (code, signal) => {
-      if (stopping) resolve();
-      else if (!ready)
-        reject(
-          new Error(`${part.name} exited before it was ready (code ${code}, signal ${signal})`),
-        );
-      else {
-        process.stdout.write(
-          `${prefix(part.name, index)} exited (code ${code}, signal ${signal}); stopping everything\n`,
-        );
-        stop(1);
-      }
-    });
+async function start(part, index) {
+  const child = spawn(process.execPath, part.args, {
+    cwd: root,
+    env: { ...env, ...part.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: the terminal's Ctrl-C reaches this script only (see the top).
+    detached: true,
   });
+  children.push({ part, child });
+  guard.stdin.write(`${child.pid}\n`);
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream }).on('line', (line) => {
+      process.stdout.write(`${prefix(part.name, index)} ${render(line)}\n`);
+    });
+  }
+  let ready = false;
+  const exited = new AbortController();
+  child.on('exit', (code, signal) => {
+    if (stopping || !ready)
+      exited.abort(
+        new Error(`${part.name} exited before it was ready (code ${code}, signal ${signal})`),
+      );
+    else {
+      process.stdout.write(
+        `${prefix(part.name, index)} exited (code ${code}, signal ${signal}); stopping everything\n`,
+      );
+      stop(1);
+    }
+  });
+  try {
+    await waitUntilReady(part, { timeoutMs: READY_TIMEOUT_MS, signal: exited.signal });
+    ready = true;
+  } catch (error) {
+    // Ctrl-C while it started: stop() is taking it down with the rest; that is no failure.
+    if (!stopping) throw error;
+  }
 }
 
 /** Stops every part, in reverse order, then exits with `exitCode` or dies by the signal `dieBy`. */
@@ -251,17 +223,6 @@ async function stop(exitCode = 0, dieBy = undefined) {
   process.exit(exitCode);
 }
 
-function reachable(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 5672) });
-    socket.setTimeout(2_000);
-    socket.once('connect', () => (socket.end(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
-
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 // The terminal closed: its hang-up would otherwise end this script without stopping anything.
@@ -275,12 +236,25 @@ for (const fault of ['uncaughtException', 'unhandledRejection'])
     process.exit(1);
   });
 
-if (!(await reachable(env.AMQP_URL))) {
-  const { hostname, port } = new URL(env.AMQP_URL);
+const tcp = { kind: 'tcp' };
+const broker = new URL(env.AMQP_URL);
+const brokerAddress = `${broker.hostname}:${broker.port || 5672}`;
+if ((await probe({ name: 'rabbitmq', health: tcp, url: `tcp://${brokerAddress}` })) !== undefined) {
   console.error(
-    `RabbitMQ is not answering at ${hostname}:${port || 5672}. Start it (rabbitmq-server -detached) or set AMQP_URL.`,
+    `RabbitMQ is not answering at ${brokerAddress}. Start it (rabbitmq-server -detached) or set AMQP_URL.`,
   );
   process.exit(1);
+}
+// A part is ready when its port answers: one already taken (another npm start, say) would answer
+// for it. Say so now rather than start into it.
+for (const part of parts) {
+  if ((await probe({ ...part, health: tcp })) === undefined) {
+    const { port } = new URL(part.url);
+    console.error(
+      `Port ${port}, where ${part.name} listens, is already in use: is the system already running?`,
+    );
+    process.exit(1);
+  }
 }
 
 try {
@@ -294,16 +268,15 @@ try {
   await stop(1);
 }
 
-const { hostname, port } = new URL(env.AMQP_URL);
 if (!stopping)
   process.stdout.write(
     [
       '',
       'The system is running:',
-      `  rabbitmq         amqp://${hostname}:${port || 5672}`,
+      `  rabbitmq         amqp://${brokerAddress}`,
       ...parts.map((part) => `  ${part.name.padEnd(16)} ${part.shows}`),
       '',
-      'Open http://127.0.0.1:3000 and sign in (development accounts):',
+      `Open ${urls.web} and sign in (development accounts):`,
       `  clinic staff     ada / screening-staff-dev`,
       `  administrator    ${process.env.WEB_ADMIN_USERNAME ?? 'admin'} / ${
         process.env.WEB_ADMIN_PASSWORD ? '(WEB_ADMIN_PASSWORD)' : 'screening-admin-dev'

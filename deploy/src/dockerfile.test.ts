@@ -31,11 +31,12 @@ describe('Dockerfile', () => {
       expect(target?.user).toBe(stage('runtime')!.user);
     });
 
-    it('starts the entry point the workspace builds and its own npm start runs', () => {
+    it('starts the entry point the workspace builds, as its own npm start and the table of processes do', () => {
       expect(target?.cmd?.[0]).toBe('node');
       const entry = target!.cmd![1]!;
       expect(sourceOfEntryPoint(process, entry)).toBeDefined();
       expect(entry).toBe(startScriptEntryPoint(process));
+      expect(entry).toBe(process.entry);
     });
 
     it("sets and exposes the code's default port, and its healthcheck probes it", () => {

@@ -1,4 +1,5 @@
 import { loadConfig, type VariableSpec } from '@mbs/config';
+import { systemProcesses, type ProcessName, type SystemProcess } from '@mbs/processes';
 import { appointmentVariables } from '@mbs/appointment/config';
 import { fhirBuilderVariables } from '@mbs/fhir-builder/config';
 import { gatewayVariables } from '@mbs/gateway/config';
@@ -8,86 +9,60 @@ import { SEND_KEY_SECRET_NAME } from '@mbs/relay-dispatcher/secrets/secret-sourc
 import { emulatorVariables, entitiesFrom } from '@mbs/relay-emulator/emulator-config';
 import { webVariables } from '@mbs/web/config';
 
-export type ProcessName =
-  | 'appointment'
-  | 'fhir-builder'
-  | 'relay-dispatcher'
-  | 'web'
-  | 'relay-emulator'
-  | 'hospital-sink'
-  | 'gateway';
+export type { ProcessName };
 
-/** One process of the system as the deployment files must run it, read from its own code. */
-export interface ProcessDescription {
-  readonly name: ProcessName;
-  /** Its workspace folder, relative to the repository root. */
-  readonly workspace: string;
+/** What a process reads, from its own code: what the table of processes leaves to it. */
+interface ProcessConfiguration {
   /** The spec its main.ts passes to loadConfig. */
   readonly variables: VariableSpec;
-  /** The variable that sets its listening port (its default is the port the code uses). */
-  readonly portVariable: string;
-  /** `http`: GET /health; `tcp`: it has no /health (the relay emulator), a connect is the probe. */
-  readonly health: 'http' | 'tcp';
   /** Variables it reads besides its spec (the dispatcher's Send keys). */
   readonly extraVariables?: RegExp;
   /** What main.ts does after loadConfig with the parsed values, when that can also refuse. */
   readonly afterLoad?: (config: Readonly<Record<string, unknown>>) => void;
 }
 
-export const processes: readonly ProcessDescription[] = [
-  {
-    name: 'appointment',
-    workspace: 'services/appointment',
-    variables: appointmentVariables,
-    portVariable: 'PORT',
-    health: 'http',
-  },
-  {
-    name: 'fhir-builder',
-    workspace: 'services/fhir-builder',
-    variables: fhirBuilderVariables,
-    portVariable: 'PORT',
-    health: 'http',
-  },
-  {
-    name: 'relay-dispatcher',
-    workspace: 'services/relay-dispatcher',
-    variables: dispatcherVariables,
-    portVariable: 'PORT',
-    health: 'http',
-    extraVariables: SEND_KEY_SECRET_NAME,
-  },
-  {
-    name: 'web',
-    workspace: 'services/web',
-    variables: webVariables,
-    portVariable: 'PORT',
-    health: 'http',
-  },
-  {
-    name: 'relay-emulator',
-    workspace: 'services/relay-emulator',
+/**
+ * One process of the system as the deployment files must run it: its row of the table of
+ * processes (@mbs/processes, which npm start and the end-to-end system read too), with its
+ * configuration read from its own code.
+ */
+export interface ProcessDescription extends ProcessConfiguration {
+  readonly name: ProcessName;
+  /** Its workspace folder, relative to the repository root. */
+  readonly workspace: string;
+  /** The built file node runs, relative to the repository root. */
+  readonly entry: string;
+  /** The variable that sets its listening port (its default is the port the code uses). */
+  readonly portVariable: string;
+  /** `http`: GET /health; `tcp`: it has no /health (the relay emulator), a connect is the probe. */
+  readonly health: 'http' | 'tcp';
+  /** Its whole row of the table. */
+  readonly declared: SystemProcess;
+}
+
+const configurations: Record<ProcessName, ProcessConfiguration> = {
+  appointment: { variables: appointmentVariables },
+  'fhir-builder': { variables: fhirBuilderVariables },
+  'relay-dispatcher': { variables: dispatcherVariables, extraVariables: SEND_KEY_SECRET_NAME },
+  web: { variables: webVariables },
+  'relay-emulator': {
     variables: emulatorVariables,
-    portVariable: 'RELAY_EMULATOR_PORT',
-    health: 'tcp',
     // main.ts parses the hybrid connections JSON right after loadConfig.
     afterLoad: (config) => void entitiesFrom(config.RELAY_EMULATOR_ENTITIES as string | undefined),
   },
-  {
-    name: 'hospital-sink',
-    workspace: 'services/hospital-sink',
-    variables: sinkVariables,
-    portVariable: 'PORT',
-    health: 'http',
-  },
-  {
-    name: 'gateway',
-    workspace: 'gateway',
-    variables: gatewayVariables,
-    portVariable: 'PORT',
-    health: 'http',
-  },
-];
+  'hospital-sink': { variables: sinkVariables },
+  gateway: { variables: gatewayVariables },
+};
+
+export const processes: readonly ProcessDescription[] = systemProcesses.map((declared) => ({
+  name: declared.name,
+  workspace: declared.workspace,
+  entry: declared.entry,
+  portVariable: declared.listen.portVariable,
+  health: declared.health.kind,
+  declared,
+  ...configurations[declared.name],
+}));
 
 export function processNamed(name: string): ProcessDescription | undefined {
   return processes.find((process) => process.name === name);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { waitUntilReady, type HealthCheck } from '@mbs/processes';
 
 /** The repository root, where every part's built `dist/` lives. */
 export const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
@@ -11,8 +12,9 @@ export interface ProcessSpec {
   /** The built entry point, relative to the repository root. */
   readonly script: string;
   readonly env: Readonly<Record<string, string>>;
-  /** A log message (`msg` of a JSON line, or a plain line) that says the part is ready. */
-  readonly ready: RegExp;
+  /** Where it serves, and how it is seen to be ready there (its health route answering). */
+  readonly url: string;
+  readonly health: HealthCheck;
   readonly readyTimeoutMs?: number;
 }
 
@@ -49,38 +51,28 @@ export class ManagedProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      const timeoutMs = this.spec.readyTimeoutMs ?? 30_000;
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `${this.spec.name} was not ready within ${timeoutMs} ms:\n${this.recentLogs()}`,
-            ),
-          ),
-        timeoutMs,
-      );
-      const onLine = (line: string) => {
-        this.lines.push(line);
-        if (this.lines.length > 400) {
-          this.lines.shift();
-          this.dropped += 1;
-        }
-        if (this.spec.ready.test(messageOf(line))) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      readline.createInterface({ input: child.stdout! }).on('line', onLine);
-      readline.createInterface({ input: child.stderr! }).on('line', onLine);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(
-          new Error(
-            `${this.spec.name} exited (code ${code}, signal ${signal}):\n${this.recentLogs()}`,
-          ),
-        );
-      });
+    const onLine = (line: string) => {
+      this.lines.push(line);
+      if (this.lines.length > 400) {
+        this.lines.shift();
+        this.dropped += 1;
+      }
+    };
+    readline.createInterface({ input: child.stdout! }).on('line', onLine);
+    readline.createInterface({ input: child.stderr! }).on('line', onLine);
+    // Once its output has ended too, so the reason shows its last lines (why it did not start).
+    const exited = new AbortController();
+    child.once('close', (code, signal) =>
+      exited.abort(
+        new Error(
+          `${this.spec.name} exited (code ${code}, signal ${signal}):\n${this.recentLogs()}`,
+        ),
+      ),
+    );
+    await waitUntilReady(this.spec, {
+      timeoutMs: this.spec.readyTimeoutMs ?? 30_000,
+      signal: exited.signal,
+      recentLogs: () => this.recentLogs(),
     });
   }
 
@@ -114,14 +106,5 @@ export class ManagedProcess {
       .slice(-count)
       .map((line) => `  [${this.spec.name}] ${line}`)
       .join('\n');
-  }
-}
-
-function messageOf(line: string): string {
-  if (!line.startsWith('{')) return line;
-  try {
-    return String((JSON.parse(line) as { msg?: unknown }).msg ?? '');
-  } catch {
-    return line;
   }
 }

@@ -52,7 +52,7 @@ export interface BegunProcess {
  * import { beginProcess } from '@mbs/telemetry';
  * const appointment = beginProcess({ name: 'appointment service', service: 'appointment' });
  *
- * import { Bus } from '@mbs/bus';
+ * import { startAppointmentService } from './service';
  * // ...
  * appointment.run({
  *   config: () => loadConfig(appointmentVariables),
