@@ -34,9 +34,8 @@ export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 8;
  * bounds); another 4xx, or a 3xx (the target URL redirects: its configuration is wrong), is final
  * at once (`rejected`). When the retries run out the message is `unavailable`, with a reason that
  * names the phase, the attempts and the last error: the dispatcher schedules it again with its
- * own backoff, and its next deliver is taken and delivered again. A rejected message is delivered
- * again only for a staff resend. A stop in the middle leaves the message `received`: it is
- * resumed when the gateway starts again.
+ * own backoff. What a later deliver of a message does is the dedup rule's (`decideDeliver`). A
+ * stop in the middle leaves the message `received`: it is resumed when the gateway starts again.
  *
  * At most `maxConcurrent` deliveries are under way at once; the others wait in arrival order, so
  * a backlog (after an outage, or resumed at start) never floods a hospital system. A target with

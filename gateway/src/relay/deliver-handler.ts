@@ -16,12 +16,9 @@ export interface DeliverHandlerOptions {
 /**
  * Answers a `deliver` frame with a Receipt (kind `ack`, replyTo the frame):
  * invalid body -> `refused` with the reason (or an `error` frame when not even the message id
- * is usable); unknown target -> `refused`; a message id already taken -> `already_have` with
- * its outcome when known, delivered no second time, except one whose delivery was `unavailable`
- * (the target was down) or one `rejected` before the staff resend this deliver carries
- * (`resend` higher than recorded): those are taken again (`received`) and delivered again;
- * otherwise the message is recorded durably, `received` is answered at once, and delivery to the
- * target starts in the background.
+ * is usable); unknown target -> `refused`; otherwise the store takes it by the dedup rule
+ * (`decideDeliver`, domain/deliver-decision.ts), durably, and the decision is answered at once
+ * (`received` or `already_have`), with delivery to the target in the background when it says so.
  */
 export function handleDeliver(
   { store, runner, logger, targetNames }: DeliverHandlerOptions,
@@ -57,9 +54,9 @@ export function handleDeliver(
     return;
   }
 
-  let recorded;
+  let received;
   try {
-    recorded = store.recordReceived(body, frame.traceparent);
+    received = store.receive(body, frame.traceparent);
   } catch (error) {
     // Not recorded, so not acknowledged: the dispatcher sends it again.
     logger.error(
@@ -79,45 +76,39 @@ export function handleDeliver(
     return;
   }
 
-  if (!recorded.recorded && store.reopen(body.messageId, body.resend ?? 0)) {
-    // Unavailable last time (the dispatcher's retry), or rejected before this staff resend.
+  // `take`, the one decision with no record found: a new message.
+  if (received.found === undefined) {
+    logger.info(log, 'message received');
+    answer(session, frame, { messageId: body.messageId, status: 'received' }, logger);
+    runner.start(received.message);
+    return;
+  }
+
+  const { decision, found } = received;
+  if (decision.kind === 'take-again') {
     logger.info(
-      { ...log, was: recorded.existing.status, recordedResend: recorded.existing.resend },
+      { ...log, was: found.status, recordedResend: found.resend },
       'message sent again after it was unavailable or rejected; delivering again',
     );
     answer(session, frame, { messageId: body.messageId, status: 'received' }, logger);
-    const reopened = store.getMessage(body.messageId);
-    if (reopened) runner.start(reopened);
+    runner.start(received.message);
     return;
   }
 
-  if (!recorded.recorded) {
-    const existing = recorded.existing;
-    const outcome =
-      existing.status === 'confirmed' || existing.status === 'rejected'
-        ? existing.status
-        : undefined;
-    logger.info({ ...log, status: existing.status }, 'message already taken; not delivered again');
-    answer(
-      session,
-      frame,
-      {
-        messageId: body.messageId,
-        status: 'already_have',
-        ...(outcome ? { outcome } : {}),
-        ...(existing.reason ? { reason: existing.reason } : {}),
-      },
-      logger,
-    );
-    // Still in progress but not running (a delivery that could not record its outcome): resume.
-    if (existing.status === 'received') runner.start(existing);
-    return;
-  }
-
-  logger.info(log, 'message received');
-  answer(session, frame, { messageId: body.messageId, status: 'received' }, logger);
-  const message = store.getMessage(body.messageId);
-  if (message) runner.start(message);
+  logger.info({ ...log, status: found.status }, 'message already taken; not delivered again');
+  answer(
+    session,
+    frame,
+    {
+      messageId: body.messageId,
+      status: 'already_have',
+      ...(decision.kind === 'report-outcome' ? { outcome: decision.outcome } : {}),
+      ...(decision.reason ? { reason: decision.reason } : {}),
+    },
+    logger,
+  );
+  // Still in progress but not running (a delivery that could not record its outcome): resume.
+  if (decision.kind === 'still-delivering') runner.start(found);
 }
 
 function answer(
@@ -144,7 +135,7 @@ function reply(
       body,
     });
   } catch (error) {
-    // The dispatcher resends an unanswered deliver; the store makes the resend an already_have.
+    // The dispatcher resends an unanswered deliver; the store knows it then (decideDeliver).
     logger.warn(
       { phase: 'relay_send', frameId: frame.id, kind, err: describeError(error) },
       'could not answer a frame',

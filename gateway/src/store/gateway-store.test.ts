@@ -283,3 +283,67 @@ describe('gateway store: staff resends', () => {
     expect(store.getMessage('msg-rejected')).toMatchObject({ status: 'received', resend: 1 });
   });
 });
+
+describe('gateway store: taking a deliver by the dedup rule', () => {
+  let store: GatewayStore;
+  beforeEach(() => (store = GatewayStore.open(':memory:')));
+  afterEach(() => store.close());
+
+  it('records a new message at its resend count, with its traceparent', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const taken = store.receive({ ...body, resend: 1 }, traceparent);
+    expect(taken).toEqual({
+      decision: { kind: 'take' },
+      found: undefined,
+      message: expect.objectContaining({ status: 'received', resend: 1, traceparent }),
+    });
+    expect(store.getMessage('msg-1')).toEqual(taken.message);
+  });
+
+  it('takes an unavailable message again, clearing its outcome, and keeps the first copy', () => {
+    store.recordReceived(body, undefined);
+    store.recordOutcome('msg-1', 'unavailable', 'down', {
+      ...outcome('out-1'),
+      outcome: 'unavailable',
+    });
+    const taken = store.receive({ ...body, payload: '{"changed":true}', attempt: 2 }, undefined);
+    expect(taken.decision).toEqual({ kind: 'take-again', resend: 0 });
+    expect(taken.found).toMatchObject({ status: 'unavailable', reason: 'down' });
+    expect(taken.message).toMatchObject({
+      status: 'received',
+      reason: undefined,
+      outcomeAt: undefined,
+      payload: '{}',
+    });
+    expect(store.inProgress().map((m) => m.messageId)).toEqual(['msg-1']);
+  });
+
+  it('changes nothing for a deliver of a final outcome', () => {
+    store.recordReceived(body, undefined);
+    store.recordOutcome('msg-1', 'rejected', 'answered 422', {
+      ...outcome('out-1'),
+      outcome: 'rejected',
+    });
+    const before = store.getMessage('msg-1');
+    const taken = store.receive({ ...body, attempt: 2 }, undefined);
+    expect(taken.decision).toEqual({
+      kind: 'report-outcome',
+      outcome: 'rejected',
+      reason: 'answered 422',
+    });
+    expect(taken.message).toEqual(before);
+    expect(store.getMessage('msg-1')).toEqual(before);
+  });
+
+  it('records a higher resend count on a message still being delivered, and returns it as found', () => {
+    store.recordReceived(body, undefined);
+    const taken = store.receive({ ...body, resend: 2 }, undefined);
+    expect(taken.decision).toEqual({
+      kind: 'still-delivering',
+      raiseResendTo: 2,
+      reason: undefined,
+    });
+    expect(taken.found).toMatchObject({ status: 'received', resend: 0 });
+    expect(taken.message).toMatchObject({ status: 'received', resend: 2 });
+  });
+});

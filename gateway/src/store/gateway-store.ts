@@ -8,13 +8,14 @@ import {
   OWNER_ONLY_FILE,
   tightenSync,
 } from '../files/owner-only';
+import {
+  decideDeliver,
+  type DeliverDecision,
+  type KnownDeliverDecision,
+  type MessageStatus,
+} from '../domain/deliver-decision';
 
-/**
- * `received` (taken, being delivered), then `confirmed` (the target took it), `rejected` (the
- * target refused it: final) or `unavailable` (the target could not be reached or did not take it
- * after the local retries: the dispatcher's next deliver of it is taken and delivered again).
- */
-export type MessageStatus = 'received' | 'confirmed' | 'rejected' | 'unavailable';
+export type { MessageStatus };
 
 /** A message the gateway has taken from the dispatcher, as recorded. */
 export interface ReceivedMessage {
@@ -39,6 +40,22 @@ export interface ReceivedMessage {
   readonly payloadPurgedAt?: string | undefined;
 }
 
+/**
+ * A deliver as the store took it (`GatewayStore.receive`): the dedup decision, the record as it
+ * was found (none for a new message) and as it is now.
+ */
+export type ReceiveResult =
+  | {
+      readonly decision: Extract<DeliverDecision, { kind: 'take' }>;
+      readonly found: undefined;
+      readonly message: ReceivedMessage;
+    }
+  | {
+      readonly decision: KnownDeliverDecision;
+      readonly found: ReceivedMessage;
+      readonly message: ReceivedMessage;
+    };
+
 /** An upstream event waiting for the dispatcher's acknowledgement. */
 export interface OutboxEntry {
   readonly eventId: string;
@@ -54,7 +71,7 @@ export interface StoreCounts {
   readonly inProgress: number;
   readonly confirmed: number;
   readonly rejected: number;
-  /** Given up on because the target was down; delivered again when the dispatcher resends. */
+  /** Given up on because the target was down; the dispatcher sends them again. */
   readonly unavailable: number;
   /** Upstream events not yet acknowledged. */
   readonly outboxDepth: number;
@@ -128,7 +145,7 @@ CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq);
 
 /**
  * The gateway's durable local state, in one SQLite file (WAL): the messages it has taken, by
- * message id (so a resend is recognised and never delivered twice), and the outbox of upstream
+ * message id (so a resend is recognised, and taken by `decideDeliver`), and the outbox of upstream
  * events kept until the dispatcher acknowledges them. Every write is synchronous and
  * transactional: when a method returns, the change is on disk.
  */
@@ -211,6 +228,25 @@ export class GatewayStore {
   }
 
   /**
+   * Takes a deliver by the dedup rule (`decideDeliver`), in one transaction: reads what is
+   * recorded for its message id, decides, and records what the decision says (the new message, the
+   * message taken again, a higher resend count). When it returns, that is on disk.
+   */
+  receive(body: DeliverBody, traceparent: string | undefined, at = new Date()): ReceiveResult {
+    return this.db.transaction((): ReceiveResult => {
+      const found = this.getMessage(body.messageId);
+      if (!found) {
+        const decision = decideDeliver(found, body);
+        this.insertMessage(body, traceparent, at);
+        return { decision, found, message: this.getMessage(body.messageId)! };
+      }
+      const decision = decideDeliver(found, body);
+      this.carryOut(body.messageId, decision);
+      return { decision, found, message: this.getMessage(body.messageId)! };
+    })();
+  }
+
+  /**
    * Records a message unless its id is known. Returns `recorded` for a new message, or the
    * message as already recorded (a resend).
    */
@@ -219,26 +255,8 @@ export class GatewayStore {
     traceparent: string | undefined,
     at = new Date(),
   ): { recorded: true } | { recorded: false; existing: ReceivedMessage } {
-    const insert = this.db.prepare(
-      `INSERT INTO messages (message_id, appointment_id, accession_number, message_type, target,
-         content_type, payload, traceparent, status, resend, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
-       ON CONFLICT (message_id) DO NOTHING`,
-    );
     return this.db.transaction(() => {
-      const result = insert.run(
-        body.messageId,
-        body.appointmentId,
-        body.accessionNumber,
-        body.messageType,
-        body.target,
-        body.contentType,
-        body.payload,
-        traceparent ?? null,
-        body.resend ?? 0,
-        at.toISOString(),
-      );
-      if (result.changes === 1) return { recorded: true as const };
+      if (this.insertMessage(body, traceparent, at)) return { recorded: true as const };
       return { recorded: false as const, existing: this.getMessage(body.messageId)! };
     })();
   }
@@ -284,36 +302,42 @@ export class GatewayStore {
   }
 
   /**
-   * Takes back a known message that the dispatcher sent again at staff resend count `resend`, so
-   * it is delivered again: one whose delivery was `unavailable` (the target did not answer; the
-   * dispatcher's own retries rely on this), or one `rejected` at a lower resend count (staff
-   * resent it once the hospital fixed its side). Returns false for anything else: a confirmed
-   * message is never delivered twice, and a rejected one is not delivered again for a retry or a
-   * duplicate of the resend it was rejected at. A message still being delivered records the
-   * higher count, since the delivery under way is that resend's.
+   * A known message sent again at staff resend count `resend`, as `receive` takes it (without
+   * recording an unknown one): returns whether the dedup rule (`decideDeliver`) takes it again,
+   * so it is to be delivered again.
    */
   reopen(messageId: string, resend: number): boolean {
-    const reopen = this.db.prepare(
-      `UPDATE messages SET status = 'received', reason = NULL, outcome_at = NULL,
-         resend = max(resend, ?)
-       WHERE message_id = ? AND (status = 'unavailable' OR (status = 'rejected' AND resend < ?))`,
-    );
-    const noteResend = this.db.prepare(
-      `UPDATE messages SET resend = ? WHERE message_id = ? AND status = 'received' AND resend < ?`,
-    );
     return this.db.transaction(() => {
-      if (reopen.run(resend, messageId, resend).changes === 1) return true;
-      noteResend.run(resend, messageId, resend);
-      return false;
+      const found = this.getMessage(messageId);
+      if (!found) return false;
+      const decision = decideDeliver(found, { resend });
+      this.carryOut(messageId, decision);
+      return decision.kind === 'take-again';
     })();
+  }
+
+  /** Records what a decision about a known message changes (within the caller's transaction). */
+  private carryOut(messageId: string, decision: KnownDeliverDecision): void {
+    if (decision.kind === 'take-again') {
+      this.db
+        .prepare(
+          `UPDATE messages SET status = 'received', reason = NULL, outcome_at = NULL, resend = ?
+           WHERE message_id = ?`,
+        )
+        .run(decision.resend, messageId);
+    } else if (decision.kind === 'still-delivering' && decision.raiseResendTo !== undefined) {
+      this.db
+        .prepare('UPDATE messages SET resend = ? WHERE message_id = ?')
+        .run(decision.raiseResendTo, messageId);
+    }
   }
 
   /**
    * Removes the payload of every message confirmed at or before `confirmedBefore` (the retention
    * counts from the final state), keeping the rest of its record: the id (so a resend is still
-   * answered "already have it"), accession number, target, times. Only `confirmed`, which is
-   * never delivered again: a `received` or `unavailable` message is still on its way and a
-   * `rejected` one may be resent by staff, delivered from the payload kept here. With
+   * recognised), accession number, target, times. Only `confirmed`, which `decideDeliver` never
+   * delivers again: a `received` or `unavailable` message is still on its way and a `rejected`
+   * one may be resent by staff, delivered from the payload kept here. With
    * `secure_delete` the old bytes are overwritten, and the WAL that still holds them is
    * checkpointed and truncated. Returns how many payloads it removed.
    */
@@ -412,6 +436,31 @@ export class GatewayStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Records a new message `received`; returns false (changing nothing) when its id is known. */
+  private insertMessage(body: DeliverBody, traceparent: string | undefined, at: Date): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO messages (message_id, appointment_id, accession_number, message_type,
+             target, content_type, payload, traceparent, status, resend, received_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
+           ON CONFLICT (message_id) DO NOTHING`,
+        )
+        .run(
+          body.messageId,
+          body.appointmentId,
+          body.accessionNumber,
+          body.messageType,
+          body.target,
+          body.contentType,
+          body.payload,
+          traceparent ?? null,
+          body.resend ?? 0,
+          at.toISOString(),
+        ).changes === 1
+    );
   }
 
   private insertOutbox(event: UpstreamEvent, traceparent: string | undefined, at: Date): void {
