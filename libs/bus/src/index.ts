@@ -6,6 +6,7 @@ export {
   type BusOptions,
   type SubscribeOptions,
 } from './bus';
+export { brokerSettings, type BrokerConfig } from './broker-settings';
 export { on, type DeliveryContext, type MessageHandler } from './handler';
 export { BusClosedError, BusUnavailableError, PublishRejectedError } from './bus-errors';
 export { Header } from './headers';

@@ -3,7 +3,7 @@ import { beginProcess } from '@mbs/telemetry';
 // amqplib and mongoose as they load.
 const appointment = beginProcess({ name: 'appointment service', service: 'appointment' });
 
-import { Bus } from '@mbs/bus';
+import { brokerSettings, Bus } from '@mbs/bus';
 import { loadConfig } from '@mbs/config';
 import { londonDate } from '@mbs/contracts';
 import { connectStore } from '@mbs/store';
@@ -22,9 +22,7 @@ appointment.run({
       logger,
     });
     const bus = await Bus.connect({
-      url: config.AMQP_URL,
-      namespace: config.BUS_NAMESPACE,
-      deadLetterRetentionMs: config.BUS_DEAD_LETTER_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      ...brokerSettings(config),
       service: 'appointment',
       logger,
     });

@@ -3,7 +3,7 @@ import { beginProcess } from '@mbs/telemetry';
 // amqplib and mongoose as they load.
 const fhirBuilder = beginProcess({ name: 'fhir-builder', service: 'fhir-builder' });
 
-import { Bus } from '@mbs/bus';
+import { brokerSettings, Bus } from '@mbs/bus';
 import { loadConfig } from '@mbs/config';
 import { connectStore } from '@mbs/store';
 import { fhirBuilderVariables } from './config';
@@ -24,9 +24,7 @@ fhirBuilder.run({
       await seedDemoDestinations(createDestinationStore(store.connection), logger);
     }
     const bus = await Bus.connect({
-      url: config.AMQP_URL,
-      namespace: config.BUS_NAMESPACE,
-      deadLetterRetentionMs: config.BUS_DEAD_LETTER_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      ...brokerSettings(config),
       service: 'fhir-builder',
       logger,
     });

@@ -3,7 +3,7 @@ import { beginProcess } from '@mbs/telemetry';
 // amqplib and mongoose as they load.
 const dispatcher = beginProcess({ name: 'relay-dispatcher', service: 'relay-dispatcher' });
 
-import { Bus } from '@mbs/bus';
+import { brokerSettings, Bus } from '@mbs/bus';
 import { loadConfig } from '@mbs/config';
 import { connectStore } from '@mbs/store';
 import { dispatcherVariables } from './config';
@@ -23,9 +23,7 @@ dispatcher.run({
     // Seed before the sessions open, so the development gateway is connected at once.
     if (config.SEED_DEMO_DATA) await seedDemoGateways(createGatewayStore(store.connection), logger);
     const bus = await Bus.connect({
-      url: config.AMQP_URL,
-      namespace: config.BUS_NAMESPACE,
-      deadLetterRetentionMs: config.BUS_DEAD_LETTER_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      ...brokerSettings(config),
       service: 'relay-dispatcher',
       logger,
     });

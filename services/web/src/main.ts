@@ -3,7 +3,7 @@ import { beginProcess } from '@mbs/telemetry';
 // amqplib and mongoose as they load.
 const web = beginProcess({ name: 'web', service: 'web' });
 
-import { Bus } from '@mbs/bus';
+import { brokerSettings, Bus } from '@mbs/bus';
 import { loadConfig } from '@mbs/config';
 import { connectStore } from '@mbs/store';
 import { createFirstAdmin, seedDemoAccounts } from './accounts';
@@ -22,9 +22,7 @@ web.run({
       logger,
     });
     const bus = await Bus.connect({
-      url: config.AMQP_URL,
-      namespace: config.BUS_NAMESPACE,
-      deadLetterRetentionMs: config.BUS_DEAD_LETTER_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      ...brokerSettings(config),
       service: 'web',
       logger,
       // A click waits this long for the broker before the person is told it was not sent.
