@@ -14,6 +14,7 @@ export {
   type ApplyOnceOutcome,
   type ApplyOnceResult,
 } from './apply-once';
+export { contractField } from './contract-field';
 export { insertOnce, type InsertOnceResult } from './insert-once';
 export { isDuplicateIdError, isDuplicateKeyError } from './duplicate-key';
 export { keyToObjectId } from './key-to-object-id';

@@ -35,3 +35,4 @@ export { eventually, sleep } from './polling';
 export { freePort } from './free-port';
 export { testLogger } from './test-logger';
 export { probeSocket, type SocketProbe } from './socket-probe';
+export { validationProblems } from './validation-problems';

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { ParticipantSnapshot } from '@mbs/contracts';
+import { validationProblems as problems } from '@mbs/testing';
 import { createModels } from './models';
 
 // Validation runs before anything is written, so an unopened connection is enough.
@@ -22,16 +23,6 @@ const appointment = {
   endsAt: new Date('2026-11-26T09:50:00.000Z'),
   accessionNumber: 'MBS-000001',
   state: 'booked',
-};
-
-const problems = async (document: mongoose.Document) => {
-  const error = await document.validate().then(
-    () => undefined,
-    (e: mongoose.Error.ValidationError) => e,
-  );
-  return Object.fromEntries(
-    Object.entries(error?.errors ?? {}).map(([path, e]) => [path, e.message]),
-  );
 };
 
 describe('stored settings and appointments', () => {

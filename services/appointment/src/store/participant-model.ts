@@ -1,6 +1,6 @@
 import { ParticipantSnapshot, type Sex } from '@mbs/contracts';
+import { contractField } from '@mbs/store';
 import { Schema, type Types } from 'mongoose';
-import { contractField } from './contract-field';
 
 /**
  * A person invited for screening. Every field is checked on every save with the contract's own

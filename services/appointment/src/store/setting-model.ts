@@ -1,4 +1,5 @@
 import { OdsCode } from '@mbs/contracts';
+import { contractField } from '@mbs/store';
 import { Schema, type Types } from 'mongoose';
 
 /** A hospital site (breast screening unit) where clinics run. `settingId` is the readable id. */
@@ -19,14 +20,7 @@ export const settingSchema = new Schema<SettingRecord>(
     name: { type: String, required: true },
     kind: { type: String, required: true, enum: ['static', 'mobile'] },
     address: { type: String, required: true },
-    odsCode: {
-      type: String,
-      required: true,
-      validate: {
-        validator: (value: string) => OdsCode.safeParse(value).success,
-        message: 'is not an ODS code (3 to 10 upper-case letters and digits)',
-      },
-    },
+    odsCode: { type: String, required: true, ...contractField(OdsCode) },
   },
   { collection: 'settings', versionKey: false },
 );

@@ -1,4 +1,6 @@
+import { contractField } from '@mbs/store';
 import { type Connection, Schema, type Types } from 'mongoose';
+import { Destination } from './destination';
 
 export interface DestinationDocument {
   /** `keyToObjectId(destinationId)`: the stand-in accepts only ObjectId `_id`s. */
@@ -14,15 +16,18 @@ export interface DestinationDocument {
   updatedAt: Date;
 }
 
+/** Each field held to the one schema of a destination. */
+const field = Destination.shape;
+
 const destinationSchema = new Schema<DestinationDocument>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
-    destinationId: { type: String, required: true },
-    settingId: { type: String, required: true, index: true },
-    name: { type: String, required: true },
-    messageType: { type: String, required: true },
-    gatewayId: { type: String, required: true },
-    target: { type: String, required: true },
+    destinationId: { type: String, required: true, ...contractField(field.destinationId) },
+    settingId: { type: String, required: true, index: true, ...contractField(field.settingId) },
+    name: { type: String, required: true, ...contractField(field.name) },
+    messageType: { type: String, required: true, ...contractField(field.messageType) },
+    gatewayId: { type: String, required: true, ...contractField(field.gatewayId) },
+    target: { type: String, required: true, ...contractField(field.target) },
     enabled: { type: Boolean, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -1,4 +1,6 @@
+import { contractField } from '@mbs/store';
 import { type Connection, Schema, type Types } from 'mongoose';
+import { StoredGateway } from './gateway';
 
 export interface GatewayHealthDocument {
   state: string;
@@ -31,15 +33,21 @@ export interface GatewayDocument {
   revision?: number;
 }
 
+/**
+ * Each field held to what a stored gateway may be (StoredGateway, which also reads a secret name
+ * stored before names were restricted, so such a gateway can still be read and fixed).
+ */
+const field = StoredGateway.shape;
+
 const gatewaySchema = new Schema<GatewayDocument>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
-    gatewayId: { type: String, required: true },
-    name: { type: String, required: true },
-    relayEndpoint: { type: String, required: true },
-    hybridConnection: { type: String, required: true },
-    sendKeyName: { type: String, required: true },
-    sendKeySecret: { type: String, required: true },
+    gatewayId: { type: String, required: true, ...contractField(field.gatewayId) },
+    name: { type: String, required: true, ...contractField(field.name) },
+    relayEndpoint: { type: String, required: true, ...contractField(field.relayEndpoint) },
+    hybridConnection: { type: String, required: true, ...contractField(field.hybridConnection) },
+    sendKeyName: { type: String, required: true, ...contractField(field.sendKeyName) },
+    sendKeySecret: { type: String, required: true, ...contractField(field.sendKeySecret) },
     enabled: { type: Boolean, required: true },
     health: {
       type: new Schema(

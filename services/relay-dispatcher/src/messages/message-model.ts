@@ -1,6 +1,7 @@
-import type { FailurePhase } from '@mbs/contracts';
+import { type FailurePhase, MessageReady } from '@mbs/contracts';
+import { contractField } from '@mbs/store';
 import { type Connection, Schema, type Types } from 'mongoose';
-import type { MessageStatus } from '../domain/message-status';
+import { MessageStatus } from '../domain/message-status';
 
 export interface LastError {
   phase: FailurePhase;
@@ -89,21 +90,29 @@ const historySchema = new Schema<HistoryEntry>(
   { _id: false },
 );
 
+/** A message is stored from its message ready: each of those fields is held to that contract. */
+const ready = MessageReady.data.shape;
+
 const messageSchema = new Schema<MessageDocument>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
-    messageId: { type: String, required: true },
-    appointmentId: { type: String, required: true },
-    accessionNumber: { type: String, required: true, index: true },
-    destinationId: { type: String, required: true },
-    gatewayId: { type: String, required: true },
-    messageType: { type: String, required: true },
-    target: { type: String, required: true },
-    contentType: { type: String, required: true },
+    messageId: { type: String, required: true, ...contractField(ready.messageId) },
+    appointmentId: { type: String, required: true, ...contractField(ready.appointmentId) },
+    accessionNumber: {
+      type: String,
+      required: true,
+      index: true,
+      ...contractField(ready.accessionNumber),
+    },
+    destinationId: { type: String, required: true, ...contractField(ready.destinationId) },
+    gatewayId: { type: String, required: true, ...contractField(ready.gatewayId) },
+    messageType: { type: String, required: true, ...contractField(ready.messageType) },
+    target: { type: String, required: true, ...contractField(ready.target) },
+    contentType: { type: String, required: true, ...contractField(ready.contentType) },
     // Not required: the retention removes it from confirmed messages.
-    payload: { type: String },
+    payload: { type: String, ...contractField(ready.payload) },
     payloadPurgedAt: { type: Date },
-    status: { type: String, required: true },
+    status: { type: String, required: true, ...contractField(MessageStatus) },
     attempts: { type: Number, required: true },
     resends: { type: Number },
     nextAttemptAt: { type: Date },

@@ -1,6 +1,6 @@
-import { modelOn } from '@mbs/store';
+import { contractField, modelOn } from '@mbs/store';
 import { Schema, type Connection, type Types } from 'mongoose';
-import type { Role } from './account';
+import { PersonName, Role, Username } from './account';
 
 export interface AccountDocument {
   /** `keyToObjectId('account:' + username)`: the stand-in accepts only ObjectId `_id`s. */
@@ -18,9 +18,9 @@ export interface AccountDocument {
 const accountSchema = new Schema<AccountDocument>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
-    username: { type: String, required: true },
-    name: { type: String, required: true },
-    role: { type: String, required: true, enum: ['clinic_staff', 'admin'] },
+    username: { type: String, required: true, ...contractField(Username) },
+    name: { type: String, required: true, ...contractField(PersonName) },
+    role: { type: String, required: true, ...contractField(Role) },
     passwordHash: { type: String, required: true },
     enabled: { type: Boolean, required: true },
     createdAt: { type: Date, required: true },
