@@ -9,11 +9,6 @@ import { uniqueName } from './unique-name';
 // that names it, so the test's own allowance only has to exceed their sum.
 const SLOW_BROKER_TOOLS_MS = 120_000;
 
-// Five rabbitmqctl runs (each starts an Erlang VM: seconds apiece when CI runs every suite at
-// once, and CI once needed 38 s here) and two quorum-queue deletions. Each rabbitmqctl run has
-// its own timeout that names it, so the test's allowance only has to exceed their sum.
-const SLOW_BROKER_TOOLS_MS = 120_000;
-
 describe('deleteNamespace (real RabbitMQ)', () => {
   const broker = useRabbitMq();
 
