@@ -27,9 +27,11 @@ module.exports = function preset(dir, overrides = {}) {
     // content-disposition@3 and cookie@2 are ESM-only; let swc turn them into CommonJS, and
     // @fastify/cookie too, whose dynamic import('cookie') jest's CommonJS world cannot run.
     transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@fastify/cookie)/)'],
-    moduleNameMapper: {
-      '^@mbs/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
-    },
+    // Workspace packages resolve through their package.json `exports`, as node would, but under
+    // the `source` condition first (tsconfig.base.json's customConditions says the same to the
+    // type-checker): `@mbs/bus` is libs/bus/src/index.ts, `@mbs/web/config` web's src/config.ts,
+    // and a path a package does not export fails here as it would in production.
+    testEnvironmentOptions: { customExportConditions: ['source', 'node', 'node-addons'] },
     testTimeout: 30_000,
     ...overrides,
   };

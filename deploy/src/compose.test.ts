@@ -1,6 +1,6 @@
-import { demoDestinations } from '@mbs/fhir-builder/demo/demo-destinations';
-import { demoGateways } from '@mbs/relay-dispatcher/demo/demo-gateways';
-import { environmentSecrets } from '@mbs/relay-dispatcher/secrets/secret-source';
+import { demoDestinations } from '@mbs/fhir-builder/demo';
+import { demoGateways } from '@mbs/relay-dispatcher/demo';
+import { environmentSecrets } from '@mbs/relay-dispatcher/secrets';
 import { composeEnvironment, containerPorts, publishedAddresses, readComposeFile } from './compose';
 import { environmentProblems } from './environment-problems';
 import { looksLikeSecret } from './secret-literals';

@@ -1,6 +1,6 @@
-import { entitiesFrom } from '@mbs/relay-emulator/emulator-config';
-import { demoGateways } from '@mbs/relay-dispatcher/demo/demo-gateways';
-import { environmentSecrets } from '@mbs/relay-dispatcher/secrets/secret-source';
+import { entitiesFrom } from '@mbs/relay-emulator/config';
+import { demoGateways } from '@mbs/relay-dispatcher/demo';
+import { environmentSecrets } from '@mbs/relay-dispatcher/secrets';
 import { containerEnvironment } from './container-environment';
 import { parseDockerfile } from './dockerfile';
 import { environmentProblems } from './environment-problems';

@@ -5,8 +5,8 @@ import { fhirBuilderVariables } from '@mbs/fhir-builder/config';
 import { gatewayVariables } from '@mbs/gateway/config';
 import { sinkVariables } from '@mbs/hospital-sink/config';
 import { dispatcherVariables } from '@mbs/relay-dispatcher/config';
-import { SEND_KEY_SECRET_NAME } from '@mbs/relay-dispatcher/secrets/secret-source';
-import { emulatorVariables, entitiesFrom } from '@mbs/relay-emulator/emulator-config';
+import { SEND_KEY_SECRET_NAME } from '@mbs/relay-dispatcher/secrets';
+import { emulatorVariables, entitiesFrom } from '@mbs/relay-emulator/config';
 import { webVariables } from '@mbs/web/config';
 
 export type { ProcessName };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 // fhir-builder's own validator, the one that refuses to send an invalid Bundle: what reached the
-// hospital must pass it too. (@mbs/fhir-builder's package entry is its main.js, not this API.)
-import { validateFhirResource } from '../../services/fhir-builder/src/validation';
+// hospital must pass it too.
+import { validateFhirResource } from '@mbs/fhir-builder';
 import { connectStaffBus, sendJson, waitFor } from './system/clients';
 import {
   appointment,
