@@ -21,6 +21,8 @@ const placeholders: Readonly<Record<string, string>> = {
     },
     { name: 'worklist-drop', kind: 'file', directory: '/var/lib/mbs-gateway/worklist' },
   ]),
+  // What modalities send to the gateway's local API (openssl rand -base64 32: 44 characters).
+  GATEWAY_API_TOKEN: Buffer.alloc(32, 0x4b).toString('base64'),
   // web: a random session secret (openssl rand -base64 48: 64 characters) and a password.
   WEB_SESSION_SECRET: Buffer.alloc(48, 0x5a).toString('base64'),
   WEB_ADMIN_PASSWORD: 'placeholder first-admin password',

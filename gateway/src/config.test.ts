@@ -127,4 +127,19 @@ describe('gateway configuration', () => {
       loadConfig(gatewayVariables, { GATEWAY_KEY: '', GATEWAY_RELAY_ENDPOINT: 'https://x' }),
     ).toThrow(/GATEWAY_RELAY_ENDPOINT: must use ws:\/\/ or wss:\/\//);
   });
+
+  it('listens only on this machine in development; production names the interface and the API token', () => {
+    expect(loadConfig(gatewayVariables, {}).HOST).toBe('127.0.0.1');
+    expect(() => loadConfig(gatewayVariables, { NODE_ENV: 'production' })).toThrow(
+      /HOST:[\s\S]*GATEWAY_API_TOKEN:/,
+    );
+    let problem = '';
+    try {
+      loadConfig(gatewayVariables, { GATEWAY_API_TOKEN: 'short-secret-123' });
+    } catch (error) {
+      problem = String(error);
+    }
+    expect(problem).toMatch(/GATEWAY_API_TOKEN: must be at least 24 characters/);
+    expect(problem).not.toContain('short-secret-123');
+  });
 });

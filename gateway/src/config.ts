@@ -1,5 +1,6 @@
 import { integer, logVariables, httpVariables, string, url, type Variable } from '@mbs/config';
 import { z } from 'zod';
+import { MIN_LOCAL_API_TOKEN_LENGTH } from './http/local-api-token';
 
 /** A target name as the cloud's destinations refer to it (`target` of a deliver body). */
 const TargetName = z
@@ -113,6 +114,21 @@ export const DEV_TARGETS: readonly Target[] = [
 export const gatewayVariables = {
   ...logVariables,
   ...httpVariables(3005),
+  // The local API takes examination reports that go to the cloud: it listens where the hospital
+  // says (its modality network's address), and in development only on this machine.
+  HOST: string({
+    description:
+      "Interface the local API listens on: the address the hospital's modalities reach (0.0.0.0 for every interface)",
+    devDefault: '127.0.0.1',
+  }),
+  GATEWAY_API_TOKEN: {
+    description: `Bearer token the systems that report examinations send to POST /modality-events (at least ${MIN_LOCAL_API_TOKEN_LENGTH} characters)`,
+    devDefault: 'dev-modality-token-not-secret',
+    secret: true,
+    schema: z
+      .string()
+      .min(MIN_LOCAL_API_TOKEN_LENGTH, `must be at least ${MIN_LOCAL_API_TOKEN_LENGTH} characters`),
+  } satisfies Variable<string>,
   GATEWAY_RELAY_ENDPOINT: url({
     description:
       'Relay namespace endpoint: wss://<namespace>.servicebus.windows.net (Azure) or ws://host:port (emulator)',

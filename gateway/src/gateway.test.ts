@@ -17,6 +17,7 @@ import {
   tempDir,
   type FakeDispatcher,
   type FakeTarget,
+  WITH_API_TOKEN,
 } from '../test/support';
 import type { Target } from './config';
 import { startGateway, type Gateway } from './gateway';
@@ -453,6 +454,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     const response = await gateway!.app.inject({
       method: 'POST',
       url: '/modality-events',
+      headers: WITH_API_TOKEN,
       payload: { accessionNumber: 'ACC123', event: 'examination_started', appointmentId: 'appt-1' },
     });
     expect(response.statusCode).toBe(202);
@@ -471,6 +473,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     const bad = await gateway!.app.inject({
       method: 'POST',
       url: '/modality-events',
+      headers: WITH_API_TOKEN,
       payload: { accessionNumber: 'THIS-IS-FAR-TOO-LONG', event: 'exploded', colour: 'red' },
     });
     expect(bad.statusCode).toBe(400);
@@ -482,6 +485,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     const flood = await gateway!.app.inject({
       method: 'POST',
       url: '/modality-events',
+      headers: WITH_API_TOKEN,
       payload: { accessionNumber: 'ACC123', event: 'examination_started', ...unknown },
     });
     expect(flood.statusCode).toBe(400);
@@ -499,6 +503,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
       const refused = await gateway!.app.inject({
         method,
         url,
+        headers: WITH_API_TOKEN,
         ...(method === 'POST' && {
           payload: { accessionNumber: 'ACC123', event: 'examination_started' },
         }),
@@ -542,6 +547,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
       targets,
       dataDir,
       logger: quietLogger(),
+      apiToken: 'test-modality-token-0123456789',
     });
     await eventually(() => gateway!.listener.status.lastError !== undefined, 'the refusal');
     const health = await gateway.app.inject('/health');
@@ -618,6 +624,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
       const response = await gateway.app.inject({
         method: 'POST',
         url: '/modality-events',
+        headers: WITH_API_TOKEN,
         payload: { accessionNumber: `ACC${i}`, event: 'examination_started' },
       });
       statuses.push(response.statusCode);
@@ -629,5 +636,43 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(refused?.body).toMatchObject({ error: 'too_many_requests' });
     // Only what was accepted waits to go upstream.
     expect(gateway.store.counts().outboxDepth).toBe(5);
+  });
+
+  it('takes modality reports only with its bearer token, refusing the rest before they count', async () => {
+    await gateway!.stop();
+    gateway = await startTestGateway(emulator, targets, dataDir, { modalityEventsPerMinute: 2 });
+    const report = { accessionNumber: 'ACC123', event: 'examination_started' };
+    const refusals = [
+      {},
+      { authorization: 'Bearer wrong-token-wrong-token-wrong' },
+      { authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` },
+      { authorization: 'Bearer ' },
+      { authorization: `Bearer ${WITH_API_TOKEN.authorization.slice(7)}x` },
+    ];
+    for (const headers of refusals) {
+      const refused = await gateway.app.inject({
+        method: 'POST',
+        url: '/modality-events',
+        headers,
+        payload: report,
+      });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="gateway"');
+      expect(refused.json()).toEqual({ error: 'unauthenticated', message: expect.any(String) });
+      expect(refused.body).not.toContain(WITH_API_TOKEN.authorization.slice(7));
+    }
+    // Nothing refused was queued, and none of it used up the reports of the systems with the token.
+    expect(gateway.store.counts().outboxDepth).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      const accepted = await gateway.app.inject({
+        method: 'POST',
+        url: '/modality-events',
+        headers: WITH_API_TOKEN,
+        payload: report,
+      });
+      expect(accepted.statusCode).toBe(202);
+    }
+    // Health stays open for the hospital's monitoring.
+    expect((await gateway.app.inject('/health')).statusCode).toBe(200);
   });
 });

@@ -36,6 +36,8 @@ export interface GatewayOptions {
   readonly maxConcurrentDeliveries?: number;
   /** Modality reports its local API takes a minute (429 beyond). Default 600. */
   readonly modalityEventsPerMinute?: number;
+  /** The bearer token its local API's POST /modality-events requires. */
+  readonly apiToken: string;
   /** How often payloads past the retention are removed. Default hourly. */
   readonly purgeIntervalMs?: number;
 }
@@ -155,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     health,
     onEvent: () => pump.kick(),
     modalityEventsPerMinute: options.modalityEventsPerMinute,
+    apiToken: options.apiToken,
   });
 
   const resumed = runner.resume();

@@ -23,6 +23,7 @@ gateway.run({
       payloadRetentionMs: config.GATEWAY_PAYLOAD_RETENTION_DAYS * 24 * 60 * 60 * 1000,
       maxConcurrentDeliveries: config.GATEWAY_MAX_CONCURRENT_DELIVERIES,
       modalityEventsPerMinute: config.GATEWAY_MODALITY_EVENTS_PER_MINUTE,
+      apiToken: config.GATEWAY_API_TOKEN,
       logger,
     });
     await running.app.listen({ host: config.HOST, port: config.PORT });

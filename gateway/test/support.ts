@@ -179,6 +179,10 @@ export function deliverBody(target: string, overrides: Partial<DeliverBody> = {}
   };
 }
 
+/** The local API's bearer token in tests, and the header that carries it. */
+export const TEST_API_TOKEN = 'test-modality-token-0123456789';
+export const WITH_API_TOKEN = { authorization: `Bearer ${TEST_API_TOKEN}` } as const;
+
 export async function startTestGateway(
   emulator: RelayEmulator,
   targets: readonly Target[],
@@ -192,6 +196,7 @@ export async function startTestGateway(
     logger: quietLogger(),
     deliveryBackoff: { baseMs: 20, maxMs: 100 },
     outboxRetryMs: 60_000,
+    apiToken: TEST_API_TOKEN,
     ...overrides,
   });
   await gateway.listener.waitUntilOnline(10_000);

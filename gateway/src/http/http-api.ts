@@ -4,6 +4,7 @@ import { newTraceparent } from '@mbs/relay';
 import { currentTraceparent, type Logger } from '@mbs/telemetry';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { LocalApiTokenError, requireLocalApiToken } from './local-api-token';
 import { TooManyReportsError } from './too-many-reports-error';
 import { ModalityReport } from '@mbs/contracts';
 import { recordModalityEvent } from '../upstream/index';
@@ -22,6 +23,8 @@ export interface HttpApiOptions {
   readonly onEvent: () => void;
   /** Modality reports taken per minute (all callers together); beyond it, 429. Default 600. */
   readonly modalityEventsPerMinute?: number;
+  /** The bearer token POST /modality-events requires (GATEWAY_API_TOKEN). */
+  readonly apiToken: string;
 }
 
 /** Modality reports a minute unless configured: ten a second, far above a screening unit's. */
@@ -29,7 +32,8 @@ export const DEFAULT_MODALITY_EVENTS_PER_MINUTE = 600;
 
 /**
  * The gateway's local HTTP API, for the hospital network only:
- * POST /modality-events (a modality reports an examination) and GET /health.
+ * POST /modality-events (a modality reports an examination; needs the configured bearer token)
+ * and GET /health (open, for the hospital's monitoring).
  */
 export async function buildHttpApi({
   store,
@@ -37,12 +41,16 @@ export async function buildHttpApi({
   health,
   onEvent,
   modalityEventsPerMinute = DEFAULT_MODALITY_EVENTS_PER_MINUTE,
+  apiToken,
 }: HttpApiOptions): Promise<FastifyInstance> {
   // The shared error handling (bounded 400s, no query parameters, a 500 that leaks nothing).
   const app = await createHttpApi({
     logger,
     bodyLimit: 64 * 1024,
-    errorStatuses: [[TooManyReportsError, 429]],
+    errorStatuses: [
+      [TooManyReportsError, 429],
+      [LocalApiTokenError, 401],
+    ],
   });
   // A system that reports in a loop must not fill the outbox (and the cloud) without end. One
   // count for every caller: the reports all come from the hospital's own network.
@@ -51,6 +59,8 @@ export async function buildHttpApi({
   app.post(
     '/modality-events',
     {
+      // Before the rate limit: a caller without the token must not use up the others' reports.
+      onRequest: requireLocalApiToken(apiToken),
       config: {
         rateLimit: {
           max: modalityEventsPerMinute,

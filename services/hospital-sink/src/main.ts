@@ -10,7 +10,11 @@ import { buildSink } from './sink-app';
 sink.run({
   config: () => loadConfig(sinkVariables),
   start: async ({ config, logger }) => {
-    const { app } = await buildSink({ logger, gatewayUrl: config.SINK_GATEWAY_URL });
+    const { app } = await buildSink({
+      logger,
+      gatewayUrl: config.SINK_GATEWAY_URL,
+      gatewayToken: config.SINK_GATEWAY_TOKEN,
+    });
     await app.listen({ host: config.HOST, port: config.PORT });
     return {
       listening: { host: config.HOST, port: config.PORT, gateway: config.SINK_GATEWAY_URL },

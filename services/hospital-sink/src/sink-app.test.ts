@@ -11,7 +11,7 @@ const logger = createLogger({
 describe('hospital sink (fastify.inject)', () => {
   let sink: Sink;
   beforeEach(async () => {
-    sink = await buildSink({ logger, gatewayUrl: 'http://127.0.0.1:1' });
+    sink = await buildSink({ logger, gatewayUrl: 'http://127.0.0.1:1', gatewayToken: 'unused' });
   });
   afterEach(() => sink.app.close());
 
@@ -169,7 +169,12 @@ describe('hospital sink (fastify.inject)', () => {
 describe('hospital sink as a modality (real HTTP to a local gateway stand-in)', () => {
   let gateway: Server;
   let gatewayUrl: string;
-  const seen: Array<{ url: string; contentType: string | undefined; body: unknown }> = [];
+  const seen: Array<{
+    url: string;
+    contentType: string | undefined;
+    authorization: string | undefined;
+    body: unknown;
+  }> = [];
 
   beforeAll(async () => {
     gateway = createServer((request, response) => {
@@ -179,6 +184,7 @@ describe('hospital sink as a modality (real HTTP to a local gateway stand-in)', 
         seen.push({
           url: request.url ?? '',
           contentType: request.headers['content-type'],
+          authorization: request.headers.authorization,
           body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
         });
         response.writeHead(202, { 'content-type': 'application/json' }).end('{"eventId":"ev-1"}');
@@ -189,8 +195,8 @@ describe('hospital sink as a modality (real HTTP to a local gateway stand-in)', 
   });
   afterAll(() => new Promise((resolve) => gateway.close(resolve)));
 
-  it('forwards an examination report to POST /modality-events and passes the answer back', async () => {
-    const sink = await buildSink({ logger, gatewayUrl });
+  it('forwards an examination report to POST /modality-events with the gateway token, and passes the answer back', async () => {
+    const sink = await buildSink({ logger, gatewayUrl, gatewayToken: 'the-gateway-api-token-123' });
     try {
       await sink.app.listen({ host: '127.0.0.1', port: 0 });
       const { port } = sink.app.server.address() as AddressInfo;
@@ -213,6 +219,7 @@ describe('hospital sink as a modality (real HTTP to a local gateway stand-in)', 
         {
           url: '/modality-events',
           contentType: 'application/json',
+          authorization: 'Bearer the-gateway-api-token-123',
           body: {
             accessionNumber: 'ACC1',
             event: 'examination_completed',

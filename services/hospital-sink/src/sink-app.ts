@@ -10,6 +10,8 @@ export interface SinkOptions {
   readonly logger: Logger;
   /** The gateway's local API (POST /modality-events lives there). */
   readonly gatewayUrl: string;
+  /** The bearer token the gateway's local API requires. */
+  readonly gatewayToken: string;
   /** How long a forward to the gateway may take. Default 5000 ms. */
   readonly gatewayTimeoutMs?: number;
   readonly bodyLimit?: number;
@@ -45,6 +47,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function buildSink({
   logger,
   gatewayUrl,
+  gatewayToken,
   gatewayTimeoutMs = 5000,
   bodyLimit = 2 * 1024 * 1024,
 }: SinkOptions): Promise<Sink> {
@@ -97,7 +100,7 @@ export async function buildSink({
     try {
       const response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gatewayToken}` },
         body: JSON.stringify(report),
         signal: AbortSignal.timeout(gatewayTimeoutMs),
       });
