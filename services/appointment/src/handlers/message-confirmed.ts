@@ -1,8 +1,8 @@
 import { on } from '@mbs/bus';
 import { MessageConfirmed } from '@mbs/contracts';
-import { applyTransition } from './apply-transition';
-import { standingOfSend } from './earlier-send';
-import type { HandlerDeps } from './handler-deps';
+import { applyTransition } from '../transitions/apply-transition';
+import { standingOfSend } from '../sending/earlier-send';
+import type { HandlerDeps } from '../transitions/handler-deps';
 
 /**
  * The hospital accepted the order: sent_to_modality -> with_modality, once per event id. A

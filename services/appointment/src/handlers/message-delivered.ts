@@ -1,8 +1,8 @@
 import { on } from '@mbs/bus';
 import { MessageDelivered } from '@mbs/contracts';
-import { applyTransition } from './apply-transition';
-import { standingOfSend } from './earlier-send';
-import type { HandlerDeps } from './handler-deps';
+import { applyTransition } from '../transitions/apply-transition';
+import { standingOfSend } from '../sending/earlier-send';
+import type { HandlerDeps } from '../transitions/handler-deps';
 
 /**
  * The gateway has the order: recorded in the history; the state stays. Once per event id. A

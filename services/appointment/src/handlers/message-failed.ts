@@ -1,8 +1,8 @@
 import { on } from '@mbs/bus';
 import { type FailurePhase, MessageFailed } from '@mbs/contracts';
-import { applyTransition } from './apply-transition';
-import { standingOfSend } from './earlier-send';
-import type { HandlerDeps } from './handler-deps';
+import { applyTransition } from '../transitions/apply-transition';
+import { standingOfSend } from '../sending/earlier-send';
+import type { HandlerDeps } from '../transitions/handler-deps';
 
 /** Every phase in words staff read; the event's own reason follows with the detail. */
 const phaseWords: Readonly<Record<FailurePhase, string>> = {

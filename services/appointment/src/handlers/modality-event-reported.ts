@@ -2,9 +2,9 @@ import { on } from '@mbs/bus';
 import { ModalityEventReported, type ModalityEventKind } from '@mbs/contracts';
 import type { AppointmentAction } from '../domain/appointment-state';
 import type { AppointmentRecord } from '../store/appointment-model';
-import { applyTransition } from './apply-transition';
-import { UnknownAppointmentError } from './handler-errors';
-import type { HandlerDeps } from './handler-deps';
+import { applyTransition } from '../transitions/apply-transition';
+import { UnknownAppointmentError } from '../transitions/handler-errors';
+import type { HandlerDeps } from '../transitions/handler-deps';
 
 const actions: Record<ModalityEventKind, AppointmentAction> = {
   examination_started: 'examination_started',

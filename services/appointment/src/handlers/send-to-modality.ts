@@ -5,10 +5,10 @@ import {
   createMessage,
   derivedId,
 } from '@mbs/contracts';
-import { applyTransition } from './apply-transition';
-import { reportingRefusal } from './command-rejection';
-import type { HandlerDeps } from './handler-deps';
-import { loadSentSnapshot } from './sent-snapshot';
+import { applyTransition } from '../transitions/apply-transition';
+import { reportingRefusal } from '../commands/command-rejection';
+import type { HandlerDeps } from '../transitions/handler-deps';
+import { loadSentSnapshot } from '../sending/sent-snapshot';
 
 /** The id of the sent-to-modality event a command produces: the same on every re-emit. */
 export const sentEventId = (commandId: string) => derivedId('sent', commandId);

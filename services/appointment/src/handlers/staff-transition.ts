@@ -2,9 +2,9 @@ import { on } from '@mbs/bus';
 import type { AnyContract, StaffAction } from '@mbs/contracts';
 import type { z } from 'zod';
 import type { AppointmentAction } from '../domain/appointment-state';
-import { applyTransition } from './apply-transition';
-import { reportingRefusal } from './command-rejection';
-import type { HandlerDeps } from './handler-deps';
+import { applyTransition } from '../transitions/apply-transition';
+import { reportingRefusal } from '../commands/command-rejection';
+import type { HandlerDeps } from '../transitions/handler-deps';
 
 /**
  * The handler of a staff command that is one transition of one appointment (check in, cancel,

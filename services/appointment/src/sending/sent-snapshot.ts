@@ -4,7 +4,7 @@ import type { AppointmentRecord } from '../store/appointment-model';
 import { idFor, type Models } from '../store/models';
 import type { ParticipantRecord } from '../store/participant-model';
 import type { SettingRecord } from '../store/setting-model';
-import { InconsistentDataError, UnknownAppointmentError } from './handler-errors';
+import { InconsistentDataError, UnknownAppointmentError } from '../transitions/handler-errors';
 
 export type SentSnapshot = DataOf<typeof AppointmentSentToModality>;
 

@@ -12,8 +12,8 @@ import {
   InconsistentDataError,
   TransitionRefusedError,
   UnknownAppointmentError,
-} from './handler-errors';
-import type { HandlerDeps } from './handler-deps';
+} from '../transitions/handler-errors';
+import type { HandlerDeps } from '../transitions/handler-deps';
 
 /** What every staff command on one appointment carries (send, check in, cancel, did not attend). */
 export interface StaffCommandMessage {

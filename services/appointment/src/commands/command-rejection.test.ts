@@ -11,7 +11,7 @@ import {
   InconsistentDataError,
   TransitionRefusedError,
   UnknownAppointmentError,
-} from './handler-errors';
+} from '../transitions/handler-errors';
 import { rejectedEventId, rejectionOf } from './command-rejection';
 
 const ada = { userId: 'u-ada', name: 'Ada Radiographer' };
