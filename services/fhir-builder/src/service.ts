@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { warmUpBuilders } from './builders/warm-up';
 import { createDestinationStore, type DestinationStore } from './destinations/destination-store';
 import { appointmentSentToModality } from './handlers/appointment-sent-to-modality';
-import type { BuilderLookup } from './handlers/prepare-message';
+import type { BuilderLookup } from './domain/prepare-message';
 import { buildHttpApi } from './routes/http-api';
 
 /** The consumer (queue `<namespace>.fhir-builder`) that takes appointment sent to modality. */

@@ -11,10 +11,10 @@ import {
 import { describeError, isRetryable } from '@mbs/errors';
 import type { Destination } from '../destinations/destination';
 import type { DestinationStore } from '../destinations/destination-store';
-import { answerBrokenSentEvent } from './broken-sent-event';
-import { failedEventId } from './derived-ids';
-import { type BuilderLookup, prepareMessage } from './prepare-message';
-import { SentEventEnvelope } from './sent-event-envelope';
+import { answerBrokenSentEvent } from '../sent-event/broken-sent-event';
+import { failedEventId } from '../domain/derived-ids';
+import { type BuilderLookup, prepareMessage } from '../domain/prepare-message';
+import { SentEventEnvelope } from '../sent-event/sent-event-envelope';
 
 export interface SentToModalityDependencies {
   readonly bus: Pick<Bus, 'publish'>;

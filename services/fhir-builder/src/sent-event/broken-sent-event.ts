@@ -9,7 +9,7 @@ import {
 } from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
 import type { z } from 'zod';
-import { failedEventId } from './derived-ids';
+import { failedEventId } from '../domain/derived-ids';
 
 /** The value when the schema accepts it, else undefined: a broken event is read field by field. */
 function valid<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
