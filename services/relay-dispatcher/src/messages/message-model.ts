@@ -1,7 +1,7 @@
 import { type FailurePhase, MessageReady } from '@mbs/contracts';
 import { contractField } from '@mbs/store';
 import { type Connection, Schema, type Types } from 'mongoose';
-import { MessageStatus } from '../domain/message-status';
+import { MessageStatus } from '../domain/message-lifecycle';
 
 export interface LastError {
   phase: FailurePhase;

@@ -1,8 +1,16 @@
 import type { FailurePhase, MessageOf, MessageReady } from '@mbs/contracts';
 import { insertOnce, keyToObjectId } from '@mbs/store';
 import type { Connection } from 'mongoose';
-import { LATE_CONFIRMABLE, type MessageStatus, SENDABLE } from '../domain/message-status';
-import { type HistoryEntry, type MessageDocument, messageModel } from './message-model';
+import { type LifecycleWrite, lifecycleWrite, storedMessage } from '../domain/lifecycle-write';
+import {
+  guards,
+  type MessageStatus,
+  SENDABLE,
+  type TransitionInput,
+  type TransitionName,
+  WITH_GATEWAY,
+} from '../domain/message-lifecycle';
+import { type MessageDocument, messageModel } from './message-model';
 
 const HISTORY_KEPT = 50;
 
@@ -17,24 +25,39 @@ export interface MessageFilter {
   readonly limit?: number;
 }
 
-const history = (entry: HistoryEntry) => ({
-  $push: { history: { $each: [entry], $slice: -HISTORY_KEPT } },
-});
-
 /**
- * Messages in this service's own database. Every state change is one conditional
- * `findOneAndUpdate` whose filter states the status (and, for a send's result, the attempt) it
- * expects, so a late or repeated answer changes nothing and two loops never send one message
- * twice at once. Returns the changed document, or null when the precondition did not hold.
+ * Messages in this service's own database. Every state change is a transition of the message
+ * lifecycle (domain/message-lifecycle.ts), written as the one conditional update the lifecycle
+ * computes for it: the store decides nothing. Returns the changed document, or null when the
+ * lifecycle did not allow the change (a late, repeated or concurrent one).
  */
 export function createMessageStore(connection: Connection) {
   const model = messageModel(connection);
   const byId = (messageId: string) => ({ _id: keyToObjectId(messageId) });
-  const change = (filter: Record<string, unknown>, update: Record<string, unknown>) =>
-    model
-      .findOneAndUpdate(filter, update, { returnDocument: 'after' })
+  const withStep = ({ update, step }: LifecycleWrite) => ({
+    ...update,
+    ...(step && { $push: { history: { $each: [step], $slice: -HISTORY_KEPT } } }),
+  });
+  /** One message's transition, as the lifecycle writes it: the changed message, or null. */
+  const change = async (name: TransitionName, messageId: string, input: TransitionInput) => {
+    const write = lifecycleWrite(name, input);
+    if (!write) return null;
+    return model
+      .findOneAndUpdate({ ...byId(messageId), ...write.filter }, withStep(write), {
+        returnDocument: 'after',
+      })
       .lean<MessageDocument>()
       .exec();
+  };
+  /** The same transition for every message `scope` selects that the lifecycle allows it in. */
+  const changeAll = (
+    name: TransitionName,
+    scope: Record<string, unknown>,
+    input: TransitionInput,
+  ) => {
+    const write = lifecycleWrite(name, input)!;
+    return model.updateMany({ ...scope, ...write.filter }, withStep(write)).exec();
+  };
 
   return {
     /** Stores a ready message once: a redelivered message ready returns the stored one. */
@@ -47,17 +70,11 @@ export function createMessageStore(connection: Connection) {
       const result = await insertOnce(model, {
         _id: keyToObjectId(data.messageId),
         ...data,
-        status: 'pending',
-        attempts: 0,
-        resends: 0,
-        nextAttemptAt: now,
-        createdAt: now,
+        ...storedMessage(now),
         traceparent: trace.traceparent ?? null,
         traceId: trace.traceparent?.split('-')[1] ?? null,
         readyEventId: ready.id,
         correlationId: ready.correlationId,
-        announced: [],
-        history: [{ at: now, event: 'stored', attempt: 0 }],
       } as MessageDocument);
       return { created: result.created, message: result.document.toObject() as MessageDocument };
     },
@@ -73,7 +90,7 @@ export function createMessageStore(connection: Connection) {
         .exists({
           accessionNumber,
           gatewayId,
-          $or: [{ deliveredAt: { $ne: null } }, { status: { $in: ['delivered', 'confirmed'] } }],
+          $or: [{ deliveredAt: { $ne: null } }, { status: { $in: WITH_GATEWAY } }],
         })
         .exec();
       return found !== null;
@@ -103,7 +120,7 @@ export function createMessageStore(connection: Connection) {
     /** Messages whose next try is due, oldest first. */
     due: (now: Date, limit: number) =>
       model
-        .find({ status: { $in: SENDABLE }, nextAttemptAt: { $lte: now } })
+        .find({ status: { $in: SENDABLE }, ...guards.due({ now }) })
         .sort({ nextAttemptAt: 1 })
         .limit(limit)
         .lean<MessageDocument[]>()
@@ -111,74 +128,39 @@ export function createMessageStore(connection: Connection) {
 
     /**
      * Takes a due message for one send: counts the attempt and moves its next try past the
-     * receipt wait, so another loop (or this one after a crash) sends it again only then.
+     * receipt wait (`holdMs`).
      */
-    claim(message: MessageDocument, now: Date, holdMs: number) {
-      const attempt = message.attempts + 1;
-      return change(
-        {
-          ...byId(message.messageId),
-          status: message.status,
-          attempts: message.attempts,
-          nextAttemptAt: { $lte: now },
-        },
-        {
-          $set: {
-            // A resend of a delivered message stays delivered: the gateway has it.
-            status: message.status === 'delivered' ? 'delivered' : 'sent',
-            sentAt: now,
-            nextAttemptAt: new Date(now.getTime() + holdMs),
-          },
-          $inc: { attempts: 1 },
-          ...history({ at: now, event: 'sent', attempt }),
-        },
-      );
-    },
+    claim: (message: MessageDocument, now: Date, holdMs: number) =>
+      change('send', message.messageId, {
+        now,
+        from: message.status,
+        attempt: message.attempts,
+        nextAttemptAt: new Date(now.getTime() + holdMs),
+      }),
 
     /** The gateway's receipt: delivered, with its outcome awaited until `confirmBy`. */
     async markDelivered(messageId: string, attempt: number, now: Date, confirmBy: Date) {
-      const updated = await change(
-        {
-          ...byId(messageId),
-          status: { $in: ['pending', 'sent', 'delivered'] },
-          attempts: attempt,
-          // This attempt's outcome (unavailable) came first: it decides what happens next.
-          unavailableAttempt: { $ne: attempt },
-        },
-        {
-          $set: { status: 'delivered', nextAttemptAt: confirmBy },
-          ...history({ at: now, event: 'delivered', attempt }),
-        },
-      );
+      const updated = await change('receipt', messageId, {
+        now,
+        attempt,
+        nextAttemptAt: confirmBy,
+      });
+      // The gateway has it even when this receipt came too late to move the message.
       await this.keepFirstDeliveredAt(messageId, now);
       return updated ? this.get(messageId) : null;
     },
 
     /** Sets deliveredAt only the first time (a resend's receipt keeps the first one). */
     keepFirstDeliveredAt: (messageId: string, at: Date) =>
-      model
-        .updateOne({ ...byId(messageId), deliveredAt: null }, { $set: { deliveredAt: at } })
-        .exec(),
+      changeAll('gateway_has_it', byId(messageId), { now: at }),
 
     /**
-     * Confirmed by the destination (or already had). Also from `failed` when the dispatcher had
-     * only stopped waiting (LATE_CONFIRMABLE): the hospital accepted it after all. Null when
-     * already confirmed, or failed for a reason a confirmation does not undo.
+     * Confirmed by the destination (or already had), also late, after the dispatcher stopped
+     * waiting. Null when the lifecycle does not allow it (already confirmed, or a failure a
+     * confirmation does not undo).
      */
     async markConfirmed(messageId: string, now: Date, alreadyHad: boolean, detail: string) {
-      const updated = await change(
-        {
-          ...byId(messageId),
-          $or: [
-            { status: { $in: SENDABLE } },
-            { status: 'failed', 'lastError.phase': { $in: LATE_CONFIRMABLE } },
-          ],
-        },
-        {
-          $set: { status: 'confirmed', confirmedAt: now, nextAttemptAt: null, alreadyHad },
-          ...history({ at: now, event: 'confirmed', attempt: 0, detail }),
-        },
-      );
+      const updated = await change('confirm', messageId, { now, alreadyHad, detail });
       if (!updated) return null;
       // Confirmation implies the gateway had it, even when its receipt was lost.
       await this.keepFirstDeliveredAt(messageId, now);
@@ -186,152 +168,56 @@ export function createMessageStore(connection: Connection) {
     },
 
     /**
-     * Failed for good (until staff resend), from a status it may still be sent from. With
-     * `precondition.attempts`, only while that attempt is still the current one (a late answer
-     * to an earlier attempt changes nothing).
+     * Failed for good (until staff resend). With `precondition.attempts`, only while that attempt
+     * is still the current one (a late answer to an earlier attempt changes nothing).
      */
-    markFailed(
+    markFailed: (
       messageId: string,
       failure: { phase: FailurePhase; reason: string },
       now: Date,
       precondition: { attempts?: number } = {},
-    ) {
-      return change(
-        {
-          ...byId(messageId),
-          status: { $in: SENDABLE },
-          ...(precondition.attempts !== undefined && { attempts: precondition.attempts }),
-        },
-        {
-          $set: {
-            status: 'failed',
-            failedAt: now,
-            nextAttemptAt: null,
-            lastError: { ...failure, at: now },
-          },
-          ...history({
-            at: now,
-            event: 'failed',
-            attempt: 0,
-            detail: `${failure.phase}: ${failure.reason}`,
-          }),
-        },
-      );
-    },
+    ) => change('fail', messageId, { now, failure, attempt: precondition.attempts }),
 
     /** A try that did not succeed: remember why (naming the phase) and when to try again. */
-    scheduleRetry(
+    scheduleRetry: (
       messageId: string,
       attempt: number,
       failure: { phase: FailurePhase; reason: string },
       nextAttemptAt: Date,
       now: Date,
-    ) {
-      return change(
-        { ...byId(messageId), status: { $in: SENDABLE }, attempts: attempt },
-        {
-          $set: { nextAttemptAt, lastError: { ...failure, at: now } },
-          ...history({
-            at: now,
-            event: 'retry',
-            attempt,
-            detail: `${failure.phase}: ${failure.reason}`,
-          }),
-        },
-      );
-    },
+    ) => change('retry', messageId, { now, attempt, failure, nextAttemptAt }),
 
     /**
      * The gateway reported attempt `attempt` `unavailable` (the hospital system was down after its
-     * own retries): the message waits (`pending`) until `nextAttemptAt`, and its next deliver is
-     * delivered again. Once per attempt; null when the message moved on meanwhile.
+     * own retries): the message waits until `nextAttemptAt`. Null when the message moved on.
      */
-    awaitDestination(
+    awaitDestination: (
       messageId: string,
       attempt: number,
       failure: { phase: FailurePhase; reason: string },
       nextAttemptAt: Date,
       now: Date,
-    ) {
-      return change(
-        {
-          ...byId(messageId),
-          status: { $in: SENDABLE },
-          attempts: attempt,
-          unavailableAttempt: { $ne: attempt },
-        },
-        {
-          $set: {
-            status: 'pending',
-            nextAttemptAt,
-            unavailableAttempt: attempt,
-            lastError: { ...failure, at: now },
-          },
-          ...history({
-            at: now,
-            event: 'retry',
-            attempt,
-            detail: `${failure.phase}: ${failure.reason}`,
-          }),
-        },
-      );
-    },
+    ) => change('await_destination', messageId, { now, attempt, failure, nextAttemptAt }),
 
-    /**
-     * The gateway has no open session: count the try without sending (the message waits and
-     * stays pending). Null when the message changed meanwhile.
-     */
-    countUnsentAttempt(message: MessageDocument, now: Date) {
-      return change(
-        {
-          ...byId(message.messageId),
-          status: message.status,
-          attempts: message.attempts,
-          nextAttemptAt: { $lte: now },
-        },
-        {
-          $inc: { attempts: 1 },
-          ...(message.status === 'sent' && { $set: { status: 'pending' } }),
-        },
-      );
-    },
+    /** The gateway has no open session: count the try without sending. Null when it changed. */
+    countUnsentAttempt: (message: MessageDocument, now: Date) =>
+      change('offline', message.messageId, {
+        now,
+        from: message.status,
+        attempt: message.attempts,
+      }),
 
-    /**
-     * A gateway's session (re)opened: what waited for it is due now. Not what waits for the
-     * hospital system behind it (destination_unavailable): that keeps its backoff.
-     */
-    releaseWaiting: (gatewayId: string, now: Date) =>
-      model
-        .updateMany(
-          {
-            gatewayId,
-            status: { $in: ['pending', 'sent'] },
-            nextAttemptAt: { $gt: now },
-            'lastError.phase': { $ne: 'destination_unavailable' },
-          },
-          { $set: { nextAttemptAt: now } },
-        )
-        .exec(),
+    /** A gateway's session (re)opened: what waited for it is due now. */
+    releaseWaiting: (gatewayId: string, now: Date) => changeAll('release', { gatewayId }, { now }),
 
     /**
      * Removes the payload (patient data) of messages confirmed at or before `confirmedBefore`
-     * (the retention counts from the final state), keeping every other field and the history, to
-     * which it adds `payload_purged`. One `updateMany` whose filter names the status: only
-     * `confirmed`, which never changes again and is never sent or resent. Failed messages (staff
-     * may resend them) and those still on their way keep theirs. No TTL index: the stand-in does
-     * not expire, and the payload goes, not the message. Returns how many it purged.
+     * (the retention counts from the final state), keeping every other field and the history.
+     * No TTL index: the stand-in does not expire, and the payload goes, not the message. Returns
+     * how many it purged.
      */
     async purgePayloads(confirmedBefore: Date, now: Date): Promise<number> {
-      const result = await model
-        .updateMany(
-          { status: 'confirmed', confirmedAt: { $lte: confirmedBefore }, payloadPurgedAt: null },
-          {
-            $unset: { payload: '' },
-            $set: { payloadPurgedAt: now },
-            ...history({ at: now, event: 'payload_purged', attempt: 0 }),
-          },
-        )
-        .exec();
+      const result = await changeAll('purge_payload', {}, { now, before: confirmedBefore });
       return result.modifiedCount;
     },
 
@@ -340,28 +226,7 @@ export function createMessageStore(connection: Connection) {
      * it delivers a rejected message again, and which tells this send's outcome events from the
      * first's), with a fresh retry budget.
      */
-    resend: (messageId: string, now: Date) =>
-      change(
-        // Only failed messages are resent and only confirmed ones are purged; the second
-        // condition keeps a message without its payload from ever being sent, whatever changes.
-        { ...byId(messageId), status: 'failed', payloadPurgedAt: null },
-        {
-          $set: {
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: now,
-            failedAt: null,
-            // This send's receipt sets it again, and only then is it announced as delivered.
-            deliveredAt: null,
-            // Attempts count from 1 again: an old attempt's outcome must not block a new one.
-            unavailableAttempt: null,
-            // This send's outcomes are new events (new ids): each must be announced.
-            announced: [],
-          },
-          $inc: { resends: 1 },
-          ...history({ at: now, event: 'resend', attempt: 0 }),
-        },
-      ),
+    resend: (messageId: string, now: Date) => change('resend', messageId, { now }),
 
     /** Records that an outcome event was published (confirmed by the broker). */
     markAnnounced: (messageId: string, what: 'delivered' | 'confirmed' | 'failed') =>

@@ -2,7 +2,7 @@ import { AccessionNumber, Id, Instant } from '@mbs/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseInput, queryInteger } from '@mbs/http';
-import { MessageStatus } from '../domain/message-status';
+import { MessageStatus } from '../domain/message-lifecycle';
 import { MessageNotFoundError, MessageNotResendableError } from '../messages/message-errors';
 import type { MessageStore } from '../messages/message-store';
 import { messageDetail, messageSummary } from '../messages/message-view';
