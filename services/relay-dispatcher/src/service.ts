@@ -6,6 +6,7 @@ import { defaultDispatcherOptions, type DispatcherOptions } from './config';
 import { DeliveryLoop } from './delivery/delivery-loop';
 import { createOutcomePublisher } from './delivery/outcome-publisher';
 import { relayEndpointPolicy } from './domain/relay-endpoint-policy';
+import { retrySchedule } from './domain/retry-decision';
 import { createGatewayStore, type GatewayStore } from './gateways/gateway-store';
 import { messageReady } from './handlers/message-ready';
 import { createMessageStore, type MessageStore } from './messages/message-store';
@@ -61,6 +62,7 @@ export async function startRelayDispatcher({
   const messages = createMessageStore(store.connection);
   const gateways = createGatewayStore(store.connection);
   const outcomes = createOutcomePublisher(bus, messages);
+  const schedule = retrySchedule(options);
 
   const delivery: DeliveryLoop = new DeliveryLoop({
     messages,
@@ -73,6 +75,7 @@ export async function startRelayDispatcher({
     },
     logger,
     options,
+    schedule,
   });
   const wake = () => delivery.wake();
   const refusals = new UpstreamRefusals();
@@ -87,11 +90,7 @@ export async function startRelayDispatcher({
         messages,
         outcomes,
         logger,
-        schedule: {
-          limit: options.retryLimit,
-          baseMs: options.retryBaseMs,
-          maxMs: options.retryMaxMs,
-        },
+        schedule,
       }),
     onOpen: (gatewayId) => {
       // What waited for this gateway goes now.

@@ -3,8 +3,9 @@ import { describeError, describeIssues, errorCode } from '@mbs/errors';
 import { newTraceparent, type RelaySession } from '@mbs/relay';
 import { currentTraceparent, extractTraceContext, type Logger, withSpan } from '@mbs/telemetry';
 import type { DispatcherOptions } from '../config';
+import { statuses } from '../domain/message-lifecycle';
 import { decideReceipt } from '../domain/receipt-decision';
-import { afterUnsuccessfulAttempt } from '../domain/retry-decision';
+import { afterUnsuccessfulAttempt, type RetrySchedule } from '../domain/retry-decision';
 import type { MessageDocument } from '../messages/message-model';
 import type { MessageStore } from '../messages/message-store';
 import { announceMissed } from './announcer';
@@ -19,6 +20,8 @@ export interface DeliveryLoopOptions {
   readonly whyOffline?: (gatewayId: string) => string | undefined;
   readonly logger: Logger;
   readonly options: DispatcherOptions;
+  /** The retry limit and backoff, shared with the upstream outcomes (an unavailable destination). */
+  readonly schedule: RetrySchedule;
   readonly now?: () => Date;
 }
 
@@ -123,8 +126,8 @@ export class DeliveryLoop {
   }
 
   private async attempt(message: MessageDocument): Promise<void> {
-    const { messages, options } = this.deps;
-    if (message.status === 'delivered' && message.attempts >= options.retryLimit) {
+    const { messages, options, schedule } = this.deps;
+    if (statuses[message.status].withGateway && message.attempts >= schedule.limit) {
       // The gateway has it but no outcome came, and the sends are used up: stop waiting.
       await this.unsuccessful(
         message,
@@ -296,19 +299,15 @@ export class DeliveryLoop {
   }
 
   private async unsuccessful(m: MessageDocument, error: unknown): Promise<void> {
-    const { messages, outcomes, logger, options } = this.deps;
+    const { messages, outcomes, logger, schedule } = this.deps;
     const now = this.now();
     const phase: FailurePhase = error instanceof SendProblem ? error.phase : 'send';
     const reason = fitReason(error instanceof SendProblem ? error.message : describeError(error));
     const decision = afterUnsuccessfulAttempt({
       attempts: m.attempts,
-      delivered: m.status === 'delivered',
+      delivered: statuses[m.status].withGateway,
       lastReason: `${phase}: ${reason}`,
-      schedule: {
-        limit: options.retryLimit,
-        baseMs: options.retryBaseMs,
-        maxMs: options.retryMaxMs,
-      },
+      schedule,
       now,
     });
     if (decision.kind === 'retry') {

@@ -8,6 +8,20 @@ export interface RetrySchedule {
   readonly maxMs: number;
 }
 
+/**
+ * The schedule from the dispatcher's options, built once (service.ts) for both the delivery
+ * loop's tries and the unavailable destination's, so the two never disagree.
+ */
+export const retrySchedule = (options: {
+  readonly retryLimit: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+}): RetrySchedule => ({
+  limit: options.retryLimit,
+  baseMs: options.retryBaseMs,
+  maxMs: options.retryMaxMs,
+});
+
 export type RetryDecision =
   | { readonly kind: 'retry'; readonly nextAttemptAt: Date }
   | { readonly kind: 'fail'; readonly phase: FailurePhase; readonly reason: string };
