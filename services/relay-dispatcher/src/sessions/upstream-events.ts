@@ -11,12 +11,12 @@ import { describeError, describeIssues } from '@mbs/errors';
 import type { FrameHandler, SessionFrame } from '@mbs/relay';
 import { extractTraceContext, withSpan } from '@mbs/telemetry';
 import { derivedEventId } from '../domain/derived-ids';
-import type { UpstreamRefusals } from './upstream-refusals';
 import {
   outcomeApplier,
   type OutcomeApplierDependencies,
   type UpstreamAnswer as Answer,
-} from '../delivery/outcome-applier';
+} from './outcome-applier';
+import type { UpstreamRefusals } from './upstream-refusals';
 
 export interface UpstreamDependencies extends OutcomeApplierDependencies {
   readonly bus: Pick<Bus, 'publish'>;
@@ -26,7 +26,7 @@ export interface UpstreamDependencies extends OutcomeApplierDependencies {
 
 /**
  * The gateway's upstream `event` frames: delivery outcomes (applied to their message by
- * delivery/outcome-applier) and modality events. Each is applied and published FIRST and
+ * outcome-applier) and modality events. Each is applied and published FIRST and
  * acknowledged after (`UpstreamAck` accepted), so the gateway, which keeps the event until
  * acknowledged, never drops one the cloud has not got. An invalid body is refused with the
  * reason. A failure to apply or publish sends no ack at all: the gateway sends the event again,

@@ -1,10 +1,11 @@
 import { type DeliveryOutcome, fitReason } from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
+import type { OutcomePublisher } from '../delivery/outcome-publisher';
 import { destinationRejection } from '../domain/destination-rejection';
+import { outcomeOf } from '../domain/message-lifecycle';
 import { afterUnsuccessfulAttempt, type RetrySchedule } from '../domain/retry-decision';
 import type { MessageDocument } from '../messages/message-model';
 import type { MessageStore } from '../messages/message-store';
-import type { OutcomePublisher } from './outcome-publisher';
 
 export interface OutcomeApplierDependencies {
   readonly messages: MessageStore;
@@ -69,15 +70,17 @@ export function outcomeApplier(gatewayId: string, deps: OutcomeApplierDependenci
       false,
       `outcome ${event.eventId}`,
     );
-    if (confirmed && message.status === 'failed') {
+    // Confirmed now after an outcome before: a late confirmation of a message it had failed.
+    const failedAs = outcomeOf(message);
+    if (confirmed && failedAs) {
       deps.logger.warn(
-        { messageId: event.messageId, failedAs: message.lastError?.phase },
+        { messageId: event.messageId, failedAs },
         'confirmed by the hospital after it had been failed; now confirmed',
       );
     }
     const current = confirmed ?? (await deps.messages.get(event.messageId));
     // Publish again for a repeat (same envelope id): the first publish may not have happened.
-    if (current?.status === 'confirmed') await deps.outcomes.confirmed(current);
+    if (current && outcomeOf(current) === 'confirmed') await deps.outcomes.confirmed(current);
     else
       deps.logger.warn(
         { messageId: event.messageId, status: current?.status },
@@ -92,7 +95,7 @@ export function outcomeApplier(gatewayId: string, deps: OutcomeApplierDependenci
     // A rejection implies the gateway had it, even when its receipt was lost or is late.
     if (failed) await deps.messages.keepFirstDeliveredAt(event.messageId, at);
     const current = failed ?? (await deps.messages.get(event.messageId));
-    if (current?.status === 'failed' && current.lastError?.phase === 'destination_rejected') {
+    if (current && outcomeOf(current) === failure.phase) {
       deps.logger.warn(
         { messageId: event.messageId, reason: failure.reason },
         'message rejected by the hospital destination',
@@ -149,7 +152,7 @@ export function outcomeApplier(gatewayId: string, deps: OutcomeApplierDependenci
     });
     const current = failed ?? (await deps.messages.get(event.messageId));
     // Publish again for a repeat (same envelope id): the first publish may not have happened.
-    if (current?.status === 'failed' && current.lastError?.phase === 'destination_unavailable') {
+    if (current && outcomeOf(current) === 'destination_unavailable') {
       deps.logger.error({ ...log, ...final }, 'message failed: hospital destination unavailable');
       await deps.outcomes.failed(current);
     }
