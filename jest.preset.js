@@ -24,9 +24,12 @@ module.exports = function preset(dir, overrides = {}) {
     // them alone, after every parallel suite (see jest.serial.config.js).
     testPathIgnorePatterns: ['/node_modules/', '\\.serial\\.test\\.ts$'],
     transform: { '^.+\\.(t|j|mj)s$': swc },
-    // content-disposition@3 and cookie@2 are ESM-only; let swc turn them into CommonJS, and
-    // @fastify/cookie too, whose dynamic import('cookie') jest's CommonJS world cannot run.
-    transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@fastify/cookie)/)'],
+    // content-disposition@3, cookie@2 and jose@6 are ESM-only; let swc turn them into CommonJS,
+    // and @fastify/cookie too, whose dynamic import('cookie') jest's CommonJS world cannot run.
+    // (jose's `exports` has only `types` and `default`, both ESM: no condition picks CommonJS.)
+    transformIgnorePatterns: [
+      '/node_modules/(?!(content-disposition|cookie|@fastify/cookie|jose)/)',
+    ],
     // Workspace packages resolve through their package.json `exports`, as node would, but under
     // the `source` condition first (tsconfig.base.json's customConditions says the same to the
     // type-checker): `@mbs/bus` is libs/bus/src/index.ts, `@mbs/web/config` web's src/config.ts,
