@@ -5,7 +5,7 @@ import { openBrokerConnection } from './broker-connection';
 import { decodeDelivery } from './decode-delivery';
 import type { MessageHandler } from './handler';
 import type { TopologyNames } from './names';
-import { declareBroadcastQueue, declareExchanges } from './topology';
+import { declareBroadcastQueue, ensureSharedTopology } from './topology';
 
 export interface BroadcastListenerOptions {
   readonly url: string;
@@ -58,8 +58,8 @@ export class BroadcastListener {
   }
 
   private async setUp(model: ChannelModel): Promise<void> {
+    await ensureSharedTopology(model, this.options.names);
     const channel = await model.createChannel();
-    await declareExchanges(channel, this.options.names);
     const queue = await declareBroadcastQueue(
       channel,
       this.options.names,

@@ -14,6 +14,18 @@ export class PublishRejectedError extends TransientError {
   }
 }
 
+/**
+ * The broker refused this service's user the publish (ACCESS_REFUSED): it may not write to that
+ * exchange, or not that routing key (docs/adr/0005-broker-users-per-service.md). Transient: the
+ * broker setup may not have caught up with a new release yet, and a retry after it has goes
+ * through; until then it fails at once instead of waiting for a connection.
+ */
+export class PublishRefusedError extends TransientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('publish_refused', message, options);
+  }
+}
+
 /** The bus was asked to work after close(). A bug in the caller's shutdown order. */
 export class BusClosedError extends PermanentError {
   constructor() {

@@ -14,7 +14,7 @@ import { Header, attemptOf, originOf } from './headers';
 import type { TopologyNames } from './names';
 import type { Publisher } from './publisher';
 import { decideFailure, type RetryPolicy } from './retry-policy';
-import { BROKER_DELIVERY_LIMIT, declareConsumerQueues, declareExchanges } from './topology';
+import { BROKER_DELIVERY_LIMIT, declareConsumerQueues, ensureSharedTopology } from './topology';
 
 export interface ConsumerOptions {
   readonly url: string;
@@ -80,8 +80,8 @@ export class Consumer {
 
   private async setUp(model: ChannelModel): Promise<void> {
     const { names, name, handlers, retry, prefetch } = this.options;
+    await ensureSharedTopology(model, names);
     const channel = await model.createChannel();
-    await declareExchanges(channel, names);
     await declareConsumerQueues(
       channel,
       names,
@@ -182,7 +182,7 @@ export class Consumer {
         );
         return this.settle(channel, delivery, () =>
           this.options.publisher.send(
-            '',
+            this.options.names.consumerExchange(this.options.name),
             this.options.names.retryQueue(this.options.name, outcome.retry),
             delivery.content,
             {
@@ -243,7 +243,7 @@ export class Consumer {
     attempt: number,
   ): Promise<void> {
     return this.options.publisher.send(
-      '',
+      this.options.names.consumerExchange(this.options.name),
       this.options.names.deadLetterQueue(this.options.name),
       delivery.content,
       {

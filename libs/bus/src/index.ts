@@ -8,13 +8,37 @@ export {
 } from './bus';
 export { brokerSettings, type BrokerConfig } from './broker-settings';
 export { on, type DeliveryContext, type MessageHandler } from './handler';
-export { BusClosedError, BusUnavailableError, PublishRejectedError } from './bus-errors';
+export {
+  BusClosedError,
+  BusUnavailableError,
+  PublishRefusedError,
+  PublishRejectedError,
+} from './bus-errors';
+export {
+  brokerPermissions,
+  NOTHING,
+  type BrokerPermissions,
+  type BrokerRole,
+  type TopicPermission,
+} from './broker-permissions';
+export {
+  brokerDefinitions,
+  rabbitPasswordHash,
+  type BrokerDefinitions,
+  type BrokerUser,
+} from './broker-definitions';
+export {
+  deleteUsersWithRabbitmqctl,
+  importDefinitionsOverHttp,
+  importDefinitionsWithRabbitmqctl,
+  type RabbitmqctlOptions,
+} from './broker-admin';
 export { Header } from './headers';
-export { topologyNames, type TopologyNames } from './names';
+export { escapeRegExp, topologyNames, type TopologyNames } from './names';
 export {
   decideFailure,
   defaultRetryPolicy,
   type FailureOutcome,
   type RetryPolicy,
 } from './retry-policy';
-export { BROKER_DELIVERY_LIMIT } from './topology';
+export { BROKER_DELIVERY_LIMIT, sharedTopology, type SharedTopology } from './topology';

@@ -9,9 +9,14 @@ import type {
   RecoveringChannelModel,
 } from 'amqplib';
 import { openBrokerConnection } from './broker-connection';
-import { BusClosedError, BusUnavailableError, PublishRejectedError } from './bus-errors';
+import {
+  BusClosedError,
+  BusUnavailableError,
+  PublishRefusedError,
+  PublishRejectedError,
+} from './bus-errors';
 import type { TopologyNames } from './names';
-import { declareExchanges } from './topology';
+import { ensureSharedTopology } from './topology';
 
 export interface PublisherOptions {
   readonly url: string;
@@ -36,6 +41,8 @@ export class Publisher {
   private model: ChannelModel | undefined;
   private waiters: Array<() => void> = [];
   private closed = false;
+  /** Why the broker closed a channel, when it did: a refusal (403) names what it refused. */
+  private readonly closedBy = new WeakMap<ConfirmChannel, Error & { code?: unknown }>();
 
   private constructor(
     private readonly options: PublisherOptions,
@@ -56,13 +63,14 @@ export class Publisher {
   }
 
   private async setUp(model: ChannelModel): Promise<void> {
+    await ensureSharedTopology(model, this.options.names);
     const channel = await model.createConfirmChannel();
-    await declareExchanges(channel, this.options.names);
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
     });
     // A channel error closes the channel; the connection recovers it with a fresh one.
     channel.on('error', (error: Error) => {
+      this.closedBy.set(channel, error);
       this.options.logger.warn(
         { err: error.message },
         'publish channel error; reopening connection',
@@ -142,9 +150,16 @@ export class Publisher {
         return;
       } catch (error) {
         if (error instanceof PublishRejectedError) throw error;
+        const refusal = this.closedBy.get(channel);
+        if (refusal && refusedPublish(refusal, exchange, routingKey)) {
+          throw new PublishRefusedError(
+            `the broker refused to let this service publish ${routingKey} to ${exchange || 'the default exchange'}: ${refusal.message}`,
+            { cause: refusal },
+          );
+        }
         // The channel died under us; the confirm may or may not have been lost. Send again
         // once recovered: at-least-once, and consumers de-duplicate by message id.
-        lastError = error;
+        lastError = refusal ?? error;
         if (this.channel === channel) this.channel = undefined;
       }
     }
@@ -201,6 +216,25 @@ export class Publisher {
     for (const wake of this.waiters.splice(0)) wake();
     await this.connection?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Whether the broker closed the channel for this very publish: ACCESS_REFUSED (403) naming its
+ * routing key on a topic exchange (topic permissions) or its exchange (write permission). Other
+ * publishes in flight when the channel closed are sent again on the next one.
+ */
+function refusedPublish(
+  closure: Error & { code?: unknown },
+  exchange: string,
+  routingKey: string,
+): boolean {
+  if (closure.code !== 403) return false;
+  const text = closure.message;
+  const name = exchange || 'amq.default';
+  return (
+    text.includes(`access to topic '${routingKey}' in exchange '${name}'`) ||
+    text.includes(`access to exchange '${name}'`)
+  );
 }
 
 function publishConfirmed(
