@@ -10,3 +10,17 @@ export {
   type SystemProcess,
 } from './system-processes';
 export { probe, waitUntilReady, type ReadinessOptions, type ReadinessTarget } from './readiness';
+export {
+  brokerUrlAs,
+  brokerUrlVariable,
+  brokerUserName,
+  busProcesses,
+  setUpBrokerUsers,
+  setUpDevelopmentBrokerUsers,
+  systemBrokerDefinitions,
+  vhostOf,
+  type BrokerCredentials,
+  type BrokerUsers,
+  type BusProcess,
+} from './broker-users';
+export { brokerSetupFrom } from './broker-setup';

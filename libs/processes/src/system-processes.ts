@@ -1,3 +1,20 @@
+import type { BrokerRole } from '@mbs/bus';
+import {
+  AppointmentCommandRejected,
+  AppointmentSentToModality,
+  AppointmentStateChanged,
+  CancelAppointment,
+  CheckIn,
+  MarkDidNotAttend,
+  MessageConfirmed,
+  MessageDelivered,
+  MessageFailed,
+  MessageReady,
+  ModalityEventReported,
+  SendToModality,
+  WithdrawSend,
+} from '@mbs/contracts';
+
 export type ProcessName =
   | 'relay-emulator'
   | 'hospital-sink'
@@ -43,9 +60,22 @@ export interface SystemProcess {
   readonly shows: string;
   /** The variables that connect it to the others, from their URLs (its own included). */
   readonly wiring?: (urls: ProcessUrls) => Readonly<Record<string, string>>;
+  /**
+   * What it does on the bus, by contract: the whole of what its own broker user may do
+   * (docs/adr/0005-broker-users-per-service.md). Only the processes that use the bus have one.
+   */
+  readonly broker?: BrokerRole;
 }
 
 const health: HealthCheck = { kind: 'http', path: '/health' };
+/** What web's pages show live: what it relays and its replicas hear. */
+const live = [
+  AppointmentStateChanged,
+  AppointmentCommandRejected,
+  MessageDelivered,
+  MessageConfirmed,
+  MessageFailed,
+];
 const http = (defaultPort: number) =>
   ({ hostVariable: 'HOST', portVariable: 'PORT', defaultPort, scheme: 'http' }) as const;
 
@@ -94,6 +124,22 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3002),
     health,
     shows: 'settings, clinics, appointments: GET /clinics, /appointments/:id',
+    // It alone moves appointments, so it alone announces them.
+    broker: {
+      consumer: 'appointment',
+      publishes: [AppointmentSentToModality, AppointmentStateChanged, AppointmentCommandRejected],
+      consumes: [
+        SendToModality,
+        WithdrawSend,
+        CheckIn,
+        CancelAppointment,
+        MarkDidNotAttend,
+        MessageDelivered,
+        MessageConfirmed,
+        MessageFailed,
+        ModalityEventReported,
+      ],
+    },
   },
   {
     name: 'fhir-builder',
@@ -102,6 +148,13 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3003),
     health,
     shows: 'destinations: GET /destinations, /message-types',
+    // Message failed too: a send with no destination, or a payload that cannot be built, fails
+    // here, before there is a message for the dispatcher.
+    broker: {
+      consumer: 'fhir-builder',
+      publishes: [MessageReady, MessageFailed],
+      consumes: [AppointmentSentToModality],
+    },
   },
   {
     name: 'relay-dispatcher',
@@ -112,6 +165,12 @@ export const systemProcesses: readonly SystemProcess[] = [
     shows: 'messages and gateways: GET /messages, /gateways',
     // The relay gateways may name: this emulator (the default allows only Azure's wss:// hosts).
     wiring: (urls) => ({ DISPATCHER_RELAY_ENDPOINTS: urls['relay-emulator'] }),
+    // The only part that hears the gateways: what became of each message, what the modality did.
+    broker: {
+      consumer: 'relay-dispatcher',
+      publishes: [MessageDelivered, MessageConfirmed, MessageFailed, ModalityEventReported],
+      consumes: [MessageReady],
+    },
   },
   {
     name: 'web',
@@ -126,6 +185,15 @@ export const systemProcesses: readonly SystemProcess[] = [
       FHIR_BUILDER_URL: urls['fhir-builder'],
       DISPATCHER_URL: urls['relay-dispatcher'],
     }),
+    // The only part staff use: it alone sends their commands. Its durable consumer re-announces
+    // what pages show to every replica, whose listeners hear it (ADR 0001).
+    broker: {
+      consumer: 'web',
+      publishes: [CheckIn, SendToModality, WithdrawSend, CancelAppointment, MarkDidNotAttend],
+      consumes: live,
+      broadcasts: live,
+      hears: live,
+    },
   },
 ];
 
@@ -141,15 +209,19 @@ export function processUrls(ports: ProcessPorts, host = '127.0.0.1'): ProcessUrl
 }
 
 /**
- * The variables that place a process among the others on this machine: its port, and its
- * wiring to the others' loopback URLs.
+ * The variables that place a process among the others on this machine: its port, its wiring to
+ * the others' loopback URLs, and, for a process on the bus, its own broker user's `AMQP_URL`
+ * when `brokerUrls` has one (`setUpBrokerUsers`).
  */
 export function processEnvironment(
   process: SystemProcess,
   ports: ProcessPorts,
+  brokerUrls?: Partial<Readonly<Record<ProcessName, string>>>,
 ): Record<string, string> {
+  const amqpUrl = process.broker && brokerUrls?.[process.name];
   return {
     [process.listen.portVariable]: String(ports[process.name]),
     ...process.wiring?.(processUrls(ports)),
+    ...(amqpUrl && { AMQP_URL: amqpUrl }),
   };
 }
