@@ -5,6 +5,8 @@ import {
   CancelAppointment,
   CheckIn,
   MarkDidNotAttend,
+  SendToModality,
+  StaffRole,
   allContracts,
   createMessage,
   parseMessage,
@@ -29,6 +31,26 @@ describe('appointment staff commands and state changes', () => {
       );
     },
   );
+
+  it.each([SendToModality, CheckIn, CancelAppointment].map((c) => [c.type, c] as const))(
+    "%s carries web's signature in requestedBy: a compact JWS of bounded length, optional so that appointment refuses an unsigned command for what it is",
+    (_type, contract) => {
+      const data = { appointmentId: 'apt-1', reason: 'moved away' };
+      const signature = 'eyJhbGciOiJFUzI1NiJ9.eyJjb21tYW5kSWQiOiJjbWQtMSJ9.c2lnbmF0dXJl';
+      const signed = createMessage(contract, { ...data, requestedBy: { ...by, signature } });
+      expect(signed.data.requestedBy).toEqual({ ...by, signature });
+      expect(createMessage(contract, { ...data, requestedBy: by }).data.requestedBy).toEqual(by);
+      for (const wrong of ['not a jws', 'a.b', `a.${'b'.repeat(2048)}.c`]) {
+        expect(() =>
+          createMessage(contract, { ...data, requestedBy: { ...by, signature: wrong } }),
+        ).toThrow(/data.requestedBy.signature/);
+      }
+    },
+  );
+
+  it('names the two staff roles once, for web and the services', () => {
+    expect(StaffRole.options).toEqual(['clinic_staff', 'admin']);
+  });
 
   it('needs a reason to cancel, and refuses a blank one', () => {
     expect(() =>

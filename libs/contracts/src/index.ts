@@ -22,6 +22,12 @@ export { AccessionNumber } from './values/accession-number';
 export { OdsCode } from './values/ods-code';
 export { AppointmentState, appointmentStateLabels } from './values/appointment-state';
 export { StaffActionName } from './values/staff-action-name';
+export { StaffRole } from './values/staff-role';
+export {
+  COMMAND_SIGNATURE_MAX_LENGTH,
+  CommandSignature,
+  StaffRequest,
+} from './values/staff-request';
 export { ModalityEventKind } from './values/modality-event-kind';
 export { REASON_MAX_LENGTH, Reason, ReasonAllowingEmpty, fitReason } from './values/reason';
 export { addDays, londonDate, londonInstant, londonTime } from './values/london-time';

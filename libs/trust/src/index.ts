@@ -41,7 +41,6 @@ export {
   STAFF_TOKEN_TYP,
   StaffAudience,
   StaffIdentity,
-  StaffRole,
 } from './staff/staff-identity';
 export {
   ForbiddenError,
@@ -66,8 +65,12 @@ export {
   CommandSignatureError,
   SignedCommandFields,
   signCommand,
+  signStaffCommand,
   verifyCommand,
+  verifyStaffCommand,
+  type SignStaffCommandOptions,
   type SignedCommand,
+  type StaffCommandEnvelope,
 } from './staff/command-signature';
 export {
   InvalidKeysError,

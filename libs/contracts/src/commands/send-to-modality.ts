@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { Actor, Id } from '../values/identifiers';
+import { Id } from '../values/identifiers';
+import { StaffRequest } from '../values/staff-request';
 
 /**
  * Staff ask for a checked-in participant to be sent to the modality. The envelope `id` is the
@@ -13,6 +14,6 @@ export const SendToModality = defineContract({
   description: 'Send a checked-in participant to the modality',
   data: z.object({
     appointmentId: Id,
-    requestedBy: Actor,
+    requestedBy: StaffRequest,
   }),
 });

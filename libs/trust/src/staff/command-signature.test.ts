@@ -7,10 +7,13 @@ import {
 } from '../../test/support';
 import { generateSigningKey, publicJwk } from '../keys/generate-keys';
 import type { PrivateSigningJwk } from '../keys/key-schemas';
+import { CheckIn, SendToModality, createMessage } from '@mbs/contracts';
 import {
   CommandSignatureError,
   signCommand,
+  signStaffCommand,
   verifyCommand,
+  verifyStaffCommand,
   type SignedCommandFields,
 } from './command-signature';
 import { issueStaffToken } from './issue-staff-token';
@@ -105,5 +108,66 @@ describe('command signatures', () => {
         verifyCommand(await signCommand(fields, key), fields, both),
       ).resolves.toMatchObject(fields);
     }
+  });
+});
+
+describe('staff commands signed and verified as they travel', () => {
+  const ada = { userId: 'ada', name: 'Ada Lovelace' };
+
+  it('signs a command over its own id, type, appointment and member of staff', async () => {
+    const command = await signStaffCommand(
+      SendToModality,
+      { appointmentId: 'apt-1', requestedBy: ada },
+      { id: 'cmd-7', signingKey: web, now },
+    );
+    expect(command).toMatchObject({ id: 'cmd-7', type: 'appointment.send-to-modality' });
+    expect(command.data.requestedBy).toEqual({ ...ada, signature: expect.any(String) });
+    await expect(verifyStaffCommand(command, keys)).resolves.toEqual({
+      commandId: 'cmd-7',
+      type: 'appointment.send-to-modality',
+      appointmentId: 'apt-1',
+      userId: 'ada',
+      name: 'Ada Lovelace',
+      iat: NOW_SECONDS,
+    });
+  });
+
+  it('gives each command a new id unless told one', async () => {
+    const data = { appointmentId: 'apt-1', requestedBy: ada };
+    const [one, two] = await Promise.all([
+      signStaffCommand(CheckIn, data, { signingKey: web }),
+      signStaffCommand(CheckIn, data, { signingKey: web }),
+    ]);
+    expect(one.id).not.toBe(two.id);
+    await expect(verifyStaffCommand(two, keys)).resolves.toMatchObject({ commandId: two.id });
+  });
+
+  it('refuses an unsigned command, one whose signature is for another, and a changed one', async () => {
+    const unsigned = createMessage(CheckIn, { appointmentId: 'apt-1', requestedBy: ada });
+    const missing = await rejection(verifyStaffCommand(unsigned, keys), CommandSignatureError);
+    expect([missing.code, missing.message]).toEqual([
+      'bad_command_signature',
+      'The command is not signed',
+    ]);
+
+    const signed = await signStaffCommand(
+      CheckIn,
+      { appointmentId: 'apt-1', requestedBy: ada },
+      { signingKey: web },
+    );
+    const borrowed = {
+      ...unsigned,
+      data: { ...unsigned.data, requestedBy: signed.data.requestedBy },
+    };
+    expect(
+      (await rejection(verifyStaffCommand(borrowed, keys), CommandSignatureError)).message,
+    ).toBe("The command's commandId is not the one signed");
+    const retyped = { ...signed, type: 'appointment.cancel' };
+    await rejection(verifyStaffCommand(retyped, keys), CommandSignatureError);
+    const otherUser = {
+      ...signed,
+      data: { ...signed.data, requestedBy: { ...signed.data.requestedBy, userId: 'eve' } },
+    };
+    await rejection(verifyStaffCommand(otherUser, keys), CommandSignatureError);
   });
 });

@@ -1,5 +1,15 @@
-import { Actor, Id } from '@mbs/contracts';
+import {
+  Actor,
+  Id,
+  createMessage,
+  type AnyContract,
+  type DataOf,
+  type MessageOf,
+  type MessageOptions,
+  type StaffRequest,
+} from '@mbs/contracts';
 import { PermanentError } from '@mbs/errors';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { jose } from '../jose';
 import { keyByKid } from '../jwt/key-lookup';
@@ -86,4 +96,74 @@ export async function verifyCommand(
     throw new CommandSignatureError(`The command's ${differing} is not the one signed`);
   }
   return signed;
+}
+
+/** What a staff command carries that its signature covers (every staff command's data has it). */
+interface StaffCommandData {
+  readonly appointmentId: string;
+  readonly requestedBy: StaffRequest;
+}
+
+/** A staff command as it arrives: envelope id and type, and the data its signature covers. */
+export interface StaffCommandEnvelope {
+  readonly id: string;
+  readonly type: string;
+  readonly data: StaffCommandData;
+}
+
+export interface SignStaffCommandOptions extends Omit<MessageOptions, 'id'> {
+  /** The command id (a form's, so a double submission is one command); a new UUID if not given. */
+  readonly id?: string;
+  /** web's private signing key (scripts and tests: the development key). */
+  readonly signingKey: PrivateSigningJwk;
+  readonly now?: Date;
+}
+
+/**
+ * A staff command of `contract`, its `requestedBy` signed over the command's id, type,
+ * appointment and member of staff: how web (and, as the development user, `npm run send`, the
+ * end-to-end suites and the bench) make every command appointment will act on.
+ */
+export async function signStaffCommand<C extends AnyContract>(
+  contract: C,
+  data: DataOf<C> & StaffCommandData,
+  options: SignStaffCommandOptions,
+): Promise<MessageOf<C>> {
+  const { signingKey, now, ...messageOptions } = options;
+  const id = options.id ?? randomUUID();
+  const { userId, name } = data.requestedBy;
+  const signature = await signCommand(
+    { commandId: id, type: contract.type, appointmentId: data.appointmentId, userId, name },
+    signingKey,
+    now,
+  );
+  return createMessage(
+    contract,
+    { ...data, requestedBy: { userId, name, signature } },
+    { ...messageOptions, id },
+  );
+}
+
+/**
+ * Verifies a staff command as it arrived: its `requestedBy.signature` must be web's over this
+ * command's id, type, appointment and member of staff. Throws CommandSignatureError (permanent:
+ * `bad_command_signature`) when it is missing, does not verify or covers anything else.
+ */
+export async function verifyStaffCommand(
+  command: StaffCommandEnvelope,
+  keys: Jwks<PublicJwk>,
+): Promise<SignedCommand> {
+  const { appointmentId, requestedBy } = command.data;
+  if (!requestedBy.signature) throw new CommandSignatureError('The command is not signed');
+  return verifyCommand(
+    requestedBy.signature,
+    {
+      commandId: command.id,
+      type: command.type,
+      appointmentId,
+      userId: requestedBy.userId,
+      name: requestedBy.name,
+    },
+    keys,
+  );
 }

@@ -1,5 +1,6 @@
 import { ForbiddenError } from './staff-auth-errors';
-import type { StaffIdentity, StaffRole } from './staff-identity';
+import type { StaffRole } from '@mbs/contracts';
+import type { StaffIdentity } from './staff-identity';
 
 /** Each role, by how much it may do: a role may do everything the roles below it may. */
 const RANK: Readonly<Record<StaffRole, number>> = { clinic_staff: 1, admin: 2 };

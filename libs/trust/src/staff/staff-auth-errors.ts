@@ -1,5 +1,5 @@
 import { PermanentError } from '@mbs/errors';
-import type { StaffRole } from './staff-identity';
+import type { StaffRole } from '@mbs/contracts';
 
 /**
  * Why a request was not authenticated:

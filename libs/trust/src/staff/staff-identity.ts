@@ -1,12 +1,5 @@
-import { Actor, Id } from '@mbs/contracts';
+import { Actor, Id, StaffRole } from '@mbs/contracts';
 import { z } from 'zod';
-
-/**
- * What a signed-in member of staff may do: clinic staff work clinics; admins also configure the
- * service. The same two roles as web's accounts.
- */
-export const StaffRole = z.enum(['clinic_staff', 'admin']);
-export type StaffRole = z.infer<typeof StaffRole>;
 
 /** The services that take staff tokens: each token names one, so it is good for that one only. */
 export const StaffAudience = z.enum(['appointment', 'fhir-builder', 'relay-dispatcher']);
