@@ -12,6 +12,11 @@
 // The processes, their order, entry points, ports and wiring come from the one table of them,
 // @mbs/processes (built by `npm start` before this runs); each is ready when its health route
 // answers (a TCP connect for the relay emulator and the MongoDB stand-in).
+//
+// Each process on the bus connects as a broker user of its own, allowed only its role
+// (docs/adr/0005): before anything starts, one `rabbitmqctl import_definitions` run makes or
+// updates them on this machine's broker, their passwords made on first use and kept in
+// .data/broker-users.json.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +26,7 @@ import {
   probe,
   processEnvironment,
   processUrls,
+  setUpDevelopmentBrokerUsers,
   systemProcesses,
   waitUntilReady,
 } from '@mbs/processes';
@@ -119,6 +125,7 @@ const parts = [
     : []),
   ...systemProcesses.map((part) => ({
     name: part.name,
+    process: part,
     args: [part.entry],
     env: processEnvironment(part, ports),
     url: urls[part.name],
@@ -245,6 +252,39 @@ if ((await probe({ name: 'rabbitmq', health: tcp, url: `tcp://${brokerAddress}` 
   );
   process.exit(1);
 }
+/**
+ * Each bus process's own broker user (docs/adr/0005), made or brought up to date in one
+ * rabbitmqctl run. rabbitmqctl reaches only a broker on this machine: with AMQP_URL elsewhere,
+ * or no rabbitmqctl, every part connects as AMQP_URL's user, and this says so.
+ */
+async function brokerUsers() {
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(broker.hostname);
+  const fallback = `every part connects as AMQP_URL's user (${broker.username || 'guest'})`;
+  if (!local) {
+    console.warn(`RabbitMQ is not on this machine: no broker users of their own; ${fallback}.`);
+    return undefined;
+  }
+  try {
+    return await setUpDevelopmentBrokerUsers({
+      adminUrl: env.AMQP_URL,
+      namespace: process.env.BUS_NAMESPACE || 'mbs',
+      file: path.join(root, '.data', 'broker-users.json'),
+    });
+  } catch (error) {
+    console.warn(`Broker users not set up (${error.message}); ${fallback}.`);
+    return undefined;
+  }
+}
+const users = await brokerUsers();
+if (users) {
+  // Only the bus processes get a broker URL, each its own; nobody gets the administrator's.
+  delete env.AMQP_URL;
+  for (const part of parts) {
+    if (part.process?.broker)
+      Object.assign(part.env, processEnvironment(part.process, ports, users.urls));
+  }
+}
+
 // A part is ready when its port answers: one already taken (another npm start, say) would answer
 // for it. Say so now rather than start into it.
 for (const part of parts) {
@@ -273,7 +313,11 @@ if (!stopping)
     [
       '',
       'The system is running:',
-      `  rabbitmq         amqp://${brokerAddress}`,
+      `  rabbitmq         amqp://${brokerAddress}${
+        users
+          ? `, a user for each part: ${users.usernames.join(', ')} (passwords in .data/broker-users.json)`
+          : ` as ${broker.username || 'guest'} for every part`
+      }`,
       ...parts.map((part) => `  ${part.name.padEnd(16)} ${part.shows}`),
       '',
       `Open ${urls.web} and sign in (development accounts):`,
