@@ -1,5 +1,7 @@
+import type { StaffRole } from '@mbs/contracts';
 import { AppError } from '@mbs/errors';
 import { fastifyOtelPlugin, type Logger } from '@mbs/telemetry';
+import { staffAuthErrorStatuses, StaffTokenError } from '@mbs/trust';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -9,6 +11,7 @@ import Fastify, {
 import { clip, InvalidInputError } from './field-errors';
 import { NotFoundError } from './not-found-error';
 import './route-config';
+import { challenge, requireStaff, type StaffAccessOptions } from './staff-access';
 import {
   capConnections,
   resolveServerLimits,
@@ -57,6 +60,12 @@ export interface HttpApiOptions {
   readonly bodyLimit?: number;
   /** Timeouts and the connection cap, where a service needs other than DEFAULT_SERVER_LIMITS. */
   readonly limits?: Partial<ServerLimits>;
+  /**
+   * Staff access: every route then declares `config.access` (`open`, `clinic_staff` or `admin`)
+   * and all but open ones need web's bearer token for this service (requireStaff). The APIs web
+   * reads have it; the gateway's local API and the hospital stand-in do not.
+   */
+  readonly staff?: StaffAccessOptions;
 }
 
 /**
@@ -70,6 +79,11 @@ export interface HttpApiOptions {
  * - fastify's own refusals (a body that is not JSON): their 4xx in the same field form;
  * - anything else: logged (without the request's input), and a 500 that leaks nothing.
  *
+ * With `staff`, a route registered without `config.access` is refused at once (an Error), and a
+ * request to any route but an open one, or to no route, needs web's bearer token: 401 with
+ * `WWW-Authenticate: Bearer` without a valid one, 403 for too low a role, before anything else
+ * about the request is looked at.
+ *
  * Its server lets go of slow clients (ServerLimits): a request must arrive within 15 s, a silent
  * connection is closed after 60 s, an idle kept-alive one after 10 s, and at most 512 are open.
  */
@@ -78,6 +92,7 @@ export async function createHttpApi({
   errorStatuses = [],
   bodyLimit,
   limits: overrides,
+  staff,
 }: HttpApiOptions): Promise<FastifyInstance> {
   const limits = resolveServerLimits(overrides);
   const app = Fastify({
@@ -89,6 +104,7 @@ export async function createHttpApi({
   });
   capConnections(app, limits);
   await app.register(fastifyOtelPlugin());
+  if (staff) guardEveryRoute(app, staff);
 
   // Before the body is read: a refused request costs nothing more.
   app.addHook('onRequest', async (request) => {
@@ -99,7 +115,8 @@ export async function createHttpApi({
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof InvalidInputError) return reply.code(400).send(error.body);
-    const known = [...errorStatuses, [NotFoundError, 404] as const].find(
+    if (error instanceof StaffTokenError) challenge(reply, error);
+    const known = [...errorStatuses, ...staffAuthErrorStatuses, [NotFoundError, 404] as const].find(
       ([type]) => error instanceof type,
     );
     if (known && error instanceof AppError) {
@@ -132,4 +149,29 @@ export async function createHttpApi({
     }),
   );
   return app;
+}
+
+/**
+ * Staff access on every route: an onRoute check that each declares who may use it, and one
+ * onRequest hook (added first, so it runs before the query check) that runs requireStaff for
+ * the route's role. A request for no route needs a token too: the routes there are is not
+ * something to tell strangers.
+ */
+function guardEveryRoute(app: FastifyInstance, staff: StaffAccessOptions): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) {
+      throw new Error(
+        `${String(route.method)} ${route.url} declares no access (config.access: 'open', 'clinic_staff' or 'admin')`,
+      );
+    }
+  });
+  const guards: Readonly<Record<StaffRole, ReturnType<typeof requireStaff>>> = {
+    clinic_staff: requireStaff('clinic_staff', staff),
+    admin: requireStaff('admin', staff),
+  };
+  app.addHook('onRequest', async function (request, reply) {
+    const access = request.is404 ? 'clinic_staff' : request.routeOptions.config.access;
+    if (access === 'open') return;
+    await guards[access ?? 'admin'].call(this, request, reply);
+  });
 }

@@ -6,6 +6,7 @@ export {
   type FieldError,
   type InvalidInputBody,
 } from './field-errors';
+export { healthRoutes, type HealthChecks, type HealthReport } from './health-routes';
 export { NotFoundError } from './not-found-error';
 export { queryInteger } from './query-values';
 export {
@@ -15,3 +16,5 @@ export {
   ServerLimits,
   serverLimitOptions,
 } from './server-limits';
+export type { RouteAccess } from './route-config';
+export { requireStaff, type StaffAccessOptions } from './staff-access';

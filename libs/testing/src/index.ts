@@ -36,3 +36,12 @@ export { freePort } from './free-port';
 export { testLogger } from './test-logger';
 export { probeSocket, type SocketProbe } from './socket-probe';
 export { validationProblems } from './validation-problems';
+export {
+  expectedStaffAccess,
+  staffAccess,
+  testStaffKeys,
+  type AccessOutcome,
+  type Caller,
+  type RouteRequest,
+  type TestStaffKeys,
+} from './staff-access';
