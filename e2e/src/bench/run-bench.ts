@@ -3,7 +3,7 @@
 // where the time goes. See bench-options.ts for the settings.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectStaffBus } from '../system/clients';
+import { connectObserverBus, connectStaffBus } from '../system/clients';
 import { pointDemoGatewayAtThisRelay } from '../system/flow';
 import { repositoryRoot } from '../system/managed-process';
 import { startSystem, type PartName } from '../system/system';
@@ -49,9 +49,10 @@ async function main(): Promise<void> {
     },
   });
   const staff = await connectStaffBus(system);
+  const observer = await connectObserverBus(system);
   try {
     const outcomes = new Outcomes();
-    await outcomes.listen(staff.bus);
+    await outcomes.listen(observer);
     await pointDemoGatewayAtThisRelay(system);
     const ids = (await bookedPool(system, options.messages)).slice(0, options.messages);
 
@@ -199,6 +200,7 @@ async function main(): Promise<void> {
     );
     log(`\nChart: ${path.relative(process.cwd(), file)}`);
   } finally {
+    await observer.close();
     await staff.bus.close();
     await system.stop();
   }

@@ -27,7 +27,9 @@ describe('the staff web application (Chromium, every process, real RabbitMQ)', (
   const visitors: Array<{ close(): Promise<void>; problems: string[] }> = [];
 
   beforeAll(async () => {
-    [system, browser] = await Promise.all([
+    // Both at once; if either fails, the other is still stopped (a system left running would
+    // keep its processes and broker users after the suite).
+    const [started, launched] = await Promise.allSettled([
       startSystem({
         dispatcher: {
           DISPATCHER_RETRY_LIMIT: '40',
@@ -40,6 +42,10 @@ describe('the staff web application (Chromium, every process, real RabbitMQ)', (
       }),
       launchBrowser(),
     ]);
+    if (started.status === 'fulfilled') system = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const outcome of [started, launched])
+      if (outcome.status === 'rejected') throw outcome.reason;
     staffBus = await connectStaffBus(system);
     await pointDemoGatewayAtThisRelay(system);
     today = londonDate(new Date());

@@ -49,10 +49,13 @@ export async function waitFor<T>(
   }
 }
 
-/** Staff's "Send to modality": the same command the web service publishes. */
+/**
+ * Staff's "Send to modality": the same command the web service publishes, as web's own broker
+ * user, the only one allowed to publish staff commands.
+ */
 export async function connectStaffBus(system: RunningSystem) {
   const bus = await Bus.connect({
-    url: system.amqpUrl,
+    url: system.brokerUrls.web,
     namespace: system.namespace,
     service: 'e2e-staff',
     logger: createLogger({ service: 'e2e', level: 'silent' }),
@@ -78,4 +81,17 @@ export async function connectStaffBus(system: RunningSystem) {
       );
     },
   };
+}
+
+/**
+ * The harness's own bus, as the broker's administrator: it is no part of the system, and it
+ * listens to what the system announces on a queue of its own (the bench's outcomes).
+ */
+export function connectObserverBus(system: RunningSystem): Promise<Bus> {
+  return Bus.connect({
+    url: system.amqpUrl,
+    namespace: system.namespace,
+    service: 'e2e-observer',
+    logger: createLogger({ service: 'e2e', level: 'silent' }),
+  });
 }

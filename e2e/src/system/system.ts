@@ -1,6 +1,7 @@
 import {
   processEnvironment,
   processUrls,
+  setUpBrokerUsers,
   systemProcesses,
   type ProcessName,
   type ProcessPorts,
@@ -15,7 +16,13 @@ export type PartName = ProcessName;
 
 export interface RunningSystem {
   readonly namespace: string;
+  /** The broker as its administrator: for the harness's own observers, never a part. */
   readonly amqpUrl: string;
+  /**
+   * Each bus process's own broker user (docs/adr/0005), made for this system's namespace: what
+   * each part connects as, and what a test acting as one of them uses (staff commands: web's).
+   */
+  readonly brokerUrls: Readonly<Record<ProcessName, string>>;
   readonly relayEndpoint: string;
   readonly urls: Readonly<
     Record<'appointment' | 'fhirBuilder' | 'dispatcher' | 'gateway' | 'sink' | 'web', string>
@@ -56,7 +63,13 @@ export interface SystemOptions {
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const namespace = uniqueName('e2e');
-  const mongo: MongoDb = await getMongoDb({ dbPrefix: 'e2e' });
+  // Users of this namespace's own, as npm start and production have theirs: each part can do
+  // its role and nothing else, and no two systems share a user.
+  const brokerUsers = await setUpBrokerUsers({ adminUrl: amqpUrl, namespace });
+  const mongo: MongoDb = await getMongoDb({ dbPrefix: 'e2e' }).catch(async (error: unknown) => {
+    await brokerUsers.remove().catch(() => undefined);
+    throw error;
+  });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mbs-e2e-'));
   const ports = Object.fromEntries(
     await Promise.all(systemProcesses.map(async ({ name }) => [name, await freePort()] as const)),
@@ -65,7 +78,6 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const relayEndpoint = processUrl['relay-emulator'];
   const common = {
     ...options.env,
-    AMQP_URL: amqpUrl,
     BUS_NAMESPACE: namespace,
     MONGODB_URL: mongo.url,
     LOG_LEVEL: options.logLevel ?? 'info',
@@ -112,7 +124,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         env: {
           ...common,
           [part.listen.hostVariable]: '127.0.0.1',
-          ...processEnvironment(part, ports),
+          ...processEnvironment(part, ports, brokerUsers.urls),
           ...isolated[part.name],
         },
       }),
@@ -124,6 +136,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const stop = async () => {
     for (const name of [...order].reverse()) await parts[name].stop();
     await mongo.stop();
+    await brokerUsers.remove().catch(() => undefined);
     await deleteNamespace(amqpUrl, namespace).catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -133,5 +146,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await stop();
     throw error;
   }
-  return { namespace, amqpUrl, relayEndpoint, urls, parts, logs, stop };
+  return {
+    namespace,
+    amqpUrl,
+    brokerUrls: brokerUsers.urls,
+    relayEndpoint,
+    urls,
+    parts,
+    logs,
+    stop,
+  };
 }
