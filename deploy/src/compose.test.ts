@@ -1,5 +1,6 @@
 import { demoDestinations } from '@mbs/fhir-builder/demo';
 import { demoGateways } from '@mbs/relay-dispatcher/demo';
+import { brokerSetupFrom, brokerUrlVariable, brokerUserName, busProcesses } from '@mbs/processes';
 import { environmentSecrets } from '@mbs/relay-dispatcher/secrets';
 import { composeEnvironment, containerPorts, publishedAddresses, readComposeFile } from './compose';
 import { environmentProblems } from './environment-problems';
@@ -13,6 +14,7 @@ import {
   processNamed,
 } from './processes';
 import { parseDockerfile } from './dockerfile';
+import { BROKER_SETUP_ENTRY, sourceOfEntryPoint } from './entry-points';
 import { readRepositoryFile } from './repository';
 
 const compose = readComposeFile();
@@ -129,12 +131,66 @@ describe('docker-compose.yml', () => {
       const mongo = new URL(String(config.MONGODB_URL));
       expect([mongo.host, mongo.searchParams.get('replicaSet')]).toEqual(['mongodb:27017', 'rs0']);
     }
+  });
+
+  describe('broker users: each bus service its own, made by the broker setup before it starts', () => {
     const rabbit = services.rabbitmq!.environment!;
-    const amqp = new URL(String(configOf('appointment').AMQP_URL));
-    expect([amqp.username, amqp.password]).toEqual([
-      rabbit.RABBITMQ_DEFAULT_USER,
-      rabbit.RABBITMQ_DEFAULT_PASS,
-    ]);
+    const setup = services['broker-users']!;
+    const setupEnv = composeEnvironment(setup);
+
+    it("connects each bus service as its own user, never the administrator's", () => {
+      for (const { name } of busProcesses) {
+        const amqp = new URL(String(configOf(name).AMQP_URL));
+        expect([name, amqp.username]).toEqual([
+          name,
+          brokerUserName(String(configOf(name).BUS_NAMESPACE), name),
+        ]);
+        expect(amqp.username).not.toBe(rabbit.RABBITMQ_DEFAULT_USER);
+      }
+    });
+
+    it("runs the broker setup with each service's own URL, through the management API as the administrator", () => {
+      expect(setup.image).toBe(byProcess('relay-dispatcher').service.image);
+      expect(setup.command).toEqual(['node', BROKER_SETUP_ENTRY]);
+      expect(sourceOfEntryPoint({ workspace: 'libs/processes' }, BROKER_SETUP_ENTRY)).toBe(
+        'libs/processes/src/broker-setup.ts',
+      );
+      for (const { name } of busProcesses) {
+        expect([name, setupEnv[brokerUrlVariable(name)]]).toEqual([
+          name,
+          String(configOf(name).AMQP_URL),
+        ]);
+        expect(setupEnv.BUS_NAMESPACE).toBe(String(configOf(name).BUS_NAMESPACE));
+      }
+      const management = new URL(String(setupEnv.BROKER_MANAGEMENT_URL));
+      expect([management.host, management.username, management.password]).toEqual([
+        'rabbitmq:15672',
+        rabbit.RABBITMQ_DEFAULT_USER,
+        rabbit.RABBITMQ_DEFAULT_PASS,
+      ]);
+      expect(services.rabbitmq!.image).toMatch(/-management$/);
+      expect(setup.depends_on?.rabbitmq?.condition).toBe('service_healthy');
+      // What the setup itself accepts: every user given, distinct, in one vhost.
+      expect(brokerSetupFrom(setupEnv).definitions.users.map((user) => user.name)).toEqual(
+        busProcesses.map(({ name }) => brokerUserName('mbs', name)),
+      );
+    });
+
+    it('starts each bus service only once the setup has finished', () => {
+      for (const { name } of busProcesses) {
+        expect([name, byProcess(name).service.depends_on?.['broker-users']?.condition]).toEqual([
+          name,
+          'service_completed_successfully',
+        ]);
+      }
+    });
+
+    it('gives the broker address and passwords to the bus services only', () => {
+      for (const { name, service, process } of processServices) {
+        if (process?.declared.broker) continue;
+        expect([name, service.environment?.AMQP_URL]).toEqual([name, undefined]);
+      }
+    });
   });
 
   it('web reads each query API at its compose service, on the port that service listens on', () => {

@@ -87,7 +87,7 @@ export function containerEnvironment(
         const data = dataOf(secret);
         if (data[key] === undefined) throw new Error(`${name}: Secret ${secretName} has no ${key}`);
         env[name] = data[key];
-      } else env[name] = placeholderSecret(key);
+      } else env[name] = placeholderSecret(key, secretName);
       origin[name] = 'secret';
     } else if (valueFrom) {
       throw new Error(`${name}: only configMapKeyRef and secretKeyRef are supported`);

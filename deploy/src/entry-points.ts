@@ -9,7 +9,10 @@ import type { ProcessDescription } from './processes';
  * dist/ itself is not in the repository (CI does not build before these checks), so the source is
  * what proves a command names a process that exists.
  */
-export function sourceOfEntryPoint(process: ProcessDescription, entry: string): string | undefined {
+export function sourceOfEntryPoint(
+  process: Pick<ProcessDescription, 'workspace'>,
+  entry: string,
+): string | undefined {
   const config = JSON.parse(readRepositoryFile(process.workspace, 'tsconfig.build.json')) as {
     compilerOptions: { outDir: string; rootDir: string };
   };
@@ -30,3 +33,9 @@ export function startScriptEntryPoint(process: ProcessDescription): string | und
   const file = runs.at(-1)?.[1];
   return file === undefined ? undefined : path.posix.join(process.workspace, file);
 }
+
+/**
+ * The broker setup every deployment runs before the services (docs/adr/0005): built into every
+ * image with the rest of libs/, from libs/processes/src/broker-setup.ts.
+ */
+export const BROKER_SETUP_ENTRY = 'libs/processes/dist/broker-setup.js';

@@ -1,8 +1,10 @@
+import { brokerSetupFrom, brokerUrlVariable, busProcesses } from '@mbs/processes';
 import { entitiesFrom } from '@mbs/relay-emulator/config';
 import { demoGateways } from '@mbs/relay-dispatcher/demo';
 import { environmentSecrets } from '@mbs/relay-dispatcher/secrets';
 import { containerEnvironment } from './container-environment';
 import { parseDockerfile } from './dockerfile';
+import { BROKER_SETUP_ENTRY, sourceOfEntryPoint } from './entry-points';
 import { environmentProblems } from './environment-problems';
 import { kustomizeBuild, splitImage, type BuiltResource } from './kustomize';
 import { namedPorts, probeProblems, resolvePort } from './probe-problems';
@@ -89,7 +91,10 @@ describe.each(Object.entries(builds))('k8s/%s', (dir, expected) => {
         ]);
         if (dir !== 'overlays/dev') expect(tag).toMatch(/^\d+\.\d+\.\d+/);
         const command = container.command as string[] | undefined;
-        if (command) expect(command.slice(0, 2)).toEqual(['node', '-e']);
+        // A one-off script, or the broker setup, which every image carries.
+        if (command?.[1] === BROKER_SETUP_ENTRY)
+          expect(command).toEqual(['node', BROKER_SETUP_ENTRY]);
+        else if (command) expect(command.slice(0, 2)).toEqual(['node', '-e']);
       }
     }
     for (const deployment of deployments) {
@@ -249,7 +254,9 @@ describe('relay-dispatcher: one session per gateway means one replica', () => {
 
   it('dev: the registration Job moves the demo gateway to the emulator Service', () => {
     const built = build('overlays/dev');
-    const [job] = workloadsOf(built, 'Job');
+    const job = workloadsOf(built, 'Job').find(
+      (j) => j.resource.metadata.name === 'register-dev-gateway',
+    );
     const script = (job!.containers[0]!.command as string[]).join(' ');
     const port = (name: ProcessName) => defaultPort(processNamed(name)!);
     for (const gateway of demoGateways) {
@@ -260,6 +267,72 @@ describe('relay-dispatcher: one session per gateway means one replica', () => {
     expect(script).toContain(`relayEndpoint: 'ws://relay-emulator:${port('relay-emulator')}'`);
   });
 });
+
+describe.each(['overlays/dev', 'overlays/production'])(
+  '%s: the broker users Job gives each bus service its own user (docs/adr/0005)',
+  (dir) => {
+    const built = build(dir);
+    const job = workloadsOf(built, 'Job').find((j) => j.resource.metadata.name === 'broker-users');
+    const container = job?.containers[0];
+    const { env, origin } = containerEnvironment(
+      container ?? {},
+      job?.resource.metadata.namespace,
+      built,
+    );
+    /** Where a container's variable comes from: `Secret/key` or `ConfigMap/key`. */
+    const sourceOf = (of: Container | undefined, variable: string) => {
+      const found = (
+        (of?.env ?? []) as { name: string; valueFrom?: Record<string, unknown> }[]
+      ).find((v) => v.name === variable)?.valueFrom as
+        | Record<'secretKeyRef' | 'configMapKeyRef', { name: string; key: string } | undefined>
+        | undefined;
+      const ref = found?.secretKeyRef ?? found?.configMapKeyRef;
+      return ref && `${found?.secretKeyRef ? 'Secret' : 'ConfigMap'} ${ref.name}/${ref.key}`;
+    };
+
+    it('runs the broker setup of the release, as non-root, on a read-only root filesystem', () => {
+      expect(container?.command).toEqual(['node', BROKER_SETUP_ENTRY]);
+      expect(sourceOfEntryPoint({ workspace: 'libs/processes' }, BROKER_SETUP_ENTRY)).toBe(
+        'libs/processes/src/broker-setup.ts',
+      );
+      const deployment = workloadsOf(built, 'Deployment').find(
+        (d) => d.resource.metadata.name === 'relay-dispatcher',
+      );
+      expect(container?.image).toBe(deployment?.containers[0]?.image);
+      expect(job?.podSpec.securityContext).toMatchObject({ runAsNonRoot: true });
+      expect(container?.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+    });
+
+    it("makes each user from the very Secret that service's Deployment connects with", () => {
+      for (const { name } of busProcesses) {
+        const deployment = workloadsOf(built, 'Deployment').find(
+          (d) => d.resource.metadata.name === name,
+        );
+        expect([name, sourceOf(container, brokerUrlVariable(name))]).toEqual([
+          name,
+          sourceOf(deployment?.containers[0], 'AMQP_URL'),
+        ]);
+        expect(origin[brokerUrlVariable(name)]).toBe('secret');
+      }
+      expect(sourceOf(container, 'BROKER_MANAGEMENT_URL')).toBe(
+        'Secret mbs-broker-admin/BROKER_MANAGEMENT_URL',
+      );
+      expect(sourceOf(container, 'BUS_NAMESPACE')).toBe('ConfigMap mbs-settings/BUS_NAMESPACE');
+    });
+
+    it('gives the setup what it needs: a user for each service, distinct, in one vhost', () => {
+      const { definitions, management } = brokerSetupFrom(env);
+      expect(management).toMatch(/^https:\/\//);
+      expect(definitions.users.map((user) => user.name)).toEqual(
+        busProcesses.map(({ name }) => `mbs-${name}`),
+      );
+    });
+  },
+);
 
 describe('web: the staff web application', () => {
   const webIn = (dir: string) => {
@@ -363,7 +436,7 @@ describe.each(realClusterBuilds)('k8s/%s holds no secret', (dir) => {
   it('every Secret it references is one k8s/README.md tells operators to create', () => {
     const readme = readRepositoryFile('k8s', 'README.md');
     const built = build(dir);
-    for (const workload of workloadsOf(built, 'Deployment')) {
+    for (const workload of [...workloadsOf(built, 'Deployment'), ...workloadsOf(built, 'Job')]) {
       for (const container of workload.containers) {
         const refs = [
           ...(

@@ -7,6 +7,8 @@ const sasKeyShaped = Buffer.alloc(32, 0x5a).toString('base64'); // 44 characters
 
 const placeholders: Readonly<Record<string, string>> = {
   AMQP_URL: 'amqps://mbs-service:placeholder-password@rabbitmq.example.internal:5671/mbs',
+  // The broker setup's administrator, on the management API (k8s/base/broker-users.yaml).
+  BROKER_MANAGEMENT_URL: 'https://mbs-admin:placeholder-password@rabbitmq.example.internal:15671',
   MONGODB_URL:
     'mongodb+srv://mbs-service:placeholder-password@mongodb.example.internal/?retryWrites=true',
   GATEWAY_KEY: sasKeyShaped,
@@ -28,8 +30,13 @@ const placeholders: Readonly<Record<string, string>> = {
   WEB_ADMIN_PASSWORD: 'placeholder first-admin password',
 };
 
-export function placeholderSecret(key: string): string {
+/**
+ * The placeholder for `key` of the Secret `secret`. Each service's AMQP_URL names its own broker
+ * user, as k8s/README.md has operators create it: the Secret's name (`mbs-appointment`).
+ */
+export function placeholderSecret(key: string, secret?: string): string {
   if (/^RELAY_SEND_KEY_[A-Z0-9_]+$/.test(key)) return sasKeyShaped;
+  if (key === 'AMQP_URL' && secret) return placeholders.AMQP_URL!.replace('mbs-service', secret);
   const value = placeholders[key];
   if (value === undefined) throw new Error(`no placeholder for the secret key ${key}`);
   return value;
