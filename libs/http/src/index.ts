@@ -17,4 +17,4 @@ export {
   serverLimitOptions,
 } from './server-limits';
 export type { RouteAccess } from './route-config';
-export { requireStaff, type StaffAccessOptions } from './staff-access';
+export { requireStaff, staffAccessVariables, type StaffAccessOptions } from './staff-access';

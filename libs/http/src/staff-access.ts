@@ -1,6 +1,7 @@
 import type { StaffRole } from '@mbs/contracts';
 import {
   bearerToken,
+  publicJwksVariable,
   requireRole,
   type StaffTokenError,
   verifyStaffToken,
@@ -17,6 +18,19 @@ declare module 'fastify' {
     staff?: StaffIdentity;
   }
 }
+
+/**
+ * The variable of every service web reads: web's PUBLIC signing keys as a JWK set (current and
+ * next, during a rotation), which verify its staff tokens (and, in appointment, its command
+ * signatures). No development default: `npm start` generates the development key pair.
+ */
+export const staffAccessVariables = {
+  STAFF_TOKEN_KEYS: publicJwksVariable({
+    description:
+      "web's public signing keys, a JWK set (its WEB_SIGNING_KEY's public half; the next one too while rotating): verify staff tokens and command signatures",
+    uses: ['sig'],
+  }),
+};
 
 /** How a service verifies web's staff tokens. */
 export interface StaffAccessOptions {

@@ -6,6 +6,7 @@ import {
   storeVariables,
   string,
 } from '@mbs/config';
+import { staffAccessVariables } from '@mbs/http';
 
 /** The database on MONGODB_URL and whether to seed it: what main.ts and the seed command share. */
 export const storeSpec = {
@@ -22,5 +23,6 @@ export const appointmentVariables = {
   ...brokerVariables,
   ...storeSpec,
   ...httpVariables(3002),
+  ...staffAccessVariables,
   ...demoDataVariables,
 };

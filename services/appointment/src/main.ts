@@ -29,11 +29,14 @@ appointment.run({
     // Seed before consuming, so a command for a demo appointment never finds it missing.
     const models = createModels(store.connection);
     if (config.SEED_DEMO_DATA) await seedWhenEmpty(models, londonDate(new Date()), logger);
-    await startAppointmentService({ bus, store, logger });
+    // web's public keys: its staff tokens on the API, its signatures on staff commands.
+    const staffKeys = config.STAFF_TOKEN_KEYS;
+    await startAppointmentService({ bus, store, logger, staffKeys });
 
     const app = await buildHttpApi({
       models,
       logger,
+      staffKeys,
       health: { store: () => store.health(), bus: () => bus.health() },
     });
     const address = await app.listen({ host: config.HOST, port: config.PORT });

@@ -13,10 +13,19 @@ import {
   SendToModality,
   WithdrawSend,
   createMessage,
+  type AnyContract,
   type MessageOf,
 } from '@mbs/contracts';
 import { connectStore, type Store } from '@mbs/store';
-import { deleteNamespace, uniqueName, useMongoDb, useRabbitMq } from '@mbs/testing';
+import {
+  deleteNamespace,
+  testStaffKeys,
+  uniqueName,
+  useMongoDb,
+  useRabbitMq,
+  type TestStaffKeys,
+} from '@mbs/testing';
+import { signStaffCommand, type SignStaffCommandOptions } from '@mbs/trust';
 import {
   eventually,
   givenAppointment,
@@ -43,12 +52,14 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
   let bus: Bus;
   let models: Models;
   let probe: Awaited<ReturnType<typeof openProbe>>;
+  let staff: TestStaffKeys;
   const sent: Sent[] = [];
   const changed: Changed[] = [];
   const rejected: Rejected[] = [];
 
   beforeAll(async () => {
     const logger = quietLogger();
+    staff = await testStaffKeys();
     store = await connectStore({ url: mongo.current.url, dbName: mongo.current.dbName, logger });
     bus = await Bus.connect({
       url: broker.current.url,
@@ -60,6 +71,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       bus,
       store,
       logger,
+      staffKeys: staff.keys,
       retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
     }));
     // What the rest of the system sees: fhir-builder takes "sent", web takes "state changed"
@@ -96,8 +108,15 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
     return event!;
   };
 
+  /** A staff command as web sends it: requestedBy signed with web's key. */
+  const signed = <C extends AnyContract>(
+    contract: C,
+    data: Parameters<typeof signStaffCommand<C>>[1],
+    options: Omit<SignStaffCommandOptions, 'signingKey'> = {},
+  ) => signStaffCommand(contract, data, { ...options, signingKey: staff.signingKey });
+
   const sendCommand = (appointmentId: string) =>
-    createMessage(SendToModality, { appointmentId, requestedBy: ada });
+    signed(SendToModality, { appointmentId, requestedBy: ada });
 
   async function stateBecomes(appointmentId: string, state: string) {
     return eventually(async () => {
@@ -112,7 +131,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         models,
         'checked_in',
       );
-      const command = sendCommand(appointmentId);
+      const command = await sendCommand(appointmentId);
       await bus.publish(SendToModality, command);
 
       const stored = await stateBecomes(appointmentId, 'sent_to_modality');
@@ -179,7 +198,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     it('takes a repeated command once and publishes the same events again', async () => {
       const { appointmentId } = await givenAppointment(models, 'checked_in');
-      const command = sendCommand(appointmentId);
+      const command = await sendCommand(appointmentId);
       await bus.publish(SendToModality, command);
       await eventually(() => sentFor(appointmentId).length === 1, 'the first sent event');
       await bus.publish(SendToModality, command);
@@ -203,7 +222,9 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     it('sends once when several different commands race for one appointment (two clicks, two users)', async () => {
       const { appointmentId } = await givenAppointment(models, 'checked_in');
-      const commands = Array.from({ length: 5 }, () => sendCommand(appointmentId));
+      const commands = await Promise.all(
+        Array.from({ length: 5 }, () => sendCommand(appointmentId)),
+      );
       await Promise.all(commands.map((command) => bus.publish(SendToModality, command)));
 
       // Exactly one wins; the others are refused (at once, or after a retry that re-reads the
@@ -232,7 +253,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     it('refuses to send an appointment that is not checked in: dead-lettered with a reason staff can read', async () => {
       const { appointmentId } = await givenAppointment(models, 'booked');
-      const command = sendCommand(appointmentId);
+      const command = await sendCommand(appointmentId);
       await bus.publish(SendToModality, command);
 
       const dead = await probe.find(deadLetters(), command.id);
@@ -258,7 +279,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
     });
 
     it('dead-letters a command for an unknown appointment with the reason', async () => {
-      const command = sendCommand('apt-that-does-not-exist');
+      const command = await sendCommand('apt-that-does-not-exist');
       await bus.publish(SendToModality, command);
       const dead = await probe.find(deadLetters(), command.id);
       expect(dead.properties.headers?.[Header.failureCode]).toBe('unknown_appointment');
@@ -279,7 +300,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       const { appointmentId } = await givenAppointment(models, 'checked_in');
       // Written before the field existed (an update runs no validators, as an old release did not).
       await models.Appointment.updateOne({ appointmentId }, { $unset: { endsAt: 1 } });
-      const command = sendCommand(appointmentId);
+      const command = await sendCommand(appointmentId);
       await bus.publish(SendToModality, command);
 
       const dead = await probe.find(deadLetters(), command.id);
@@ -314,7 +335,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         'raw-not-json',
       );
       const broken = {
-        ...sendCommand('apt-1'),
+        ...(await sendCommand('apt-1')),
         id: 'raw-bad-data',
         data: { appointmentId: 'has spaces' },
       };
@@ -335,7 +356,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       );
 
       const { appointmentId } = await givenAppointment(models, 'checked_in');
-      await bus.publish(SendToModality, sendCommand(appointmentId));
+      await bus.publish(SendToModality, await sendCommand(appointmentId));
       await stateBecomes(appointmentId, 'sent_to_modality');
     });
   });
@@ -343,7 +364,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
   describe('outcomes from the hospital', () => {
     async function sentAppointment() {
       const given = await givenAppointment(models, 'checked_in');
-      const command = sendCommand(given.appointmentId);
+      const command = await sendCommand(given.appointmentId);
       await bus.publish(SendToModality, command);
       await stateBecomes(given.appointmentId, 'sent_to_modality');
       return { ...given, command };
@@ -434,7 +455,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         }),
       );
 
-      const resend = sendCommand(appointmentId);
+      const resend = await sendCommand(appointmentId);
       await bus.publish(SendToModality, resend);
       await stateBecomes(appointmentId, 'sent_to_modality');
       const events = await eventually(
@@ -464,7 +485,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         );
       await bus.publish(MessageFailed, failureOf(first, 1));
       await stateBecomes(appointmentId, 'checked_in');
-      const second = sendCommand(appointmentId);
+      const second = await sendCommand(appointmentId);
       await bus.publish(SendToModality, second);
       await stateBecomes(appointmentId, 'sent_to_modality');
 
@@ -544,11 +565,11 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     describe('withdrawing a send that has had no answer (staff are never stuck)', () => {
       const withdraw = (appointmentId: string, reason = 'No confirmation after 20 minutes') =>
-        createMessage(WithdrawSend, { appointmentId, requestedBy: ada, reason });
+        signed(WithdrawSend, { appointmentId, requestedBy: ada, reason });
 
       it('returns sent_to_modality to checked_in with the reason, tells web, and lets staff send again', async () => {
         const { appointmentId, command: send } = await sentAppointment();
-        const command = withdraw(appointmentId);
+        const command = await withdraw(appointmentId);
         await bus.publish(WithdrawSend, command);
         const stored = await stateBecomes(appointmentId, 'checked_in');
         expect(stored.history.at(-1)).toEqual(
@@ -575,7 +596,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
         );
         // The same command again changes nothing.
         await bus.publish(WithdrawSend, command);
-        const again = sendCommand(appointmentId);
+        const again = await sendCommand(appointmentId);
         await bus.publish(SendToModality, again);
         const resent = await stateBecomes(appointmentId, 'sent_to_modality');
         expect(resent.history.map((e) => e.causedBy)).toEqual([send.id, command.id, again.id]);
@@ -583,7 +604,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
       it('takes a confirmation of the withdrawn send that arrives afterwards: checked_in -> with_modality', async () => {
         const { appointmentId, command: send } = await sentAppointment();
-        await bus.publish(WithdrawSend, withdraw(appointmentId));
+        await bus.publish(WithdrawSend, await withdraw(appointmentId));
         await stateBecomes(appointmentId, 'checked_in');
         const late = confirmationOfSend(appointmentId, send.id, '2026-11-26T09:45:00.000Z');
         await bus.publish(MessageConfirmed, late);
@@ -602,7 +623,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       it('records a failure of the withdrawn send without changing anything, and a confirmation after it is still late', async () => {
         const { appointmentId, command: send } = await sentAppointment();
         const flow = { causedBy: { id: `ready-${appointmentId}`, correlationId: send.id } };
-        await bus.publish(WithdrawSend, withdraw(appointmentId));
+        await bus.publish(WithdrawSend, await withdraw(appointmentId));
         await stateBecomes(appointmentId, 'checked_in');
         const failure = createMessage(
           MessageFailed,
@@ -631,7 +652,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
       it('refuses to withdraw when nothing is waiting: the rejection tells staff why', async () => {
         const { appointmentId } = await givenAppointment(models, 'checked_in');
-        const command = withdraw(appointmentId);
+        const command = await withdraw(appointmentId);
         await bus.publish(WithdrawSend, command);
         const rejection = await rejectionOf(command.id);
         expect(rejection.data).toEqual({
@@ -820,10 +841,86 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
     });
   });
 
+  describe("web's signature on staff commands (who asked is what web verified)", () => {
+    /** A command dead-lettered as bad_command_signature that changed and told nothing. */
+    async function refusedUnseen(
+      command: { id: string },
+      appointmentId: string,
+      state: string,
+      reason: string,
+    ) {
+      const dead = await probe.find(deadLetters(), command.id);
+      expect(dead.properties.headers?.[Header.failureCode]).toBe('bad_command_signature');
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        `CommandSignatureError: ${reason}`,
+      );
+      expect(dead.properties.headers?.[Header.attempt]).toBe(1);
+      await sleep(300);
+      const stored = await stateOf(models, appointmentId);
+      expect([stored?.state, stored?.history, stored?.appliedKeys]).toEqual([state, [], []]);
+      expect(sentFor(appointmentId)).toEqual([]);
+      expect(changesFor(appointmentId)).toEqual([]);
+      // Not told back: the member of staff it names never sent it.
+      expect(rejectionsOf(command.id)).toEqual([]);
+    }
+
+    it('dead-letters an unsigned send as bad_command_signature: nothing changes, nobody is told', async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      const command = createMessage(SendToModality, { appointmentId, requestedBy: ada });
+      await bus.publish(SendToModality, command);
+      await refusedUnseen(command, appointmentId, 'checked_in', 'The command is not signed');
+    });
+
+    it("dead-letters a command signed by another key under web's kid", async () => {
+      const { appointmentId } = await givenAppointment(models, 'checked_in');
+      const command = await signStaffCommand(
+        SendToModality,
+        { appointmentId, requestedBy: ada },
+        { signingKey: staff.forger },
+      );
+      await bus.publish(SendToModality, command);
+      await refusedUnseen(
+        command,
+        appointmentId,
+        'checked_in',
+        'The command signature does not verify',
+      );
+    });
+
+    it('dead-letters a signature lifted from another command, or one whose user was changed', async () => {
+      const { appointmentId } = await givenAppointment(models, 'booked');
+      const genuine = await signed(CheckIn, { appointmentId, requestedBy: ada });
+      const replayed = { ...genuine, id: 'cmd-replayed-with-a-new-id' };
+      await bus.publish(CheckIn, replayed);
+      await refusedUnseen(
+        replayed,
+        appointmentId,
+        'booked',
+        "The command's commandId is not the one signed",
+      );
+      // The same command, its user changed: refused for the user.
+      const impostor = {
+        ...genuine,
+        data: { ...genuine.data, requestedBy: { ...genuine.data.requestedBy, userId: 'eve' } },
+      };
+      await bus.publish(CheckIn, impostor);
+      const dead = await probe.find(deadLetters(), impostor.id);
+      expect(dead.properties.headers?.[Header.failureReason]).toBe(
+        "CommandSignatureError: The command's userId is not the one signed",
+      );
+      expect(rejectionsOf(impostor.id)).toEqual([]);
+
+      // The genuine command, as web signed it, still works, and the history names who web verified.
+      await bus.publish(CheckIn, genuine);
+      const done = await stateBecomes(appointmentId, 'checked_in');
+      expect(done.history[0]?.by).toEqual(ada);
+    });
+  });
+
   describe('staff actions', () => {
     it('checks in a booked participant, once per command', async () => {
       const { appointmentId } = await givenAppointment(models, 'booked');
-      const command = createMessage(CheckIn, { appointmentId, requestedBy: ada });
+      const command = await signed(CheckIn, { appointmentId, requestedBy: ada });
       await bus.publish(CheckIn, command);
       await bus.publish(CheckIn, command);
       await eventually(() => changesFor(appointmentId).length === 2, 'both state-changed events');
@@ -835,7 +932,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     it('a second check-in (another click) is refused with a readable reason', async () => {
       const { appointmentId } = await givenAppointment(models, 'checked_in');
-      const command = createMessage(CheckIn, { appointmentId, requestedBy: ada });
+      const command = await signed(CheckIn, { appointmentId, requestedBy: ada });
       await bus.publish(CheckIn, command);
       const dead = await probe.find(deadLetters(), command.id);
       expect(dead.properties.headers?.[Header.failureReason]).toBe(
@@ -845,11 +942,15 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     it('cancels with the reason kept in the history and the event', async () => {
       const { appointmentId } = await givenAppointment(models, 'checked_in');
-      const command = createMessage(CancelAppointment, {
-        appointmentId,
-        requestedBy: ada,
-        reason: 'Participant asked to rebook',
-      });
+      const command = await signed(
+        CancelAppointment,
+        {
+          appointmentId,
+          requestedBy: ada,
+          reason: 'Participant asked to rebook',
+        },
+        {},
+      );
       await bus.publish(CancelAppointment, command);
       const stored = await stateBecomes(appointmentId, 'cancelled');
       expect(stored.history[0]).toEqual(
@@ -870,11 +971,15 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     it('refuses to cancel an appointment already sent to the modality', async () => {
       const { appointmentId } = await givenAppointment(models, 'sent_to_modality');
-      const command = createMessage(CancelAppointment, {
-        appointmentId,
-        requestedBy: ada,
-        reason: 'Changed mind',
-      });
+      const command = await signed(
+        CancelAppointment,
+        {
+          appointmentId,
+          requestedBy: ada,
+          reason: 'Changed mind',
+        },
+        {},
+      );
       await bus.publish(CancelAppointment, command);
       const dead = await probe.find(deadLetters(), command.id);
       expect(dead.properties.headers?.[Header.failureCode]).toBe('transition_refused');
@@ -888,7 +993,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
       const { appointmentId } = await givenAppointment(models, 'booked');
       await bus.publish(
         MarkDidNotAttend,
-        createMessage(MarkDidNotAttend, { appointmentId, requestedBy: ada }),
+        await signed(MarkDidNotAttend, { appointmentId, requestedBy: ada }),
       );
       await stateBecomes(appointmentId, 'did_not_attend');
     });
@@ -897,7 +1002,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
   describe('refused staff commands (told back as appointment.command-rejected, then dead-lettered)', () => {
     it('a check-in of a cancelled appointment publishes the rejection with a readable reason and dead-letters the command', async () => {
       const { appointmentId } = await givenAppointment(models, 'cancelled');
-      const command = createMessage(CheckIn, { appointmentId, requestedBy: ada });
+      const command = await signed(CheckIn, { appointmentId, requestedBy: ada });
       await bus.publish(CheckIn, command);
 
       const rejection = await rejectionOf(command.id);
@@ -930,11 +1035,15 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
     });
 
     it('a command for an unknown appointment publishes the rejection and dead-letters the command', async () => {
-      const command = createMessage(CancelAppointment, {
-        appointmentId: 'apt-nobody-booked',
-        requestedBy: ada,
-        reason: 'Participant asked to rebook',
-      });
+      const command = await signed(
+        CancelAppointment,
+        {
+          appointmentId: 'apt-nobody-booked',
+          requestedBy: ada,
+          reason: 'Participant asked to rebook',
+        },
+        {},
+      );
       await bus.publish(CancelAppointment, command);
 
       const rejection = await rejectionOf(command.id);
@@ -956,7 +1065,7 @@ describe('appointment service (real RabbitMQ, MongoDB from @mbs/testing)', () =>
 
     it('a refused command delivered again yields the same rejection (same id, same data)', async () => {
       const { appointmentId } = await givenAppointment(models, 'did_not_attend');
-      const command = createMessage(MarkDidNotAttend, { appointmentId, requestedBy: ada });
+      const command = await signed(MarkDidNotAttend, { appointmentId, requestedBy: ada });
       await bus.publish(MarkDidNotAttend, command);
       await rejectionOf(command.id);
       await bus.publish(MarkDidNotAttend, command);

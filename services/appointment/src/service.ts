@@ -1,6 +1,7 @@
 import type { Bus, RetryPolicy } from '@mbs/bus';
 import type { Store } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
+import type { Jwks, PublicJwk } from '@mbs/trust';
 import { appointmentHandlers } from './handlers';
 import { createModels, type Models } from './store/models';
 
@@ -11,6 +12,8 @@ export interface AppointmentServiceOptions {
   readonly bus: Bus;
   readonly store: Store;
   readonly logger: Logger;
+  /** web's public signing keys (STAFF_TOKEN_KEYS): staff commands are acted on only signed. */
+  readonly staffKeys: Jwks<PublicJwk>;
   readonly retry?: Partial<RetryPolicy>;
   readonly now?: () => Date;
 }
@@ -31,6 +34,7 @@ export async function startAppointmentService(
   const handlers = appointmentHandlers({
     models,
     bus,
+    staffKeys: options.staffKeys,
     now: options.now ?? (() => new Date()),
   });
   await bus.subscribe(CONSUMER, handlers, options.retry ? { retry: options.retry } : {});

@@ -9,10 +9,14 @@ const Params = z.object({ clinicId: Id });
 
 /** GET /clinics/:clinicId/appointments: the clinic and its appointments with participants. */
 export function clinicAppointmentsRoute(app: FastifyInstance, models: Models): void {
-  app.get('/clinics/:clinicId/appointments', async (request) => {
-    const params = parseInput(Params, request.params);
-    const found = await clinicAppointments(models, params.clinicId);
-    if (!found) throw new NotFoundError(`No clinic with id "${params.clinicId}"`);
-    return found;
-  });
+  app.get(
+    '/clinics/:clinicId/appointments',
+    { config: { access: 'clinic_staff' } },
+    async (request) => {
+      const params = parseInput(Params, request.params);
+      const found = await clinicAppointments(models, params.clinicId);
+      if (!found) throw new NotFoundError(`No clinic with id "${params.clinicId}"`);
+      return found;
+    },
+  );
 }

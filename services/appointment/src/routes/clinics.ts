@@ -30,7 +30,7 @@ const ClinicsQuery = z
  * appointments counted by state.
  */
 export function clinicsRoute(app: FastifyInstance, models: Models, now: () => Date): void {
-  app.get('/clinics', { config: { takesQuery: true } }, async (request) => {
+  app.get('/clinics', { config: { access: 'clinic_staff', takesQuery: true } }, async (request) => {
     const query = parseInput(
       ClinicsQuery.transform((q, ctx) => {
         const from = q.from ?? londonDate(now());

@@ -1,6 +1,12 @@
 import { isValidNhsNumber } from '@mbs/contracts';
 import { connectStore, type Store } from '@mbs/store';
-import { useMongoDb } from '@mbs/testing';
+import {
+  expectedStaffAccess,
+  staffAccess,
+  testStaffKeys,
+  useMongoDb,
+  type TestStaffKeys,
+} from '@mbs/testing';
 import type { FastifyInstance } from 'fastify';
 import { quietLogger } from '../../test/support';
 import { seedDemoData } from '../demo/seed-demo-data';
@@ -14,6 +20,8 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
   const mongo = useMongoDb({ dbPrefix: 'appointment_http' });
   let store: Store;
   let app: FastifyInstance;
+  let staff: TestStaffKeys;
+  let token: string;
   const health = {
     store: { ok: true, latencyMs: 0.5 } as { ok: boolean; latencyMs: number; error?: string },
     bus: { ok: true, publisher: true, consumers: { appointment: true } },
@@ -24,10 +32,13 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
     store = await connectStore({ url: mongo.current.url, dbName: mongo.current.dbName, logger });
     const models = createModels(store.connection);
     await seedDemoData(models, today);
+    staff = await testStaffKeys();
+    token = await staff.token('appointment', 'clinic_staff');
     app = await buildHttpApi({
       models,
       logger,
       now,
+      staffKeys: staff.keys,
       health: { store: async () => health.store, bus: () => health.bus },
     });
   });
@@ -36,10 +47,31 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
     await store?.close();
   });
 
-  const get = async (url: string) => {
-    const response = await app.inject({ method: 'GET', url });
+  /** GET as a member of clinic staff (web's token for appointment), or `as` none. */
+  const get = async (url: string, as: 'staff' | 'nobody' = 'staff') => {
+    const headers = as === 'staff' ? { authorization: `Bearer ${token}` } : {};
+    const response = await app.inject({ method: 'GET', url, headers });
     return { status: response.statusCode, body: response.json() };
   };
+
+  describe('who may use it', () => {
+    it.each([
+      '/settings',
+      '/clinics',
+      '/clinics/clinic-york-2026-11-26-pm/appointments',
+      '/appointments/apt-leeds-2026-11-26-am-07',
+    ])('GET %s: members of staff with a token web issued for appointment', async (url) => {
+      expect(await staffAccess(app, { method: 'GET', url }, 'appointment', staff)).toEqual(
+        expectedStaffAccess('clinic_staff', 200),
+      );
+    });
+
+    it("GET /health/details: admins only (the store's and the bus's own words)", async () => {
+      expect(
+        await staffAccess(app, { method: 'GET', url: '/health/details' }, 'appointment', staff),
+      ).toEqual(expectedStaffAccess('admin', 200));
+    });
+  });
 
   describe('GET /settings', () => {
     it('lists the hospital sites by name, with the ids fhir-builder knows and their ODS codes', async () => {
@@ -248,7 +280,6 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
         '/settings?colour=blue',
         '/clinics/clinic-york-2026-11-26-pm/appointments?colour=blue',
         '/appointments/apt-leeds-2026-11-26-am-07?colour=blue',
-        '/health?colour=blue',
       ]) {
         expect({ url, ...(await get(url)) }).toEqual({
           url,
@@ -279,7 +310,11 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
     it('answers thousands of unknown query parameters with one bounded answer', async () => {
       const query = Array.from({ length: 1_500 }, (_, i) => `p${i}=1`).join('&');
       for (const url of [`/clinics?${query}`, `/settings?${query}`]) {
-        const response = await app.inject({ method: 'GET', url });
+        const response = await app.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${token}` },
+        });
         expect(response.statusCode).toBe(400);
         expect(response.body.length).toBeLessThan(4_000);
         expect(response.json().errors).toHaveLength(20);
@@ -289,17 +324,26 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
   });
 
   describe('GET /health and unknown routes', () => {
-    it('is 200 when the store and the bus are up, 503 naming what is down otherwise', async () => {
-      expect(await get('/health')).toEqual({
+    it('is open, 200 when the store and the bus are up, 503 naming what is down otherwise, and tells nothing but status', async () => {
+      expect(await get('/health', 'nobody')).toEqual({
         status: 200,
-        body: { ok: true, store: health.store, bus: health.bus },
+        body: { ok: true, store: { ok: true }, bus: { ok: true } },
       });
       health.store = { ok: false, latencyMs: 2000, error: 'ping took longer than 2000 ms' };
       try {
-        const down = await get('/health');
-        expect(down.status).toBe(503);
-        expect(down.body.ok).toBe(false);
-        expect(down.body.store.error).toBe('ping took longer than 2000 ms');
+        expect(await get('/health', 'nobody')).toEqual({
+          status: 503,
+          body: { ok: false, store: { ok: false }, bus: { ok: true } },
+        });
+        const admin = await staff.token('appointment', 'admin');
+        const details = await app.inject({
+          url: '/health/details',
+          headers: { authorization: `Bearer ${admin}` },
+        });
+        expect(details.statusCode).toBe(503);
+        expect(details.json().store.error).toBe('ping took longer than 2000 ms');
+        expect(details.json().bus.consumers).toEqual({ appointment: true });
+        expect((await get('/health?colour=blue', 'nobody')).status).toBe(400);
       } finally {
         health.store = { ok: true, latencyMs: 0.5 };
       }

@@ -1,28 +1,44 @@
-import { createHttpApi } from '@mbs/http';
+import type { BusHealth } from '@mbs/bus';
+import { createHttpApi, healthRoutes, type StaffAccessOptions } from '@mbs/http';
+import type { StoreHealth } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
 import type { Models } from '../store/models';
 import { appointmentRoute } from './appointment';
 import { clinicAppointmentsRoute } from './clinic-appointments';
 import { clinicsRoute } from './clinics';
-import { healthRoute, type HealthSources } from './health';
 import { settingsRoute } from './settings';
+
+export interface HealthSources {
+  readonly store: () => Promise<StoreHealth>;
+  readonly bus: () => BusHealth;
+}
 
 export interface HttpApiOptions {
   readonly models: Models;
   readonly health: HealthSources;
   readonly logger: Logger;
+  /** web's public keys: every route but /health needs a staff token for `appointment`. */
+  readonly staffKeys: StaffAccessOptions['keys'];
   readonly now?: () => Date;
 }
 
-/** The read-only query API. Nothing here changes data: changes arrive as commands on the bus. */
+/**
+ * The read-only query API, for members of staff (web's tokens, `clinic_staff` or above); /health
+ * is open and tells status only (the details are for admins). Nothing here changes data: changes
+ * arrive as commands on the bus.
+ */
 export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
   const { models, logger } = options;
-  const app = await createHttpApi({ logger: logger.child({ component: 'http' }) });
+  const now = options.now ?? (() => new Date());
+  const app = await createHttpApi({
+    logger: logger.child({ component: 'http' }),
+    staff: { audience: 'appointment', keys: options.staffKeys },
+  });
   settingsRoute(app, models);
-  clinicsRoute(app, models, options.now ?? (() => new Date()));
+  clinicsRoute(app, models, now);
   clinicAppointmentsRoute(app, models);
   appointmentRoute(app, models);
-  healthRoute(app, options.health);
+  healthRoutes(app, { store: options.health.store, bus: options.health.bus });
   return app;
 }

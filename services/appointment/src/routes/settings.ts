@@ -4,5 +4,7 @@ import { listSettings } from '../store/queries';
 
 /** GET /settings: every hospital site, by name. */
 export function settingsRoute(app: FastifyInstance, models: Models): void {
-  app.get('/settings', async () => ({ settings: await listSettings(models) }));
+  app.get('/settings', { config: { access: 'clinic_staff' } }, async () => ({
+    settings: await listSettings(models),
+  }));
 }
