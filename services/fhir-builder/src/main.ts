@@ -28,7 +28,12 @@ fhirBuilder.run({
       service: 'fhir-builder',
       logger,
     });
-    const { app } = await startFhirBuilder({ bus, store, logger });
+    const { app } = await startFhirBuilder({
+      bus,
+      store,
+      logger,
+      staffKeys: config.STAFF_TOKEN_KEYS,
+    });
     await app.listen({ host: config.HOST, port: config.PORT });
     return {
       listening: { host: config.HOST, port: config.PORT },

@@ -6,7 +6,14 @@ import {
   type MessageOf,
 } from '@mbs/contracts';
 import { connectStore, type Store } from '@mbs/store';
-import { deleteNamespace, uniqueDbName, uniqueName, useMongoDb, useRabbitMq } from '@mbs/testing';
+import {
+  deleteNamespace,
+  testStaffKeys,
+  uniqueDbName,
+  uniqueName,
+  useMongoDb,
+  useRabbitMq,
+} from '@mbs/testing';
 import amqp from 'amqplib';
 import { fixedEvent } from '../test/fixtures';
 import { eventually, quietLogger, sleep } from '../test/support';
@@ -50,6 +57,7 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
     });
     // Exactly what main.ts runs, with short retries so a test never waits minutes.
     builder = await startFhirBuilder({
+      staffKeys: (await testStaffKeys()).keys,
       bus: service,
       store,
       logger,

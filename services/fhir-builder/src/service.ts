@@ -1,6 +1,7 @@
 import { type Bus, defaultRetryPolicy, type RetryPolicy } from '@mbs/bus';
 import type { Store } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
+import type { Jwks, PublicJwk } from '@mbs/trust';
 import type { FastifyInstance } from 'fastify';
 import { warmUpBuilders } from './builders/warm-up';
 import { createDestinationStore, type DestinationStore } from './destinations/destination-store';
@@ -15,6 +16,8 @@ export interface FhirBuilderOptions {
   readonly bus: Bus;
   readonly store: Store;
   readonly logger: Logger;
+  /** web's public signing keys (STAFF_TOKEN_KEYS): the API is for members of staff only. */
+  readonly staffKeys: Jwks<PublicJwk>;
   readonly retry?: Partial<RetryPolicy>;
   /**
    * Which builder makes each message type. main.ts leaves it out (the registry); the integration
@@ -36,6 +39,7 @@ export async function startFhirBuilder({
   bus,
   store,
   logger,
+  staffKeys,
   retry,
   builderFor,
 }: FhirBuilderOptions): Promise<FhirBuilder> {
@@ -48,6 +52,7 @@ export async function startFhirBuilder({
   const app = await buildHttpApi({
     destinations,
     logger,
+    staffKeys,
     health: { bus: () => bus.health(), store: () => store.health() },
   });
   return { app, destinations };

@@ -1,6 +1,14 @@
 import { connectStore, type Store } from '@mbs/store';
-import { uniqueDbName, useMongoDb } from '@mbs/testing';
-import type { FastifyInstance } from 'fastify';
+import {
+  expectedStaffAccess,
+  staffAccess,
+  testStaffKeys,
+  uniqueDbName,
+  useMongoDb,
+  type RouteRequest,
+  type TestStaffKeys,
+} from '@mbs/testing';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { quietLogger } from '../../test/support';
 import { createDestinationStore } from '../destinations/destination-store';
 import { buildHttpApi } from './http-api';
@@ -16,6 +24,13 @@ describe('destinations HTTP API (MongoDB)', () => {
   const mongo = useMongoDb({ dbPrefix: 'fhir-builder' });
   let store: Store;
   let app: FastifyInstance;
+  let staff: TestStaffKeys;
+  let admin: string;
+
+  beforeAll(async () => {
+    staff = await testStaffKeys();
+    admin = await staff.token('fhir-builder', 'admin');
+  });
 
   beforeEach(async () => {
     // A database per test: each starts with no destinations.
@@ -27,6 +42,7 @@ describe('destinations HTTP API (MongoDB)', () => {
     app = await buildHttpApi({
       destinations: createDestinationStore(store.connection),
       logger: quietLogger(),
+      staffKeys: staff.keys,
       health: {
         bus: () => ({ ok: true, publisher: true, consumers: { 'fhir-builder': true } }),
         store: () => store.health(),
@@ -39,8 +55,46 @@ describe('destinations HTTP API (MongoDB)', () => {
     await store.close();
   });
 
+  /** A request as an admin (web's token for fhir-builder): what changes destinations. */
+  const inject = (request: string | InjectOptions) => {
+    const options = typeof request === 'string' ? { url: request } : request;
+    return app.inject({
+      ...options,
+      headers: { ...options.headers, authorization: `Bearer ${admin}` },
+    });
+  };
   const post = (url: string, payload?: unknown) =>
-    app.inject({ method: 'POST', url, payload: payload as object });
+    inject({ method: 'POST', url, payload: payload as object });
+
+  describe('who may use it', () => {
+    it.each<RouteRequest & { role: 'clinic_staff' | 'admin'; allowed: number }>([
+      { method: 'GET', url: '/destinations', role: 'clinic_staff', allowed: 200 },
+      { method: 'GET', url: '/destinations/dest-leeds', role: 'clinic_staff', allowed: 200 },
+      { method: 'GET', url: '/message-types', role: 'clinic_staff', allowed: 200 },
+      {
+        method: 'POST',
+        url: '/destinations',
+        payload: { ...leeds, enabled: false },
+        role: 'admin',
+        allowed: 201,
+      },
+      {
+        method: 'PATCH',
+        url: '/destinations/dest-leeds',
+        payload: { name: 'x' },
+        role: 'admin',
+        allowed: 200,
+      },
+      { method: 'POST', url: '/destinations/dest-leeds/disable', role: 'admin', allowed: 200 },
+      { method: 'POST', url: '/destinations/dest-leeds/enable', role: 'admin', allowed: 200 },
+      { method: 'GET', url: '/health/details', role: 'admin', allowed: 200 },
+    ])('$method $url: $role', async ({ role, allowed, ...request }) => {
+      await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
+      expect(await staffAccess(app, request, 'fhir-builder', staff)).toEqual(
+        expectedStaffAccess(role, allowed),
+      );
+    });
+  });
 
   it('creates a destination with FHIR R4 as the default type, then reads and lists it', async () => {
     const created = await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
@@ -54,8 +108,8 @@ describe('destinations HTTP API (MongoDB)', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    expect((await app.inject('/destinations/dest-leeds')).json()).toEqual(created.json());
-    expect((await app.inject('/destinations')).json()).toEqual({ destinations: [created.json()] });
+    expect((await inject('/destinations/dest-leeds')).json()).toEqual(created.json());
+    expect((await inject('/destinations')).json()).toEqual({ destinations: [created.json()] });
   });
 
   it('makes an id when none is given', async () => {
@@ -75,7 +129,7 @@ describe('destinations HTTP API (MongoDB)', () => {
     });
     const ids = async (query: string) =>
       (
-        (await app.inject(`/destinations${query}`)).json().destinations as Array<{
+        (await inject(`/destinations${query}`)).json().destinations as Array<{
           destinationId: string;
         }>
       ).map((d) => d.destinationId);
@@ -83,7 +137,7 @@ describe('destinations HTTP API (MongoDB)', () => {
     expect(await ids('?settingId=setting-leeds')).toEqual(['dest-leeds', 'dest-leeds-old']);
     expect(await ids('?settingId=setting-leeds&enabled=true')).toEqual(['dest-leeds']);
     expect(await ids('?enabled=false')).toEqual(['dest-leeds-old']);
-    const bad = await app.inject('/destinations?enabled=maybe&colour=red');
+    const bad = await inject('/destinations?enabled=maybe&colour=red');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toEqual([
       { field: 'enabled', problem: 'must be true or false' },
@@ -116,7 +170,7 @@ describe('destinations HTTP API (MongoDB)', () => {
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    const response = await app.inject({
+    const response = await inject({
       method: 'POST',
       url: '/destinations',
       headers: { 'content-type': 'application/json' },
@@ -139,13 +193,13 @@ describe('destinations HTTP API (MongoDB)', () => {
       ['POST', '/destinations//enable'],
       ['GET', `/destinations/${'d'.repeat(129)}`],
     ] as const) {
-      const response = await app.inject({ method, url, payload });
+      const response = await inject({ method, url, payload });
       expect({ url, method, status: response.statusCode }).toEqual({ url, method, status: 400 });
       expect(response.json()).toEqual({
         errors: [{ field: 'destinationId', problem: expect.any(String) }],
       });
     }
-    expect((await app.inject('/destinations/has%20space')).json().errors[0].problem).toBe(
+    expect((await inject('/destinations/has%20space')).json().errors[0].problem).toBe(
       'may contain only letters, digits and . _ : -',
     );
   });
@@ -154,7 +208,7 @@ describe('destinations HTTP API (MongoDB)', () => {
     const destinationId = `dest-${'x'.repeat(123)}`;
     expect(destinationId).toHaveLength(128);
     expect((await post('/destinations', { ...leeds, destinationId })).statusCode).toBe(201);
-    expect((await app.inject(`/destinations/${destinationId}`)).statusCode).toBe(200);
+    expect((await inject(`/destinations/${destinationId}`)).statusCode).toBe(200);
     expect((await post(`/destinations/${destinationId}/disable`)).statusCode).toBe(200);
   });
 
@@ -162,19 +216,18 @@ describe('destinations HTTP API (MongoDB)', () => {
     await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
     for (const [method, url, payload] of [
       ['GET', '/message-types?colour=blue'],
-      ['GET', '/health?colour=blue'],
       ['GET', '/destinations/dest-leeds?colour=blue'],
       ['POST', '/destinations?colour=blue', { ...leeds, destinationId: 'dest-2', enabled: false }],
       ['PATCH', '/destinations/dest-leeds?colour=blue', { name: 'x' }],
       ['POST', '/destinations/dest-leeds/disable?colour=blue'],
     ] as const) {
-      const response = await app.inject({ method, url, payload });
+      const response = await inject({ method, url, payload });
       expect({ url, method, status: response.statusCode }).toEqual({ url, method, status: 400 });
       expect(response.json()).toEqual({
         errors: [{ field: 'colour', problem: 'is not a known field' }],
       });
     }
-    expect((await app.inject('/destinations')).json().destinations).toEqual([
+    expect((await inject('/destinations')).json().destinations).toEqual([
       expect.objectContaining({ destinationId: 'dest-leeds', name: leeds.name, enabled: true }),
     ]);
   });
@@ -197,7 +250,7 @@ describe('destinations HTTP API (MongoDB)', () => {
       ['POST', '/destinations/nope/disable'],
       ['POST', '/destinations/nope/enable'],
     ] as const) {
-      const response = await app.inject({ method, url, payload });
+      const response = await inject({ method, url, payload });
       expect({ url, method, status: response.statusCode }).toEqual({ url, method, status: 404 });
       expect(response.json()).toEqual({
         error: 'destination_not_found',
@@ -237,7 +290,7 @@ describe('destinations HTTP API (MongoDB)', () => {
       destinationId: 'dest-york',
       settingId: 'setting-york',
     });
-    const moved = await app.inject({
+    const moved = await inject({
       method: 'PATCH',
       url: '/destinations/dest-york',
       payload: { settingId: 'setting-leeds' },
@@ -248,7 +301,7 @@ describe('destinations HTTP API (MongoDB)', () => {
   describe('one enabled destination per setting, under concurrent requests', () => {
     const enabledOfLeeds = async () =>
       (
-        (await app.inject('/destinations?settingId=setting-leeds&enabled=true')).json()
+        (await inject('/destinations?settingId=setting-leeds&enabled=true')).json()
           .destinations as Array<{ destinationId: string }>
       ).map((d) => d.destinationId);
 
@@ -269,7 +322,7 @@ describe('destinations HTTP API (MongoDB)', () => {
       }
       expect(await enabledOfLeeds()).toEqual([winner]);
       // The refused ones were not stored at all.
-      expect((await app.inject('/destinations')).json().destinations).toHaveLength(1);
+      expect((await inject('/destinations')).json().destinations).toHaveLength(1);
     });
 
     it('of concurrent enables of disabled destinations, exactly one succeeds', async () => {
@@ -288,7 +341,7 @@ describe('destinations HTTP API (MongoDB)', () => {
       const answers = await Promise.all([
         post('/destinations/dest-old/enable'),
         post('/destinations', { ...leeds, destinationId: 'dest-new' }),
-        app.inject({
+        inject({
           method: 'PATCH',
           url: '/destinations/dest-old',
           payload: { enabled: true },
@@ -303,7 +356,7 @@ describe('destinations HTTP API (MongoDB)', () => {
       await post('/destinations', { ...leeds, destinationId: 'dest-b', enabled: false });
       await post('/destinations', { ...leeds, destinationId: 'dest-c', enabled: false });
       // Moved to another setting while enabled: Leeds is free, York is now held.
-      const moved = await app.inject({
+      const moved = await inject({
         method: 'PATCH',
         url: '/destinations/dest-a',
         payload: { settingId: 'setting-york' },
@@ -320,7 +373,7 @@ describe('destinations HTTP API (MongoDB)', () => {
         ).statusCode,
       ).toBe(409);
       // Changed to disabled through PATCH: free again.
-      const off = await app.inject({
+      const off = await inject({
         method: 'PATCH',
         url: '/destinations/dest-b',
         payload: { enabled: false },
@@ -353,7 +406,7 @@ describe('destinations HTTP API (MongoDB)', () => {
 
   it('changes the fields given, keeps the others, and moves updatedAt', async () => {
     const created = (await post('/destinations', { ...leeds, destinationId: 'dest-leeds' })).json();
-    const changed = await app.inject({
+    const changed = await inject({
       method: 'PATCH',
       url: '/destinations/dest-leeds',
       payload: { messageType: 'worklist-json', target: 'worklist-drop' },
@@ -368,13 +421,13 @@ describe('destinations HTTP API (MongoDB)', () => {
     expect(Date.parse(changed.json().updatedAt)).toBeGreaterThanOrEqual(
       Date.parse(created.updatedAt),
     );
-    expect((await app.inject('/destinations/dest-leeds')).json()).toEqual(changed.json());
+    expect((await inject('/destinations/dest-leeds')).json()).toEqual(changed.json());
   });
 
   it('refuses an empty change, a change of the id and an invalid value', async () => {
     await post('/destinations', { ...leeds, destinationId: 'dest-leeds' });
     const patch = (payload: unknown) =>
-      app.inject({ method: 'PATCH', url: '/destinations/dest-leeds', payload: payload as object });
+      inject({ method: 'PATCH', url: '/destinations/dest-leeds', payload: payload as object });
     expect((await patch({})).json().errors).toEqual([
       { field: '(body)', problem: 'must change at least one field' },
     ]);
@@ -385,7 +438,7 @@ describe('destinations HTTP API (MongoDB)', () => {
   });
 
   it('lists the registered message types', async () => {
-    expect((await app.inject('/message-types')).json()).toEqual({
+    expect((await inject('/message-types')).json()).toEqual({
       messageTypes: [
         {
           type: 'fhir-r4',
@@ -403,9 +456,15 @@ describe('destinations HTTP API (MongoDB)', () => {
     });
   });
 
-  it('reports health from the bus and a real database round trip', async () => {
+  it('reports health to anyone, status only, from the bus and a real database round trip', async () => {
     const response = await app.inject('/health');
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ ok: true, store: { ok: true } });
+    expect(response.json()).toEqual({ ok: true, bus: { ok: true }, store: { ok: true } });
+    const details = await inject('/health/details');
+    expect(details.json()).toMatchObject({
+      ok: true,
+      store: { ok: true, latencyMs: expect.any(Number) },
+      bus: { consumers: { 'fhir-builder': true } },
+    });
   });
 });

@@ -17,20 +17,31 @@ import type { DestinationStore } from '../destinations/destination-store';
 const DestinationPath = z.strictObject({ destinationId: Destination.shape.destinationId });
 const idOf = (params: unknown) => parseInput(DestinationPath, params).destinationId;
 
-/** The destinations API: list, read, create, change, disable and enable. */
+/**
+ * The destinations API: list and read (clinic staff: web shows where an order will go), create,
+ * change, disable and enable (admins).
+ */
 export function destinationRoutes(app: FastifyInstance, destinations: DestinationStore): void {
-  app.get('/destinations', { config: { takesQuery: true } }, async (request) => ({
-    destinations: await destinations.list(parseInput(DestinationFilter, request.query)),
-  }));
+  app.get(
+    '/destinations',
+    { config: { access: 'clinic_staff', takesQuery: true } },
+    async (request) => ({
+      destinations: await destinations.list(parseInput(DestinationFilter, request.query)),
+    }),
+  );
 
-  app.get('/destinations/:destinationId', async (request) => {
-    const destinationId = idOf(request.params);
-    const found = await destinations.get(destinationId);
-    if (!found) throw new DestinationNotFoundError(destinationId);
-    return found;
-  });
+  app.get(
+    '/destinations/:destinationId',
+    { config: { access: 'clinic_staff' } },
+    async (request) => {
+      const destinationId = idOf(request.params);
+      const found = await destinations.get(destinationId);
+      if (!found) throw new DestinationNotFoundError(destinationId);
+      return found;
+    },
+  );
 
-  app.post('/destinations', async (request, reply) => {
+  app.post('/destinations', { config: { access: 'admin' } }, async (request, reply) => {
     const created = await destinations.create(parseInput(NewDestination, request.body));
     return reply
       .code(201)
@@ -38,16 +49,20 @@ export function destinationRoutes(app: FastifyInstance, destinations: Destinatio
       .send(created);
   });
 
-  app.patch('/destinations/:destinationId', async (request) => {
+  app.patch('/destinations/:destinationId', { config: { access: 'admin' } }, async (request) => {
     const destinationId = idOf(request.params);
     return destinations.change(destinationId, parseInput(DestinationChange, request.body));
   });
 
-  app.post('/destinations/:destinationId/disable', async (request) =>
-    destinations.setEnabled(idOf(request.params), false),
+  app.post(
+    '/destinations/:destinationId/disable',
+    { config: { access: 'admin' } },
+    async (request) => destinations.setEnabled(idOf(request.params), false),
   );
 
-  app.post('/destinations/:destinationId/enable', async (request) =>
-    destinations.setEnabled(idOf(request.params), true),
+  app.post(
+    '/destinations/:destinationId/enable',
+    { config: { access: 'admin' } },
+    async (request) => destinations.setEnabled(idOf(request.params), true),
   );
 }

@@ -1,4 +1,6 @@
-import { createHttpApi } from '@mbs/http';
+import type { BusHealth } from '@mbs/bus';
+import { createHttpApi, healthRoutes, type StaffAccessOptions } from '@mbs/http';
+import type { StoreHealth } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -8,23 +10,34 @@ import {
 } from '../destinations/destination-errors';
 import type { DestinationStore } from '../destinations/destination-store';
 import { destinationRoutes } from './destinations';
-import { healthRoutes, type HealthSources } from './health';
 import { messageTypeRoutes } from './message-types';
+
+export interface HealthSources {
+  bus(): BusHealth;
+  store(): Promise<StoreHealth>;
+}
 
 export interface HttpApiOptions {
   readonly destinations: DestinationStore;
   readonly health: HealthSources;
   readonly logger: Logger;
+  /** web's public keys: every route but /health needs a staff token for `fhir-builder`. */
+  readonly staffKeys: StaffAccessOptions['keys'];
 }
 
-/** The HTTP API (not yet listening): destinations, message types, health. */
+/**
+ * The HTTP API (not yet listening): destinations, message types, health. Members of staff only
+ * (web's tokens): reads for clinic staff, changes for admins; /health open, status only.
+ */
 export async function buildHttpApi({
   destinations,
   health,
   logger,
+  staffKeys,
 }: HttpApiOptions): Promise<FastifyInstance> {
   const app = await createHttpApi({
     logger,
+    staff: { audience: 'fhir-builder', keys: staffKeys },
     errorStatuses: [
       [DestinationNotFoundError, 404],
       [DestinationConflictError, 409],
@@ -33,6 +46,6 @@ export async function buildHttpApi({
   });
   destinationRoutes(app, destinations);
   messageTypeRoutes(app);
-  healthRoutes(app, health);
+  healthRoutes(app, { bus: () => health.bus(), store: () => health.store() });
   return app;
 }
