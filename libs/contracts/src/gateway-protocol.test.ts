@@ -1,10 +1,14 @@
 import {
   createMessage,
   DeliverBody,
+  DeliverFrameBody,
   MAX_PAYLOAD_BYTES,
   ModalityEvent,
   ModalityEventReported,
+  OrderContent,
   Receipt,
+  SignedUpstreamEvent,
+  UpstreamAck,
   UpstreamEvent,
 } from './index';
 
@@ -73,5 +77,45 @@ describe('gateway protocol bodies', () => {
     expect(() =>
       createMessage(ModalityEventReported, { ...event, detail: 'x'.repeat(2001) }),
     ).toThrow(/data.detail/);
+  });
+
+  it('keeps only ids in clear on the wire: the order is a compact JWS, the rest of it sealed', () => {
+    const jws = 'eyJhbGciOiJFUzI1NiJ9.eyJvcmRlciI6IngifQ.c2ln';
+    expect(
+      DeliverFrameBody.parse({ messageId: 'msg-1', attempt: 1, resend: 0, order: jws }),
+    ).toEqual({ messageId: 'msg-1', attempt: 1, resend: 0, order: jws });
+    // Nothing of the order travels beside it: a field of it is not part of the frame.
+    expect(Object.keys(DeliverFrameBody.shape).sort()).toEqual([
+      'attempt',
+      'messageId',
+      'order',
+      'resend',
+    ]);
+    expect(
+      Object.keys(DeliverBody.shape)
+        .filter((key) => !(key in OrderContent.shape))
+        .sort(),
+    ).toEqual(['attempt', 'messageId', 'resend']);
+    expect(
+      DeliverFrameBody.safeParse({ messageId: 'msg-1', attempt: 1, order: 'plain' }).success,
+    ).toBe(false);
+    expect(SignedUpstreamEvent.safeParse({ eventId: 'e-1', signed: jws }).success).toBe(true);
+    expect(SignedUpstreamEvent.safeParse({ eventId: 'e-1', signed: '{}' }).success).toBe(false);
+  });
+
+  it('names why a protected frame was refused, in receipts and upstream acks', () => {
+    expect(
+      Receipt.parse({ messageId: 'm', status: 'refused', reason: 'x', code: 'bad_signature' }).code,
+    ).toBe('bad_signature');
+    expect(Receipt.safeParse({ messageId: 'm', status: 'refused', code: 'because' }).success).toBe(
+      false,
+    );
+    expect(
+      UpstreamAck.parse({
+        eventId: 'e',
+        status: 'refused',
+        code: 'replayed_with_different_content',
+      }).code,
+    ).toBe('replayed_with_different_content');
   });
 });

@@ -17,34 +17,83 @@ import { ReasonAllowingEmpty } from './values/reason';
  * modality events.
  * The dispatcher answers each with an `UpstreamAck` only after it has published it, and the
  * gateway keeps the event until then.
+ *
+ * What crosses the relay is protected end to end (docs/adr/0004, @mbs/trust): a deliver carries
+ * its order sealed (`DeliverFrameBody`: signed by the dispatcher, encrypted to the gateway), and
+ * the gateway's receipts and events travel signed by it (`SignedReceipt`, `SignedUpstreamEvent`).
+ * Readable are only what routing and tracing need: ids, kind, attempt, resend, traceparent.
  */
 
 /**
- * A message for the hospital: what the gateway delivers to one of its local targets. Its fields
- * are those of *message ready*, declared there once.
+ * Why a gateway refused a deliver, or the dispatcher an upstream frame, because of its protection
+ * (`Receipt.code`, `UpstreamAck.code`). Permanent: the same frame is refused again.
+ * - `bad_signature`: unsigned, signed by an unknown key, a signature that does not verify;
+ * - `wrong_audience`: addressed to another gateway (or, upstream, from another gateway);
+ * - `expired`: past its expiry (or issued in the future) beyond the clock tolerance;
+ * - `undecryptable`: encrypted to a key the gateway does not hold, or tampered with;
+ * - `mismatched_claims`: the signed ids differ from the readable frame's;
+ * - `replayed_with_different_content`: a message id the gateway has, with another order.
  */
-export const DeliverBody = MessageReady.data
-  .pick({
-    messageId: true,
-    appointmentId: true,
-    accessionNumber: true,
-    messageType: true,
-    target: true,
-    contentType: true,
-    payload: true,
-  })
-  .extend({
-    /** Which send this is, from 1 (counted again from 1 after a resend); for the gateway's logs. */
-    attempt: z.number().int().min(1),
-    /**
-     * How many times staff have resent this message: 0 (or absent, from a dispatcher that did not
-     * count resends) on its first send. A gateway that recorded the message `rejected` at a lower
-     * count takes it again and delivers it again (the hospital fixed its side); a deliver with the
-     * count it recorded is a retry or a duplicate and is answered `already_have`.
-     */
-    resend: z.number().int().min(0).optional(),
-  });
+export const FrameRefusalCode = z.enum([
+  'bad_signature',
+  'wrong_audience',
+  'expired',
+  'undecryptable',
+  'mismatched_claims',
+  'replayed_with_different_content',
+]);
+export type FrameRefusalCode = z.infer<typeof FrameRefusalCode>;
+
+/** A compact JWS (or JWT), three base64url segments; bounded so no frame grows without limit. */
+const CompactJws = z
+  .string()
+  .max(4 * 1024 * 1024, 'must be at most 4 MiB')
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/, 'must be a compact JWS');
+
+/**
+ * What of a message is sealed in a deliver: the order, everything that identifies the participant
+ * or the examination, encrypted to the gateway (`sealOrder`). Its fields are those of
+ * *message ready*, declared there once.
+ */
+export const OrderContent = MessageReady.data.pick({
+  appointmentId: true,
+  accessionNumber: true,
+  messageType: true,
+  target: true,
+  contentType: true,
+  payload: true,
+});
+export type OrderContent = z.infer<typeof OrderContent>;
+
+/** What a deliver says in clear: which message and which send of it. */
+const DeliverIds = z.object({
+  messageId: Id,
+  /** Which send this is, from 1 (counted again from 1 after a resend); for the gateway's logs. */
+  attempt: z.number().int().min(1),
+  /**
+   * How many times staff have resent this message: 0 (or absent, from a dispatcher that did not
+   * count resends) on its first send. A gateway that recorded the message `rejected` at a lower
+   * count takes it again and delivers it again (the hospital fixed its side); a deliver with the
+   * count it recorded is a retry or a duplicate and is answered `already_have`.
+   */
+  resend: z.number().int().min(0).optional(),
+});
+
+/**
+ * A message for the hospital, as the gateway has it once it has opened the deliver: the readable
+ * ids and the order's content. What the gateway records and delivers to one of its local targets.
+ */
+export const DeliverBody = OrderContent.extend(DeliverIds.shape);
 export type DeliverBody = z.infer<typeof DeliverBody>;
+
+/**
+ * The body of a `deliver` frame as it crosses the relay: the ids in clear, and `order`, the
+ * sealed order (`sealOrder` of the OrderContent: a JWT signed by the dispatcher, for this gateway,
+ * carrying the same messageId, resend and attempt, whose `order` claim is a JWE to the gateway's
+ * key). Sealed afresh for every send.
+ */
+export const DeliverFrameBody = DeliverIds.extend({ order: CompactJws });
+export type DeliverFrameBody = z.infer<typeof DeliverFrameBody>;
 
 /**
  * The gateway's immediate answer to `deliver`:
@@ -54,7 +103,8 @@ export type DeliverBody = z.infer<typeof DeliverBody>;
  *   upstream. Never for a message whose delivery was `unavailable`, nor for one `rejected` at a
  *   lower `resend` than this deliver's: those are taken again (`received`) and delivered again.
  *   A confirmed message is never delivered twice.
- * - `refused`: the frame cannot be delivered at all (an unknown target, an invalid body); permanent.
+ * - `refused`: the frame cannot be delivered at all (an unknown target, an invalid body, or its
+ *   protection: `code` says which); permanent. Nothing of it was recorded or delivered.
  */
 export const Receipt = z.object({
   messageId: Id,
@@ -62,8 +112,18 @@ export const Receipt = z.object({
   /** For `already_have`: what became of the earlier delivery, when already known. */
   outcome: z.enum(['confirmed', 'rejected']).optional(),
   reason: ReasonAllowingEmpty.optional(),
+  /** For `refused` because of the frame's protection: why (the reason says it in words). */
+  code: FrameRefusalCode.optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
+
+/**
+ * The body of the gateway's `ack` of a deliver as it crosses the relay: the Receipt signed by the
+ * gateway (`signUpstream`), its message id in clear. A receipt can confirm a message
+ * (`already_have` + `confirmed`), so the dispatcher acts only on one that verifies.
+ */
+export const SignedReceipt = z.object({ messageId: Id, signed: CompactJws });
+export type SignedReceipt = z.infer<typeof SignedReceipt>;
 
 /**
  * What the hospital destination said about a delivered message (`outcome`):
@@ -121,14 +181,27 @@ export const ModalityReport = ModalityEvent.omit({ type: true, eventId: true })
   .strict();
 export type ModalityReport = z.infer<typeof ModalityReport>;
 
-/** The body of an upstream `event` frame. */
+/** An upstream event: what the gateway reports, once the dispatcher has verified it. */
 export const UpstreamEvent = z.discriminatedUnion('type', [DeliveryOutcome, ModalityEvent]);
 export type UpstreamEvent = z.infer<typeof UpstreamEvent>;
 
-/** The dispatcher's answer to an upstream event (kind `ack`, replyTo the event frame). */
+/**
+ * The body of an upstream `event` frame as it crosses the relay: the UpstreamEvent signed by the
+ * gateway (`signUpstream`, afresh at every send from its outbox), its event id in clear so that
+ * even a refusal can be matched to the event.
+ */
+export const SignedUpstreamEvent = z.object({ eventId: Id, signed: CompactJws });
+export type SignedUpstreamEvent = z.infer<typeof SignedUpstreamEvent>;
+
+/**
+ * The dispatcher's answer to an upstream event (kind `ack`, replyTo the event frame). `code` says
+ * a refusal was about the frame's signature, not the event: the gateway keeps such an event and
+ * signs and sends it again (its keys or clock may be what is wrong, and are fixed).
+ */
 export const UpstreamAck = z.object({
   eventId: Id,
   status: z.enum(['accepted', 'refused']),
   reason: ReasonAllowingEmpty.optional(),
+  code: FrameRefusalCode.optional(),
 });
 export type UpstreamAck = z.infer<typeof UpstreamAck>;

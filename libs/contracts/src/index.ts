@@ -51,10 +51,15 @@ export {
 export { ModalityEventReported } from './events/modality-event-reported';
 export {
   DeliverBody,
+  DeliverFrameBody,
   DeliveryOutcome,
+  FrameRefusalCode,
   ModalityEvent,
   ModalityReport,
+  OrderContent,
   Receipt,
+  SignedReceipt,
+  SignedUpstreamEvent,
   UpstreamAck,
   UpstreamEvent,
 } from './gateway-protocol';
