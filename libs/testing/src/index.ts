@@ -40,6 +40,7 @@ export {
   expectedStaffAccess,
   staffAccess,
   testStaffKeys,
+  withBearer,
   type AccessOutcome,
   type Caller,
   type RouteRequest,

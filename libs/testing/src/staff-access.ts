@@ -7,6 +7,7 @@ import {
   type PublicJwks,
   type StaffAudience,
 } from '@mbs/trust';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
 /** web's keys as a test plays them: the one that signs, the public set a service verifies with. */
 export interface TestStaffKeys {
@@ -43,6 +44,22 @@ export async function testStaffKeys(): Promise<TestStaffKeys> {
         now: options.now,
         ttlSeconds: options.ttlSeconds,
       }),
+  };
+}
+
+/**
+ * `app` as seen by whoever holds `token`: its `inject` sends `Authorization: Bearer <token>` on
+ * every request (a test's admin or member of clinic staff).
+ */
+export function withBearer(app: FastifyInstance, token: string) {
+  return {
+    inject(request: string | InjectOptions): Promise<LightMyRequestResponse> {
+      const options = typeof request === 'string' ? { url: request } : request;
+      return app.inject({
+        ...options,
+        headers: { ...options.headers, authorization: `Bearer ${token}` },
+      });
+    },
   };
 }
 

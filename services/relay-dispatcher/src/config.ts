@@ -8,6 +8,7 @@ import {
   storeVariables,
   type Variable,
 } from '@mbs/config';
+import { staffAccessVariables } from '@mbs/http';
 import { z } from 'zod';
 import { AZURE_RELAY_ENDPOINTS, relayEndpointPolicy } from './domain/relay-endpoint-policy';
 
@@ -43,6 +44,7 @@ export const dispatcherVariables = {
   ...storeVariables,
   ...logVariables,
   ...httpVariables(3004),
+  ...staffAccessVariables,
   ...demoDataVariables,
   DISPATCHER_DB_NAME: string({
     description: "Name of relay-dispatcher's own MongoDB database",

@@ -32,6 +32,7 @@ dispatcher.run({
       store,
       logger,
       secrets: environmentSecrets(),
+      staffKeys: config.STAFF_TOKEN_KEYS,
       options: {
         retryLimit: config.DISPATCHER_RETRY_LIMIT,
         retryBaseMs: config.DISPATCHER_RETRY_BASE_MS,

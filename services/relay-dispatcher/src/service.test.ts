@@ -9,7 +9,16 @@ import {
 } from '@mbs/contracts';
 import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
 import { connectStore, type Store } from '@mbs/store';
-import { deleteNamespace, uniqueDbName, uniqueName, useMongoDb, useRabbitMq } from '@mbs/testing';
+import {
+  deleteNamespace,
+  testStaffKeys,
+  uniqueDbName,
+  uniqueName,
+  useMongoDb,
+  useRabbitMq,
+  withBearer,
+  type TestStaffKeys,
+} from '@mbs/testing';
 import { FakeGateway } from '../test/fake-gateway';
 import { readyMessage } from '../test/fixtures';
 import { eventually, quietLogger, sleep } from '../test/support';
@@ -91,6 +100,15 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await deleteNamespace(broker.current.url, namespace);
   });
 
+  let staff: TestStaffKeys;
+  let adminToken: string;
+  beforeAll(async () => {
+    staff = await testStaffKeys();
+    adminToken = await staff.token('relay-dispatcher', 'admin');
+  });
+  /** The dispatcher's API as an admin sees it (web's token for relay-dispatcher). */
+  const api = () => withBearer(dispatcher!.app, adminToken);
+
   /** Exactly what main.ts runs, with short timings so no test waits long. */
   const start = async (
     options: Partial<DispatcherOptions> = {},
@@ -101,6 +119,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       store,
       logger,
       secrets,
+      staffKeys: staff.keys,
       options: {
         retryLimit: 4,
         retryBaseMs: 100,
@@ -139,8 +158,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await eventually(() => seen.failed.length === 1, 'message failed');
     return ready;
   };
-  const resend = (id: string) =>
-    dispatcher!.app.inject({ method: 'POST', url: `/messages/${id}/resend` });
+  const resend = (id: string) => api().inject({ method: 'POST', url: `/messages/${id}/resend` });
 
   it('delivers a ready message and records receipt and confirmation, publishing both', async () => {
     await startGateway();
@@ -478,7 +496,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     });
     await sleep(200);
     expect(seen.modality).toEqual([]);
-    const shown = await dispatcher!.app.inject({ url: '/gateways/gateway-local' });
+    const shown = await api().inject({ url: '/gateways/gateway-local' });
     expect(shown.json().session.refusedUpstreamEvents).toBe(1);
   });
 
@@ -527,7 +545,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await eventually(() => seen.confirmed.length === 1, 'message confirmed after the resend');
     const again = await resend(ready.data.messageId);
     expect(again.statusCode).toBe(409);
-    const detail = await dispatcher!.app.inject({ url: `/messages/${ready.data.messageId}` });
+    const detail = await api().inject({ url: `/messages/${ready.data.messageId}` });
     expect(detail.json()).toMatchObject({ status: 'confirmed', attempts: 1 });
     // The receipt and the outcome race (the outcome may be applied first), so only the order
     // that is certain is asserted.
@@ -538,19 +556,19 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       expect.arrayContaining(['resend', 'sent', 'confirmed']),
     );
     expect(events.at(-1)).toBe('confirmed');
-    const list = await dispatcher!.app.inject({
+    const list = await api().inject({
       url: '/messages?status=confirmed&accession=ACC0001',
     });
     expect(list.json().messages.map((m: { messageId: string }) => m.messageId)).toEqual([
       ready.data.messageId,
     ]);
-    const ofAppointment = await dispatcher!.app.inject({
+    const ofAppointment = await api().inject({
       url: `/messages?appointmentId=${ready.data.appointmentId}`,
     });
     expect(ofAppointment.json().messages.map((m: { messageId: string }) => m.messageId)).toEqual([
       ready.data.messageId,
     ]);
-    const ofAnother = await dispatcher!.app.inject({ url: '/messages?appointmentId=apt-other' });
+    const ofAnother = await api().inject({ url: '/messages?appointmentId=apt-other' });
     expect(ofAnother.json().messages).toEqual([]);
   });
   it('tells the gateway a resend is one, and publishes its failure and delivery under new ids that consumers take', async () => {
@@ -657,7 +675,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     expect(seen.failed[0]!.data.reason).toContain('connect');
     // The relay's own answer is kept: why the gateway is offline, not just that it is.
     expect(seen.failed[0]!.data.reason).toContain('no listeners connected');
-    const listed = await dispatcher!.app.inject({ url: '/messages?status=failed' });
+    const listed = await api().inject({ url: '/messages?status=failed' });
     expect(listed.json().messages).toEqual([
       expect.objectContaining({
         messageId: ready.data.messageId,
@@ -695,7 +713,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       expect(gateway!.delivered).toEqual([]);
 
       await dispatcher!.echo.echoAll();
-      const shown = await dispatcher!.app.inject({ url: '/gateways/gateway-local' });
+      const shown = await api().inject({ url: '/gateways/gateway-local' });
       expect(shown.json()).toMatchObject({
         health: { state: 'offline', consecutiveFailures: 1 },
         session: { state: expect.stringMatching(/waiting|connecting/) },
@@ -731,7 +749,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       'gateway gateway-local names AMQP_URL as its sendKeySecret; only RELAY_SEND_KEY_* variables are read',
     );
     expect(gateway!.delivered).toEqual([]);
-    const listed = await dispatcher!.app.inject({ url: '/gateways' });
+    const listed = await api().inject({ url: '/gateways' });
     expect(listed.statusCode).toBe(200);
     expect(listed.json().gateways[0]).toMatchObject({
       sendKeySecret: 'AMQP_URL',
@@ -739,7 +757,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     });
 
     // Fixing the name through the API opens the session and the message goes.
-    const fixed = await dispatcher!.app.inject({
+    const fixed = await api().inject({
       method: 'PATCH',
       url: '/gateways/gateway-local',
       payload: { sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LOCAL' },
@@ -784,13 +802,13 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
     await startGateway();
     await start();
     await eventually(sessionOpen, 'the session');
-    const disabled = await dispatcher!.app.inject({
+    const disabled = await api().inject({
       method: 'POST',
       url: '/gateways/gateway-local/disable',
     });
     expect(disabled.json()).toMatchObject({ enabled: false, health: { state: 'disabled' } });
     expect(sessionOpen()).toBe(false);
-    await dispatcher!.app.inject({ method: 'POST', url: '/gateways/gateway-local/enable' });
+    await api().inject({ method: 'POST', url: '/gateways/gateway-local/enable' });
     await eventually(sessionOpen, 'the session reopened');
   });
 });

@@ -1,6 +1,7 @@
 import { type Bus, defaultRetryPolicy, type RetryPolicy } from '@mbs/bus';
 import type { Store } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
+import type { Jwks, PublicJwk } from '@mbs/trust';
 import type { FastifyInstance } from 'fastify';
 import { defaultDispatcherOptions, type DispatcherOptions } from './config';
 import { DeliveryLoop } from './delivery/delivery-loop';
@@ -26,6 +27,8 @@ export interface RelayDispatcherOptions {
   readonly store: Store;
   readonly logger: Logger;
   readonly secrets: SecretSource;
+  /** web's public signing keys (STAFF_TOKEN_KEYS): the API is for members of staff only. */
+  readonly staffKeys: Jwks<PublicJwk>;
   readonly options?: Partial<DispatcherOptions>;
   readonly retry?: Partial<RetryPolicy>;
 }
@@ -55,6 +58,7 @@ export async function startRelayDispatcher({
   store,
   logger,
   secrets,
+  staffKeys,
   options: overrides,
   retry,
 }: RelayDispatcherOptions): Promise<RelayDispatcher> {
@@ -147,6 +151,7 @@ export async function startRelayDispatcher({
       sessions: () => sessions.statuses(),
     },
     logger,
+    staffKeys,
   });
 
   return {

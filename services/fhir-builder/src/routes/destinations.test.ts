@@ -5,6 +5,7 @@ import {
   testStaffKeys,
   uniqueDbName,
   useMongoDb,
+  withBearer,
   type RouteRequest,
   type TestStaffKeys,
 } from '@mbs/testing';
@@ -56,13 +57,7 @@ describe('destinations HTTP API (MongoDB)', () => {
   });
 
   /** A request as an admin (web's token for fhir-builder): what changes destinations. */
-  const inject = (request: string | InjectOptions) => {
-    const options = typeof request === 'string' ? { url: request } : request;
-    return app.inject({
-      ...options,
-      headers: { ...options.headers, authorization: `Bearer ${admin}` },
-    });
-  };
+  const inject = (request: string | InjectOptions) => withBearer(app, admin).inject(request);
   const post = (url: string, payload?: unknown) =>
     inject({ method: 'POST', url, payload: payload as object });
 

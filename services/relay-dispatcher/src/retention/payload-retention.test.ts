@@ -1,6 +1,14 @@
 import { Bus } from '@mbs/bus';
 import { connectStore, type Store } from '@mbs/store';
-import { deleteNamespace, uniqueDbName, uniqueName, useMongoDb, useRabbitMq } from '@mbs/testing';
+import {
+  deleteNamespace,
+  testStaffKeys,
+  uniqueDbName,
+  uniqueName,
+  useMongoDb,
+  useRabbitMq,
+  withBearer,
+} from '@mbs/testing';
 import { readyMessage } from '../../test/fixtures';
 import { eventually, quietLogger } from '../../test/support';
 import { createMessageStore, type MessageStore } from '../messages/message-store';
@@ -199,13 +207,16 @@ describe('dispatcher payload retention through the service (real RabbitMQ, Mongo
   });
 
   it('purges a confirmed payload after the retention; the API shows it purged and refuses a resend', async () => {
+    const staff = await testStaffKeys();
     dispatcher = await startRelayDispatcher({
       bus,
       store,
       logger,
       secrets: staticSecrets({}),
+      staffKeys: staff.keys,
       options: { payloadRetentionMs: 200, purgeIntervalMs: 50, pollIntervalMs: 50 },
     });
+    const api = withBearer(dispatcher.app, await staff.token('relay-dispatcher', 'admin'));
     const ready = readyMessage({ gatewayId: 'gateway-nowhere' });
     await dispatcher.messages.insert(ready, {});
     await dispatcher.messages.markConfirmed(ready.data.messageId, new Date(), false, 'confirmed');
@@ -215,7 +226,7 @@ describe('dispatcher payload retention through the service (real RabbitMQ, Mongo
       async () => Boolean((await dispatcher!.messages.get(id))?.payloadPurgedAt),
       'the payload purged',
     );
-    const detail = await dispatcher.app.inject({ method: 'GET', url: `/messages/${id}` });
+    const detail = await api.inject({ method: 'GET', url: `/messages/${id}` });
     expect(detail.statusCode).toBe(200);
     expect(detail.json()).toMatchObject({
       messageId: id,
@@ -224,7 +235,7 @@ describe('dispatcher payload retention through the service (real RabbitMQ, Mongo
       payloadPurgedAt: expect.any(String),
       accessionNumber: 'ACC0001',
     });
-    const resend = await dispatcher.app.inject({ method: 'POST', url: `/messages/${id}/resend` });
+    const resend = await api.inject({ method: 'POST', url: `/messages/${id}/resend` });
     expect(resend.statusCode).toBe(409);
   });
 });

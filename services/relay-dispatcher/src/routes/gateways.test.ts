@@ -1,6 +1,15 @@
 import { connectStore, type Store } from '@mbs/store';
-import { uniqueDbName, useMongoDb } from '@mbs/testing';
-import type { FastifyInstance } from 'fastify';
+import {
+  expectedStaffAccess,
+  staffAccess,
+  testStaffKeys,
+  uniqueDbName,
+  useMongoDb,
+  withBearer,
+  type RouteRequest,
+  type TestStaffKeys,
+} from '@mbs/testing';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { quietLogger } from '../../test/support';
 import { demoGateways } from '../demo/demo-gateways';
 import { createGatewayStore } from '../gateways/gateway-store';
@@ -12,6 +21,13 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
   let store: Store;
   let app: FastifyInstance;
   let syncs: number;
+  let staff: TestStaffKeys;
+  let admin: string;
+
+  beforeAll(async () => {
+    staff = await testStaffKeys();
+    admin = await staff.token('relay-dispatcher', 'admin');
+  });
 
   beforeEach(async () => {
     const logger = quietLogger();
@@ -33,6 +49,7 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
         sessions: () => [],
       },
       logger,
+      staffKeys: staff.keys,
     });
   });
 
@@ -42,14 +59,63 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     await store.close();
   });
 
+  /** A request as an admin (web's token for relay-dispatcher): what changes gateways. */
+  const inject = (request: string | InjectOptions) => withBearer(app, admin).inject(request);
   const register = (body: unknown) =>
-    app.inject({ method: 'POST', url: '/gateways', payload: body as object });
+    inject({ method: 'POST', url: '/gateways', payload: body as object });
+
+  describe('who may use it', () => {
+    it.each<RouteRequest & { role: 'clinic_staff' | 'admin'; allowed: number }>([
+      { method: 'GET', url: '/gateways', role: 'clinic_staff', allowed: 200 },
+      { method: 'GET', url: '/gateways/gateway-local', role: 'clinic_staff', allowed: 200 },
+      { method: 'GET', url: '/messages', role: 'clinic_staff', allowed: 200 },
+      { method: 'GET', url: '/messages/msg-unknown', role: 'clinic_staff', allowed: 404 },
+      {
+        method: 'POST',
+        url: '/gateways',
+        payload: { ...demoGateways[0]!, gatewayId: 'gateway-other', enabled: false },
+        role: 'admin',
+        allowed: 201,
+      },
+      {
+        method: 'PATCH',
+        url: '/gateways/gateway-local',
+        payload: { name: 'x' },
+        role: 'admin',
+        allowed: 200,
+      },
+      { method: 'POST', url: '/gateways/gateway-local/disable', role: 'admin', allowed: 200 },
+      { method: 'POST', url: '/gateways/gateway-local/enable', role: 'admin', allowed: 200 },
+      { method: 'POST', url: '/messages/msg-unknown/resend', role: 'admin', allowed: 404 },
+      { method: 'GET', url: '/health/details', role: 'admin', allowed: 200 },
+    ])('$method $url: $role', async ({ role, allowed, ...request }) => {
+      await register(demoGateways[0]);
+      expect(await staffAccess(app, request, 'relay-dispatcher', staff)).toEqual(
+        expectedStaffAccess(role, allowed),
+      );
+    });
+
+    it('answers /health to anyone with status only: sessions are in the details, for admins', async () => {
+      const open = await app.inject('/health');
+      expect([open.statusCode, open.json()]).toEqual([
+        200,
+        { ok: true, bus: { ok: true }, store: { ok: true } },
+      ]);
+      expect((await inject('/health/details')).json()).toEqual(
+        expect.objectContaining({
+          ok: true,
+          sessions: [],
+          store: expect.objectContaining({ ok: true }),
+        }),
+      );
+    });
+  });
 
   it('registers a gateway, lists it with its health and reopens sessions', async () => {
     const created = await register(demoGateways[0]);
     expect(created.statusCode).toBe(201);
     expect(created.headers.location).toBe('/gateways/gateway-local');
-    const list = await app.inject({ url: '/gateways' });
+    const list = await inject({ url: '/gateways' });
     expect(list.json().gateways).toEqual([
       expect.objectContaining({
         gatewayId: 'gateway-local',
@@ -111,7 +177,7 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     });
     expect(azure.statusCode).toBe(201);
     expect((await register(demoGateways[0])).statusCode).toBe(201);
-    const moved = await app.inject({
+    const moved = await inject({
       method: 'PATCH',
       url: '/gateways/gateway-leeds',
       payload: { relayEndpoint: 'ws://169.254.169.254:80' },
@@ -126,14 +192,11 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
   });
 
   it('answers 404 for an unknown gateway and 409 for a second with the same id', async () => {
-    expect((await app.inject({ url: '/gateways/nope' })).statusCode).toBe(404);
+    expect((await inject({ url: '/gateways/nope' })).statusCode).toBe(404);
     expect(
-      (await app.inject({ method: 'PATCH', url: '/gateways/nope', payload: { name: 'x' } }))
-        .statusCode,
+      (await inject({ method: 'PATCH', url: '/gateways/nope', payload: { name: 'x' } })).statusCode,
     ).toBe(404);
-    expect((await app.inject({ method: 'POST', url: '/gateways/nope/disable' })).statusCode).toBe(
-      404,
-    );
+    expect((await inject({ method: 'POST', url: '/gateways/nope/disable' })).statusCode).toBe(404);
     await register(demoGateways[0]);
     expect((await register(demoGateways[0])).statusCode).toBe(409);
   });
@@ -151,10 +214,10 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
         { field: 'sendKeySecret', problem: expect.stringContaining('RELAY_SEND_KEY_') },
       ]);
     }
-    expect((await app.inject({ url: '/gateways' })).json().gateways).toEqual([]);
+    expect((await inject({ url: '/gateways' })).json().gateways).toEqual([]);
 
     await register(demoGateways[0]);
-    const patched = await app.inject({
+    const patched = await inject({
       method: 'PATCH',
       url: '/gateways/gateway-local',
       payload: { sendKeySecret: 'AMQP_URL' },
@@ -179,7 +242,7 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     for (const loser of responses.filter((r) => r.statusCode === 409)) {
       expect(loser.json()).toMatchObject({ message: expect.stringContaining('already exists') });
     }
-    const stored = (await app.inject({ url: '/gateways' })).json().gateways;
+    const stored = (await inject({ url: '/gateways' })).json().gateways;
     expect(stored).toEqual([expect.objectContaining({ name: winner.name })]);
   });
 
@@ -195,21 +258,21 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     ];
     const responses = await Promise.all([
       ...changes.map((payload) =>
-        app.inject({ method: 'PATCH', url: '/gateways/gateway-local', payload }),
+        inject({ method: 'PATCH', url: '/gateways/gateway-local', payload }),
       ),
-      app.inject({ method: 'POST', url: '/gateways/gateway-local/enable' }),
+      inject({ method: 'POST', url: '/gateways/gateway-local/enable' }),
     ]);
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
     expect(statuses).toContain(200);
-    const final = (await app.inject({ url: '/gateways/gateway-local' })).json();
+    const final = (await inject({ url: '/gateways/gateway-local' })).json();
     changes.forEach((change, i) => {
       if (statuses[i] === 200) expect(final).toMatchObject(change);
       else expect(responses[i]!.json().message).toContain('changed by another request');
     });
 
     // The loser retries on what it reads now and succeeds.
-    const retried = await app.inject({
+    const retried = await inject({
       method: 'PATCH',
       url: '/gateways/gateway-local',
       payload: { name: 'Retried' },
@@ -221,35 +284,35 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
 
   it('changes, disables and enables a gateway, validating the change', async () => {
     await register(demoGateways[0]);
-    const bad = await app.inject({
+    const bad = await inject({
       method: 'PATCH',
       url: '/gateways/gateway-local',
       payload: { relayEndpoint: 'ftp://x' },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('relayEndpoint');
-    const changed = await app.inject({
+    const changed = await inject({
       method: 'PATCH',
       url: '/gateways/gateway-local',
       payload: { relayEndpoint: 'wss://contoso.servicebus.windows.net' },
     });
     expect(changed.json().relayEndpoint).toBe('wss://contoso.servicebus.windows.net');
-    const disabled = await app.inject({ method: 'POST', url: '/gateways/gateway-local/disable' });
+    const disabled = await inject({ method: 'POST', url: '/gateways/gateway-local/disable' });
     expect(disabled.json()).toMatchObject({ enabled: false, health: { state: 'disabled' } });
-    const enabled = await app.inject({ method: 'POST', url: '/gateways/gateway-local/enable' });
+    const enabled = await inject({ method: 'POST', url: '/gateways/gateway-local/enable' });
     expect(enabled.json().enabled).toBe(true);
   });
 
   it('names unknown or invalid message query parameters, and 404s an unknown message', async () => {
-    const response = await app.inject({ url: '/messages?status=lost&colour=blue' });
+    const response = await inject({ url: '/messages?status=lost&colour=blue' });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining(['status', 'colour']),
     );
-    expect((await app.inject({ url: '/messages/msg-unknown' })).statusCode).toBe(404);
-    expect(
-      (await app.inject({ method: 'POST', url: '/messages/msg-unknown/resend' })).statusCode,
-    ).toBe(404);
+    expect((await inject({ url: '/messages/msg-unknown' })).statusCode).toBe(404);
+    expect((await inject({ method: 'POST', url: '/messages/msg-unknown/resend' })).statusCode).toBe(
+      404,
+    );
   });
 
   it('answers 400 naming the id, not 500, for an empty or impossible id on every route that takes one', async () => {
@@ -263,7 +326,7 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
       ['POST', '/gateways//disable', 'gatewayId'],
       ['GET', `/gateways/${'g'.repeat(129)}`, 'gatewayId'],
     ] as const) {
-      const response = await app.inject({
+      const response = await inject({
         method,
         url,
         ...(method === 'PATCH' && { payload: { name: 'x' } }),
@@ -277,10 +340,10 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     const gatewayId = `gateway-${'l'.repeat(120)}`;
     expect(gatewayId).toHaveLength(128);
     expect((await register({ ...demoGateways[0], gatewayId })).statusCode).toBe(201);
-    expect((await app.inject({ url: `/gateways/${gatewayId}` })).json().gatewayId).toBe(gatewayId);
-    const disabled = await app.inject({ method: 'POST', url: `/gateways/${gatewayId}/disable` });
+    expect((await inject({ url: `/gateways/${gatewayId}` })).json().gatewayId).toBe(gatewayId);
+    const disabled = await inject({ method: 'POST', url: `/gateways/${gatewayId}/disable` });
     expect(disabled.statusCode).toBe(200);
-    const message = await app.inject({ url: `/messages/${'m'.repeat(128)}` });
+    const message = await inject({ url: `/messages/${'m'.repeat(128)}` });
     expect(message.statusCode).toBe(404);
     expect(message.json().error).toBe('message_not_found');
   });
@@ -295,9 +358,8 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
       ['POST', '/gateways/gateway-local/disable?colour=blue'],
       ['GET', '/messages/msg-1?colour=blue'],
       ['POST', '/messages/msg-1/resend?colour=blue'],
-      ['GET', '/health?colour=blue'],
     ] as const) {
-      const response = await app.inject({
+      const response = await inject({
         method,
         url,
         ...(method !== 'GET' && { payload: { name: 'x' } }),
@@ -308,17 +370,17 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
       });
     }
     // Nothing was changed by the refused requests.
-    expect((await app.inject({ url: '/gateways/gateway-local' })).json()).toMatchObject({
+    expect((await inject({ url: '/gateways/gateway-local' })).json()).toMatchObject({
       name: demoGateways[0]!.name,
       enabled: true,
     });
 
     for (const limit of ['1e2', '0x10', '1.5', '+5', ' 5', '', '0', '501']) {
-      const response = await app.inject({ url: `/messages?limit=${encodeURIComponent(limit)}` });
+      const response = await inject({ url: `/messages?limit=${encodeURIComponent(limit)}` });
       expect({ limit, status: response.statusCode }).toEqual({ limit, status: 400 });
       expect(response.json().errors).toEqual([{ field: 'limit', problem: expect.any(String) }]);
     }
-    expect((await app.inject({ url: '/messages?limit=100' })).statusCode).toBe(200);
+    expect((await inject({ url: '/messages?limit=100' })).statusCode).toBe(200);
   });
 
   it('answers a body with thousands of unknown fields with one bounded answer', async () => {
@@ -330,6 +392,6 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
     expect(response.body.length).toBeLessThan(4_000);
     expect(response.json().errors).toHaveLength(20);
     expect(response.json().moreErrors).toBe(19_980);
-    expect((await app.inject({ url: '/gateways' })).json().gateways).toEqual([]);
+    expect((await inject({ url: '/gateways' })).json().gateways).toEqual([]);
   });
 });

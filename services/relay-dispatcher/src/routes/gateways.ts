@@ -24,7 +24,10 @@ export interface GatewayRouteDependencies {
   readonly relayEndpoints: readonly string[];
 }
 
-/** The gateways API: list (with health), read, register, change, disable and enable. */
+/**
+ * The gateways API: list (with health) and read (clinic staff), register, change, disable and
+ * enable (admins).
+ */
 export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependencies): void {
   const { gateways } = deps;
   const checkEndpoint = relayEndpointPolicy(deps.relayEndpoints);
@@ -41,22 +44,24 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
     session: deps.sessionStatus(g.gatewayId) ?? null,
   });
 
-  app.get('/gateways', async () => ({ gateways: (await gateways.list()).map(view) }));
+  app.get('/gateways', { config: { access: 'clinic_staff' } }, async () => ({
+    gateways: (await gateways.list()).map(view),
+  }));
 
-  app.get('/gateways/:gatewayId', async (request) => {
+  app.get('/gateways/:gatewayId', { config: { access: 'clinic_staff' } }, async (request) => {
     const gatewayId = idOf(request.params);
     const found = await gateways.get(gatewayId);
     if (!found) throw new GatewayNotFoundError(gatewayId);
     return view(found);
   });
 
-  app.post('/gateways', async (request, reply) => {
+  app.post('/gateways', { config: { access: 'admin' } }, async (request, reply) => {
     const created = await gateways.create(allowedEndpoint(parseInput(NewGateway, request.body)));
     await deps.changed();
     return reply.code(201).header('location', `/gateways/${created.gatewayId}`).send(view(created));
   });
 
-  app.patch('/gateways/:gatewayId', async (request) => {
+  app.patch('/gateways/:gatewayId', { config: { access: 'admin' } }, async (request) => {
     const gatewayId = idOf(request.params);
     const changed = await gateways.change(
       gatewayId,
@@ -67,7 +72,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
   });
 
   for (const action of ['disable', 'enable'] as const) {
-    app.post(`/gateways/:gatewayId/${action}`, async (request) => {
+    app.post(`/gateways/:gatewayId/${action}`, { config: { access: 'admin' } }, async (request) => {
       const changed = await gateways.setEnabled(idOf(request.params), action === 'enable');
       await deps.changed();
       return view(changed);

@@ -1,4 +1,6 @@
-import { createHttpApi } from '@mbs/http';
+import type { BusHealth } from '@mbs/bus';
+import { createHttpApi, healthRoutes, type StaffAccessOptions } from '@mbs/http';
+import type { StoreHealth } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -9,8 +11,14 @@ import {
 import { MessageNotFoundError, MessageNotResendableError } from '../messages/message-errors';
 import type { MessageStore } from '../messages/message-store';
 import { gatewayRoutes, type GatewayRouteDependencies } from './gateways';
-import { healthRoutes, type HealthSources } from './health';
+import type { SessionStatus } from '../sessions/gateway-session';
 import { messageRoutes } from './messages';
+
+export interface HealthSources {
+  bus(): BusHealth;
+  store(): Promise<StoreHealth>;
+  sessions(): SessionStatus[];
+}
 
 export interface HttpApiOptions {
   readonly messages: MessageStore;
@@ -18,12 +26,20 @@ export interface HttpApiOptions {
   readonly wake: () => void;
   readonly health: HealthSources;
   readonly logger: Logger;
+  /** web's public keys: every route but /health needs a staff token for `relay-dispatcher`. */
+  readonly staffKeys: StaffAccessOptions['keys'];
 }
 
-/** The HTTP API (not yet listening): messages, gateways, health. */
+/**
+ * The HTTP API (not yet listening): messages, gateways, health. Members of staff only (web's
+ * tokens): reads for clinic staff, changes (gateways, resend) for admins. /health is open and
+ * tells status only: the bus and the database decide it; gateway sessions are in its details
+ * (admins) and at GET /gateways, since an offline hospital is not fixed by restarting the cloud.
+ */
 export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
   const app = await createHttpApi({
     logger: options.logger,
+    staff: { audience: 'relay-dispatcher', keys: options.staffKeys },
     errorStatuses: [
       [GatewayNotFoundError, 404],
       [MessageNotFoundError, 404],
@@ -34,6 +50,9 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
   });
   messageRoutes(app, options.messages, options.wake);
   gatewayRoutes(app, options.gateways);
-  healthRoutes(app, options.health);
+  const { health } = options;
+  healthRoutes(app, { bus: () => health.bus(), store: () => health.store() }, () => ({
+    sessions: health.sessions(),
+  }));
   return app;
 }

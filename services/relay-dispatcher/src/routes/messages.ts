@@ -26,38 +26,49 @@ export const MessageQuery = z.strictObject({
 const MessagePath = z.strictObject({ messageId: Id });
 const idOf = (params: unknown) => parseInput(MessagePath, params).messageId;
 
-/** Messages: search and list, detail with history, and resend of a failed one. */
+/**
+ * Messages: search and list, detail with history (clinic staff: web shows an order's steps), and
+ * resend of a failed one (admins).
+ */
 export function messageRoutes(
   app: FastifyInstance,
   messages: MessageStore,
   wake: () => void,
 ): void {
-  app.get('/messages', { config: { takesQuery: true } }, async (request) => {
-    const query = parseInput(MessageQuery, request.query);
-    const found = await messages.list({
-      ...query,
-      from: query.from ? new Date(query.from) : undefined,
-      to: query.to ? new Date(query.to) : undefined,
-    });
-    return { messages: found.map(messageSummary) };
-  });
+  app.get(
+    '/messages',
+    { config: { access: 'clinic_staff', takesQuery: true } },
+    async (request) => {
+      const query = parseInput(MessageQuery, request.query);
+      const found = await messages.list({
+        ...query,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      });
+      return { messages: found.map(messageSummary) };
+    },
+  );
 
-  app.get('/messages/:messageId', async (request) => {
+  app.get('/messages/:messageId', { config: { access: 'clinic_staff' } }, async (request) => {
     const messageId = idOf(request.params);
     const found = await messages.get(messageId);
     if (!found) throw new MessageNotFoundError(messageId);
     return messageDetail(found);
   });
 
-  app.post('/messages/:messageId/resend', async (request, reply) => {
-    const messageId = idOf(request.params);
-    const resent = await messages.resend(messageId, new Date());
-    if (!resent) {
-      const found = await messages.get(messageId);
-      if (!found) throw new MessageNotFoundError(messageId);
-      throw new MessageNotResendableError(messageId, found.status);
-    }
-    wake();
-    return reply.code(202).send(messageDetail(resent));
-  });
+  app.post(
+    '/messages/:messageId/resend',
+    { config: { access: 'admin' } },
+    async (request, reply) => {
+      const messageId = idOf(request.params);
+      const resent = await messages.resend(messageId, new Date());
+      if (!resent) {
+        const found = await messages.get(messageId);
+        if (!found) throw new MessageNotFoundError(messageId);
+        throw new MessageNotResendableError(messageId, found.status);
+      }
+      wake();
+      return reply.code(202).send(messageDetail(resent));
+    },
+  );
 }
