@@ -1,9 +1,15 @@
 import { ConfigError, loadConfig } from '@mbs/config';
+import { generateSigningKey, publicJwk, type PrivateSigningJwk } from '@mbs/trust';
 import { webVariables } from './config';
 
+let key: PrivateSigningJwk;
+beforeAll(async () => {
+  key = await generateSigningKey('test-web-sig');
+});
+
 describe("web's configuration", () => {
-  it('runs in development with no setting at all, with the documented development accounts', () => {
-    const config = loadConfig(webVariables, {});
+  it('runs in development with nothing but its signing key, with the documented development accounts', () => {
+    const config = loadConfig(webVariables, { WEB_SIGNING_KEY: JSON.stringify(key) });
     expect(config).toMatchObject({
       PORT: 3000,
       WEB_PUBLIC_URL: 'http://127.0.0.1:3000',
@@ -14,6 +20,25 @@ describe("web's configuration", () => {
       WEB_PASSWORD_HASH_ITERATIONS: 2,
       APPOINTMENT_URL: 'http://127.0.0.1:3002',
     });
+    expect(config.WEB_SIGNING_KEY).toEqual(key);
+  });
+
+  it('needs its signing key even in development (npm start generates one), and never quotes it', () => {
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(webVariables, env);
+      } catch (error) {
+        return (error as ConfigError).message;
+      }
+      throw new Error('loaded');
+    };
+    expect(refusal({})).toMatch(/WEB_SIGNING_KEY: is required but not set/);
+    // Its public half is not a signing key: refused, and named without its value.
+    const message = refusal({ WEB_SIGNING_KEY: JSON.stringify(publicJwk(key)) });
+    expect(message).toContain('WEB_SIGNING_KEY');
+    const broken = refusal({ WEB_SIGNING_KEY: JSON.stringify({ ...key, crv: 'P-384' }) });
+    expect(broken).toContain('WEB_SIGNING_KEY');
+    expect(broken).not.toContain(key.d);
   });
 
   it('refuses to start in production without the first administrator, a session secret and its addresses', () => {
@@ -30,6 +55,7 @@ describe("web's configuration", () => {
         'WEB_ADMIN_USERNAME',
         'WEB_ADMIN_PASSWORD',
         'WEB_SESSION_SECRET',
+        'WEB_SIGNING_KEY',
         'WEB_PUBLIC_URL',
         'APPOINTMENT_URL',
         'FHIR_BUILDER_URL',

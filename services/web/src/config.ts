@@ -9,6 +9,7 @@ import {
   url,
   type Variable,
 } from '@mbs/config';
+import { privateJwkVariable } from '@mbs/trust';
 import { z } from 'zod';
 
 /** A secret of at least `min` characters, never echoed. */
@@ -86,6 +87,10 @@ export const webVariables = {
     default: '5000',
     min: 100,
     max: 60000,
+  }),
+  WEB_SIGNING_KEY: privateJwkVariable({
+    description:
+      "web's private ES256 signing key (a JWK with its kid): issues staff tokens for the services and signs staff commands; its public half is their STAFF_TOKEN_KEYS",
   }),
   WEB_SESSION_SECRET: secret(
     {

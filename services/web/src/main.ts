@@ -39,6 +39,7 @@ web.run({
         dispatcher: config.DISPATCHER_URL,
       },
       queryTimeoutMs: config.WEB_QUERY_TIMEOUT_MS,
+      signingKey: config.WEB_SIGNING_KEY,
       passwordCost: {
         memoryKiB: config.WEB_PASSWORD_HASH_MEMORY_KIB,
         iterations: config.WEB_PASSWORD_HASH_ITERATIONS,

@@ -1,6 +1,7 @@
 import type { Bus } from '@mbs/bus';
 import type { Store } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
+import { StaffTokenCache, type PrivateSigningJwk, type StaffAudience } from '@mbs/trust';
 import { createAccountStore, createPasswordHasher, type PasswordHashCost } from './accounts';
 import {
   appointmentQueries,
@@ -26,6 +27,11 @@ export interface WiringOptions {
     readonly dispatcher: string;
   };
   readonly queryTimeoutMs: number;
+  /**
+   * web's private signing key (WEB_SIGNING_KEY): it issues the staff tokens the query clients
+   * send and signs every staff command.
+   */
+  readonly signingKey: PrivateSigningJwk;
   readonly passwordCost: PasswordHashCost;
   readonly sessionIdleMs: number;
   readonly failedSignInsPerAccount: number;
@@ -45,8 +51,16 @@ export function wireWebContext(options: WiringOptions): {
   const { connection } = options.store;
   const now = options.now ?? (() => new Date());
   const counter = createWindowCounter(connection, () => now().getTime());
-  const client = (baseUrl: string, information: string) =>
-    createQueryClient({ baseUrl, information, timeoutMs: options.queryTimeoutMs });
+  // One token per member of staff and service, reused until shortly before it expires.
+  const tokens = new StaffTokenCache({ signingKey: options.signingKey });
+  const client = (baseUrl: string, information: string, audience: StaffAudience) =>
+    createQueryClient({
+      baseUrl,
+      information,
+      timeoutMs: options.queryTimeoutMs,
+      audience,
+      tokens,
+    });
   return {
     counter,
     context: {
@@ -55,11 +69,15 @@ export function wireWebContext(options: WiringOptions): {
       lockout: accountLockout(counter, options.failedSignInsPerAccount),
       rejections: createRejectionStore(connection, now),
       queries: {
-        appointments: appointmentQueries(client(options.urls.appointment, 'Appointments')),
-        messages: dispatcherQueries(client(options.urls.dispatcher, 'Orders')),
-        destinations: fhirBuilderQueries(client(options.urls.fhirBuilder, 'Destinations')),
+        appointments: appointmentQueries(
+          client(options.urls.appointment, 'Appointments', 'appointment'),
+        ),
+        messages: dispatcherQueries(client(options.urls.dispatcher, 'Orders', 'relay-dispatcher')),
+        destinations: fhirBuilderQueries(
+          client(options.urls.fhirBuilder, 'Destinations', 'fhir-builder'),
+        ),
       },
-      commands: staffCommands(options.bus),
+      commands: staffCommands(options.bus, options.signingKey),
       feed: options.feed ?? new LiveFeed(),
       logger: options.logger,
       now,

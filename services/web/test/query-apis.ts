@@ -1,10 +1,14 @@
 import type { AppointmentState, StaffActionName } from '@mbs/contracts';
+import { requireStaff } from '@mbs/http';
+import type { PublicJwks, StaffAudience, StaffIdentity } from '@mbs/trust';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 /**
  * Stand-ins for the three query APIs web reads (appointment, relay-dispatcher, fhir-builder),
- * answering in their documented forms from data a test can change, and able to go down. The
- * browser suite runs web against the real services; these keep the route tests about web.
+ * answering in their documented forms from data a test can change, and able to go down. Like the
+ * real ones, each lets in only a request with web's staff token for it, verified with web's
+ * public keys (@mbs/http's requireStaff), and remembers who each came from. The browser suite
+ * runs web against the real services; these keep the route tests about web.
  */
 export interface Row {
   appointmentId: string;
@@ -99,6 +103,8 @@ export function queryApiData() {
       enabled: true,
     } as Record<string, unknown> | undefined,
     messages: [] as Array<Record<string, unknown>>,
+    /** Who each request came from, as its verified token says, by the service it reached. */
+    callers: [] as Array<StaffIdentity & { audience: StaffAudience; url: string }>,
   };
 }
 
@@ -110,7 +116,22 @@ export interface QueryApis {
   stop(): Promise<void>;
 }
 
-export async function startQueryApis(): Promise<QueryApis> {
+/** A stand-in that, like the real service, answers only web's staff tokens for `audience`. */
+function staffOnly(
+  audience: StaffAudience,
+  keys: PublicJwks,
+  data: ReturnType<typeof queryApiData>,
+) {
+  const app = Fastify();
+  app.addHook('onRequest', requireStaff('clinic_staff', { audience, keys }));
+  app.addHook('onRequest', async (request) => {
+    data.callers.push({ ...request.staff!, audience, url: request.url });
+  });
+  return app;
+}
+
+/** The stand-ins, taking web's tokens as `keys` (web's public keys) verify them. */
+export async function startQueryApis(keys: PublicJwks): Promise<QueryApis> {
   const data = queryApiData();
   const detail = (r: Row) => ({
     ...r,
@@ -130,7 +151,7 @@ export async function startQueryApis(): Promise<QueryApis> {
     ],
   });
 
-  const appointment = Fastify();
+  const appointment = staffOnly('appointment', keys, data);
   appointment.get('/settings', async () => ({ settings: [setting] }));
   appointment.get('/clinics', async (request) => {
     const { from, to, status } = request.query as { from: string; to: string; status?: string };
@@ -165,7 +186,7 @@ export async function startQueryApis(): Promise<QueryApis> {
     return detail(found);
   });
 
-  const dispatcher = Fastify();
+  const dispatcher = staffOnly('relay-dispatcher', keys, data);
   dispatcher.get('/messages', async (request) => {
     const { appointmentId } = request.query as { appointmentId?: string };
     return { messages: data.messages.filter((m) => m.appointmentId === appointmentId) };
@@ -177,7 +198,7 @@ export async function startQueryApis(): Promise<QueryApis> {
     return found ?? reply.code(404).send({ error: 'not_found', message: 'No message' });
   });
 
-  const fhirBuilder = Fastify();
+  const fhirBuilder = staffOnly('fhir-builder', keys, data);
   fhirBuilder.get('/destinations', async () => ({
     destinations: data.destination ? [data.destination] : [],
   }));

@@ -1,7 +1,13 @@
 import { BusUnavailableError } from '@mbs/bus';
 import type { AnyContract, MessageOf } from '@mbs/contracts';
 import { connectStore, type Store } from '@mbs/store';
-import { getMongoDb, testLogger, type MongoDb } from '@mbs/testing';
+import {
+  getMongoDb,
+  testLogger,
+  testStaffKeys,
+  type MongoDb,
+  type TestStaffKeys,
+} from '@mbs/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildWebApp } from '../src/app';
 import type { WebContext } from '../src/context';
@@ -28,6 +34,8 @@ export interface WebUnderTest {
   readonly app: FastifyInstance;
   readonly context: Omit<WebContext, 'assets'>;
   readonly apis: QueryApis;
+  /** web's keys in this test: it signs with `signingKey`, the stand-ins verify with `keys`. */
+  readonly staff: TestStaffKeys;
   readonly published: Published[];
   readonly feed: LiveFeed;
   /** Make the next publishes fail as a broker that is away does (or succeed again). */
@@ -54,7 +62,8 @@ export async function startWeb(
     dbName,
     logger: testLogger('web-test'),
   });
-  const apis = await startQueryApis();
+  const staff = await testStaffKeys();
+  const apis = await startQueryApis(staff.keys);
   const published: Published[] = [];
   let away = false;
   let offset = 0;
@@ -73,6 +82,7 @@ export async function startWeb(
     logger: testLogger('web-test'),
     urls: apis.urls,
     queryTimeoutMs: 1_000,
+    signingKey: staff.signingKey,
     passwordCost: TEST_PASSWORD_COST,
     sessionIdleMs: idleMs,
     failedSignInsPerAccount: options.perAccount ?? 5,
@@ -101,6 +111,7 @@ export async function startWeb(
     app,
     context,
     apis,
+    staff,
     published,
     feed,
     brokerAway: (value) => (away = value),

@@ -1,8 +1,13 @@
+import { StaffRole } from '@mbs/contracts';
 import { z } from 'zod';
 
-/** What a signed-in person may do: clinic staff work clinics; admins also configure the service. */
-export const Role = z.enum(['clinic_staff', 'admin']);
-export type Role = z.infer<typeof Role>;
+/**
+ * What a signed-in person may do: clinic staff work clinics; admins also configure the service.
+ * Declared once, in @mbs/contracts: web's staff tokens carry it to the services, which allow each
+ * route to a role.
+ */
+export const Role = StaffRole;
+export type Role = StaffRole;
 
 /**
  * How a person signs in. Lower-case, and also their `userId` on every command they send (so it

@@ -8,7 +8,7 @@ import {
   StaffActionName,
 } from '@mbs/contracts';
 import { z } from 'zod';
-import type { QueryClient } from './query-client';
+import type { QueryAs, QueryClient } from './query-client';
 
 /**
  * What web reads from appointment's query API (services/appointment README, "HTTP query API").
@@ -90,15 +90,16 @@ const ClinicAppointments = z.object({ clinic: ClinicView, appointments: z.array(
 
 export type AppointmentQueries = ReturnType<typeof appointmentQueries>;
 
+/** appointment's reads, each as the member of staff `as` (whose token it carries). */
 export function appointmentQueries(client: QueryClient) {
   const path = encodeURIComponent;
   return {
-    settings: async () => (await client.get('/settings', Settings)).settings,
-    clinics: (range: { from: string; to: string; status?: ClinicStatus }) =>
-      client.get(`/clinics?${new URLSearchParams(range).toString()}`, Clinics),
-    clinicAppointments: (clinicId: string) =>
-      client.get(`/clinics/${path(clinicId)}/appointments`, ClinicAppointments),
-    appointment: (appointmentId: string) =>
-      client.get(`/appointments/${path(appointmentId)}`, AppointmentDetail),
+    settings: async (as: QueryAs) => (await client.get('/settings', Settings, as)).settings,
+    clinics: (as: QueryAs, range: { from: string; to: string; status?: ClinicStatus }) =>
+      client.get(`/clinics?${new URLSearchParams(range).toString()}`, Clinics, as),
+    clinicAppointments: (as: QueryAs, clinicId: string) =>
+      client.get(`/clinics/${path(clinicId)}/appointments`, ClinicAppointments, as),
+    appointment: (as: QueryAs, appointmentId: string) =>
+      client.get(`/appointments/${path(appointmentId)}`, AppointmentDetail, as),
   };
 }

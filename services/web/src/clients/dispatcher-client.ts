@@ -1,6 +1,6 @@
 import { FailurePhase, Id, Instant } from '@mbs/contracts';
 import { z } from 'zod';
-import type { QueryClient } from './query-client';
+import type { QueryAs, QueryClient } from './query-client';
 
 /** What web reads of relay-dispatcher's messages (its README, "HTTP API"); tolerant as above. */
 export const MessageStatus = z.enum(['pending', 'sent', 'delivered', 'confirmed', 'failed']);
@@ -49,12 +49,12 @@ export type DispatcherQueries = ReturnType<typeof dispatcherQueries>;
 export function dispatcherQueries(client: QueryClient) {
   return {
     /** An appointment's messages, newest first, each with the steps it went through. */
-    async messagesOf(appointmentId: string): Promise<MessageWithHistory[]> {
+    async messagesOf(as: QueryAs, appointmentId: string): Promise<MessageWithHistory[]> {
       const query = new URLSearchParams({ appointmentId, limit: String(MESSAGES_SHOWN) });
-      const { messages } = await client.get(`/messages?${query.toString()}`, Messages);
+      const { messages } = await client.get(`/messages?${query.toString()}`, Messages, as);
       return Promise.all(
         messages.map((m) =>
-          client.get(`/messages/${encodeURIComponent(m.messageId)}`, MessageWithHistory),
+          client.get(`/messages/${encodeURIComponent(m.messageId)}`, MessageWithHistory, as),
         ),
       );
     },

@@ -1,6 +1,6 @@
 import { Id } from '@mbs/contracts';
 import { z } from 'zod';
-import type { QueryClient } from './query-client';
+import type { QueryAs, QueryClient } from './query-client';
 
 /** What web reads of fhir-builder's destinations (its README); tolerant as above. */
 export const DestinationView = z.object({
@@ -21,9 +21,13 @@ export type FhirBuilderQueries = ReturnType<typeof fhirBuilderQueries>;
 export function fhirBuilderQueries(client: QueryClient) {
   return {
     /** Where a setting's orders go now: its enabled destination, or undefined when it has none. */
-    async destinationOf(settingId: string): Promise<DestinationView | undefined> {
+    async destinationOf(as: QueryAs, settingId: string): Promise<DestinationView | undefined> {
       const query = new URLSearchParams({ settingId, enabled: 'true' });
-      const { destinations } = await client.get(`/destinations?${query.toString()}`, Destinations);
+      const { destinations } = await client.get(
+        `/destinations?${query.toString()}`,
+        Destinations,
+        as,
+      );
       return destinations[0];
     },
   };

@@ -5,12 +5,12 @@ import {
   MarkDidNotAttend,
   SendToModality,
   WithdrawSend,
-  createMessage,
   type Actor,
   type AnyContract,
   type StaffActionName,
 } from '@mbs/contracts';
 import { TransientError, isRetryable } from '@mbs/errors';
+import { signStaffCommand, type PrivateSigningJwk } from '@mbs/trust';
 
 /** Each staff action is one command on the bus (libs/contracts). */
 export const commandOf = {
@@ -51,21 +51,23 @@ export type StaffCommands = ReturnType<typeof staffCommands>;
 
 /**
  * Publishes staff commands with a publisher confirm and answers as soon as the broker has them;
- * what appointment decides comes back as events (state changed, or command rejected).
+ * what appointment decides comes back as events (state changed, or command rejected). Each is
+ * signed with web's key over its id, type, appointment and the signed-in member of staff
+ * (`requestedBy.signature`): appointment acts on nothing else.
  */
-export function staffCommands(bus: Pick<Bus, 'publish'>) {
+export function staffCommands(bus: Pick<Bus, 'publish'>, signingKey: PrivateSigningJwk) {
   return {
     async send(request: StaffCommandRequest): Promise<void> {
       // One of five contracts, chosen at run time; createMessage validates the data against it.
       const contract: AnyContract = commandOf[request.action];
-      const message = createMessage(
+      const message = await signStaffCommand(
         contract,
         {
           appointmentId: request.appointmentId,
-          requestedBy: request.requestedBy,
+          requestedBy: { userId: request.requestedBy.userId, name: request.requestedBy.name },
           ...(request.reason !== undefined && { reason: request.reason }),
         },
-        { id: request.commandId },
+        { id: request.commandId, signingKey },
       );
       try {
         await bus.publish(contract, message);

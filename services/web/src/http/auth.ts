@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccountStore } from '../accounts';
+import type { Account, AccountStore } from '../accounts';
 import { SESSION_COOKIE } from './sessions';
 import { ForbiddenError } from './web-errors';
 import './session-types';
@@ -15,6 +15,16 @@ const PUBLIC_PREFIXES = ['/assets/', '/design-system/', '/static/'];
 
 export const isLiveRequest = (request: FastifyRequest) =>
   request.headers[LIVE_REQUEST_HEADER] === '1' || request.url.startsWith('/live');
+
+/**
+ * The signed-in account a request was made by: every route but a public one has it (set by
+ * registerAuthentication before the handler), and what it reads from the services and sends on
+ * the bus is done as this member of staff.
+ */
+export function signedIn(request: FastifyRequest): Account {
+  if (!request.user) throw new Error('no signed-in user: a public route cannot act for staff');
+  return request.user;
+}
 
 /** Where to go back to after signing in: a path of this service only, never another site. */
 export function safeReturnTo(value: unknown, fallback = '/clinics'): string {

@@ -2,6 +2,7 @@ import { Id, londonDate } from '@mbs/contracts';
 import type { FastifyInstance } from 'fastify';
 import { QueryNotFoundError, QueryUnavailableError, type MessageWithHistory } from '../clients';
 import type { WebContext } from '../context';
+import { signedIn } from '../http/auth';
 import { renderPage } from '../http/page';
 import { PageNotFoundError } from '../http/web-errors';
 import { ageOn, formatNhsNumber, fullName, sexLabel } from '../presenters/people';
@@ -34,13 +35,14 @@ export function appointmentRoute(app: FastifyInstance, ctx: WebContext): void {
       if (!id.success) throw new PageNotFoundError();
       const cursor = ctx.feed.position;
       const today = londonDate(ctx.now());
-      const appointment = await ctx.queries.appointments.appointment(id.data).catch((error) => {
+      const as = signedIn(request);
+      const appointment = await ctx.queries.appointments.appointment(as, id.data).catch((error) => {
         if (error instanceof QueryNotFoundError) throw new PageNotFoundError(error.message);
         throw error;
       });
       const [messages, neighbours] = await Promise.all([
-        optional<MessageWithHistory[]>(() => ctx.queries.messages.messagesOf(id.data), ctx),
-        optional(() => ctx.queries.appointments.clinicAppointments(appointment.clinicId), ctx),
+        optional<MessageWithHistory[]>(() => ctx.queries.messages.messagesOf(as, id.data), ctx),
+        optional(() => ctx.queries.appointments.clinicAppointments(as, appointment.clinicId), ctx),
       ]);
       const participant = appointment.participant;
       const name = participant ? fullName(participant) : 'Participant not found';

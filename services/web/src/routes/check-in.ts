@@ -13,7 +13,7 @@ export function checkInRoute(app: FastifyInstance, ctx: WebContext): void {
       const appointmentId = appointmentIdOf(request);
       const form = CommandFields.safeParse(request.body ?? {});
       if (!form.success) throw new InvalidFormError();
-      const name = await nameOf(ctx, appointmentId);
+      const name = await nameOf(ctx, request, appointmentId);
       return sendStaffCommand(ctx, request, reply, {
         action: 'check_in',
         appointmentId,

@@ -2,6 +2,7 @@ import { Id, londonDate } from '@mbs/contracts';
 import type { FastifyInstance } from 'fastify';
 import { QueryNotFoundError, QueryUnavailableError } from '../clients';
 import type { WebContext } from '../context';
+import { signedIn } from '../http/auth';
 import { renderPage } from '../http/page';
 import { PageNotFoundError } from '../http/web-errors';
 import { appointmentRowView } from '../presenters/appointment-row';
@@ -20,8 +21,8 @@ export function clinicRoute(app: FastifyInstance, ctx: WebContext): void {
     let settingName: string | undefined;
     try {
       const [clinic, settings] = await Promise.all([
-        ctx.queries.appointments.clinicAppointments(clinicId.data),
-        ctx.queries.appointments.settings(),
+        ctx.queries.appointments.clinicAppointments(signedIn(request), clinicId.data),
+        ctx.queries.appointments.settings(signedIn(request)),
       ]);
       found = clinic;
       settingName = settings.find((s) => s.settingId === clinic.clinic.settingId)?.name;

@@ -2,6 +2,7 @@ import { londonDate } from '@mbs/contracts';
 import type { FastifyInstance } from 'fastify';
 import { QueryUnavailableError } from '../clients';
 import type { WebContext } from '../context';
+import { signedIn } from '../http/auth';
 import { renderPage } from '../http/page';
 import { clinicListRanges, clinicTabs } from '../presenters/clinic-list';
 import { formatDay } from '../presenters/times';
@@ -14,10 +15,11 @@ export function clinicsRoute(app: FastifyInstance, ctx: WebContext): void {
     let tabs = undefined;
     let unavailable: string | undefined;
     try {
+      const as = signedIn(request);
       const [settings, current, completed] = await Promise.all([
-        ctx.queries.appointments.settings(),
-        ctx.queries.appointments.clinics(ranges.current),
-        ctx.queries.appointments.clinics({ ...ranges.completed, status: 'closed' }),
+        ctx.queries.appointments.settings(as),
+        ctx.queries.appointments.clinics(as, ranges.current),
+        ctx.queries.appointments.clinics(as, { ...ranges.completed, status: 'closed' }),
       ]);
       tabs = clinicTabs(
         today,

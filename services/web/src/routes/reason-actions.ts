@@ -82,7 +82,7 @@ export function reasonActionRoutes(app: FastifyInstance, ctx: WebContext): void 
       appointmentId: string,
       values: { commandId: string; returnTo: string; reason: string; error?: string },
     ) => {
-      const appointment = await readAppointment(ctx, appointmentId);
+      const appointment = await readAppointment(ctx, request, appointmentId);
       const participant = appointment.participant;
       const name = participant ? fullName(participant) : 'Participant not found';
       return renderPage(
@@ -138,7 +138,7 @@ export function reasonActionRoutes(app: FastifyInstance, ctx: WebContext): void 
           reason: form.data.reason,
           error,
         });
-      const name = await nameOf(ctx, appointmentId);
+      const name = await nameOf(ctx, request, appointmentId);
       return sendStaffCommand(ctx, request, reply, {
         action: spec.action,
         appointmentId,

@@ -2,7 +2,7 @@ import { actionHref, appointmentHref } from '../presenters/staff-actions';
 import type { FastifyInstance } from 'fastify';
 import { QueryUnavailableError, type DestinationView } from '../clients';
 import type { WebContext } from '../context';
-import { safeReturnTo } from '../http/auth';
+import { safeReturnTo, signedIn } from '../http/auth';
 import { renderPage } from '../http/page';
 import { InvalidFormError } from '../http/web-errors';
 import { formatNhsNumber, fullName } from '../presenters/people';
@@ -28,12 +28,15 @@ const messageTypes: Record<string, string> = { 'fhir-r4': 'FHIR R4', 'worklist-j
 export function sendToModalityRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get<WithId>('/appointments/:appointmentId/send', async (request, reply) => {
     const appointmentId = appointmentIdOf(request);
-    const appointment = await readAppointment(ctx, appointmentId);
+    const appointment = await readAppointment(ctx, request, appointmentId);
     const returnTo = safeReturnTo(request.query.returnTo, appointmentHref(appointmentId));
     let destination: DestinationView | undefined;
     let destinationUnknown = false;
     try {
-      destination = await ctx.queries.destinations.destinationOf(appointment.settingId);
+      destination = await ctx.queries.destinations.destinationOf(
+        signedIn(request),
+        appointment.settingId,
+      );
     } catch (error) {
       if (!(error instanceof QueryUnavailableError)) throw error;
       destinationUnknown = true;
@@ -75,7 +78,7 @@ export function sendToModalityRoutes(app: FastifyInstance, ctx: WebContext): voi
     const appointmentId = appointmentIdOf(request);
     const form = CommandFields.safeParse(request.body ?? {});
     if (!form.success) throw new InvalidFormError();
-    const appointment = await readAppointment(ctx, appointmentId).catch((error) => {
+    const appointment = await readAppointment(ctx, request, appointmentId).catch((error) => {
       // The click still counts when only the read fails: appointment decides, not this page.
       if (error instanceof QueryUnavailableError) return undefined;
       throw error;

@@ -5,7 +5,9 @@ import {
   SendToModality,
   WithdrawSend,
   type AnyContract,
+  type MessageOf,
 } from '@mbs/contracts';
+import { verifyStaffCommand } from '@mbs/trust';
 import {
   STAFF,
   Visitor,
@@ -59,10 +61,20 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
         type: 'appointment.check-in',
         data: {
           appointmentId: 'apt-leeds-am-03',
-          requestedBy: { userId: 'ada', name: 'Ada Radiographer' },
+          requestedBy: { userId: 'ada', name: 'Ada Radiographer', signature: expect.any(String) },
         },
       }),
     ]);
+    // Signed by web for the signed-in person and this command: what appointment acts on.
+    await expect(
+      verifyStaffCommand(sent(CheckIn)[0] as MessageOf<typeof CheckIn>, web.staff.keys),
+    ).resolves.toMatchObject({
+      commandId,
+      type: 'appointment.check-in',
+      appointmentId: 'apt-leeds-am-03',
+      userId: 'ada',
+      name: 'Ada Radiographer',
+    });
     // The next page says it is on its way, once.
     const next = await staff.get('/clinics/clinic-leeds-am');
     expect(textOf(next.body)).toContain('Request sent Checking in Susan Patel.');
@@ -110,7 +122,7 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
       expect.objectContaining({
         data: {
           appointmentId: 'apt-leeds-am-02',
-          requestedBy: { userId: 'ada', name: 'Ada Radiographer' },
+          requestedBy: { userId: 'ada', name: 'Ada Radiographer', signature: expect.any(String) },
         },
       }),
     ]);
@@ -185,7 +197,7 @@ describe('staff actions (fastify.inject, MongoDB, capturing bus)', () => {
           id: commandId,
           data: {
             appointmentId,
-            requestedBy: { userId: 'ada', name: 'Ada Radiographer' },
+            requestedBy: { userId: 'ada', name: 'Ada Radiographer', signature: expect.any(String) },
             reason: 'Participant phoned to rebook',
           },
         }),

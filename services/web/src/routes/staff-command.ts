@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { QueryNotFoundError, QueryUnavailableError, type AppointmentDetail } from '../clients';
 import { CommandNotSentError } from '../commands/staff-commands';
 import type { WebContext } from '../context';
-import { safeReturnTo } from '../http/auth';
+import { safeReturnTo, signedIn } from '../http/auth';
 import { addFlash } from '../http/flash';
 import { renderPage } from '../http/page';
 import { PageNotFoundError } from '../http/web-errors';
@@ -31,10 +31,11 @@ export function appointmentIdOf(request: FastifyRequest<{ Params: { appointmentI
 /** The appointment a form is about; unknown ids are a 404 page. */
 export async function readAppointment(
   ctx: WebContext,
+  request: FastifyRequest,
   appointmentId: string,
 ): Promise<AppointmentDetail> {
   try {
-    return await ctx.queries.appointments.appointment(appointmentId);
+    return await ctx.queries.appointments.appointment(signedIn(request), appointmentId);
   } catch (error) {
     if (error instanceof QueryNotFoundError) throw new PageNotFoundError(error.message);
     throw error;
@@ -42,9 +43,16 @@ export async function readAppointment(
 }
 
 /** Who it is about, for the banner; a click still goes through when that cannot be read. */
-export async function nameOf(ctx: WebContext, appointmentId: string): Promise<string> {
+export async function nameOf(
+  ctx: WebContext,
+  request: FastifyRequest,
+  appointmentId: string,
+): Promise<string> {
   try {
-    const appointment = await ctx.queries.appointments.appointment(appointmentId);
+    const appointment = await ctx.queries.appointments.appointment(
+      signedIn(request),
+      appointmentId,
+    );
     return appointment.participant ? fullName(appointment.participant) : 'the participant';
   } catch (error) {
     if (error instanceof QueryNotFoundError) throw new PageNotFoundError(error.message);
@@ -77,8 +85,7 @@ export async function sendStaffCommand(
   reply: FastifyReply,
   command: SendCommand,
 ): Promise<FastifyReply> {
-  const user = request.user;
-  if (!user) throw new Error('a staff command needs a signed-in user');
+  const user = signedIn(request);
   try {
     await ctx.commands.send({
       action: command.action,
