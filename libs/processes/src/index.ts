@@ -1,4 +1,5 @@
 export {
+  keyEnvironment,
   processEnvironment,
   processNamed,
   processUrls,
@@ -24,3 +25,11 @@ export {
   type BusProcess,
 } from './broker-users';
 export { brokerSetupFrom } from './broker-setup';
+export {
+  devKeysDir,
+  ensureDevKeys,
+  keyVariables,
+  variableFileStem,
+  type DevKeys,
+  type KeyVariable,
+} from './dev-keys';

@@ -14,6 +14,7 @@ import {
   SendToModality,
   WithdrawSend,
 } from '@mbs/contracts';
+import type { KeyVariable } from './dev-keys';
 
 export type ProcessName =
   | 'relay-emulator'
@@ -65,6 +66,11 @@ export interface SystemProcess {
    * (docs/adr/0005-broker-users-per-service.md). Only the processes that use the bus have one.
    */
   readonly broker?: BrokerRole;
+  /**
+   * The key variables it reads (web's signing key; the services' copy of web's public keys):
+   * what `keyEnvironment` gives it from the development keys (`ensureDevKeys`).
+   */
+  readonly keys?: readonly KeyVariable[];
 }
 
 const health: HealthCheck = { kind: 'http', path: '/health' };
@@ -124,6 +130,8 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3002),
     health,
     shows: 'settings, clinics, appointments: GET /clinics, /appointments/:id',
+    // web's public keys: its staff tokens on the API, its signatures on staff commands.
+    keys: ['STAFF_TOKEN_KEYS'],
     // It alone moves appointments, so it alone announces them.
     broker: {
       consumer: 'appointment',
@@ -148,6 +156,7 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3003),
     health,
     shows: 'destinations: GET /destinations, /message-types',
+    keys: ['STAFF_TOKEN_KEYS'],
     // Message failed too: a send with no destination, or a payload that cannot be built, fails
     // here, before there is a message for the dispatcher.
     broker: {
@@ -163,6 +172,7 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3004),
     health,
     shows: 'messages and gateways: GET /messages, /gateways',
+    keys: ['STAFF_TOKEN_KEYS'],
     // The relay gateways may name: this emulator (the default allows only Azure's wss:// hosts).
     wiring: (urls) => ({ DISPATCHER_RELAY_ENDPOINTS: urls['relay-emulator'] }),
     // The only part that hears the gateways: what became of each message, what the modality did.
@@ -179,6 +189,8 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3000),
     health,
     shows: 'the staff web application: open it in a browser',
+    // It issues the staff tokens the others verify, and signs staff commands.
+    keys: ['WEB_SIGNING_KEY'],
     wiring: (urls) => ({
       WEB_PUBLIC_URL: urls.web,
       APPOINTMENT_URL: urls.appointment,
@@ -224,4 +236,16 @@ export function processEnvironment(
     ...process.wiring?.(processUrls(ports)),
     ...(amqpUrl && { AMQP_URL: amqpUrl }),
   };
+}
+
+/**
+ * The key variables `process` reads, with their values from `keys` (the development keys'
+ * `env`): what a runner adds to its environment. Only those: a service never gets web's private
+ * key.
+ */
+export function keyEnvironment(
+  process: SystemProcess,
+  keys: Readonly<Record<KeyVariable, string>>,
+): Record<string, string> {
+  return Object.fromEntries((process.keys ?? []).map((variable) => [variable, keys[variable]]));
 }
