@@ -17,12 +17,19 @@
 // (docs/adr/0005): before anything starts, one `rabbitmqctl import_definitions` run makes or
 // updates them on this machine's broker, their passwords made on first use and kept in
 // .data/broker-users.json.
+//
+// web signs staff tokens and commands with its key, and the services verify them with its public
+// keys (docs/adr/0006): the development keys are made on first start and kept in .data/keys
+// (ensureDevKeys), and each part is given the key variables the table says it reads.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
+  devKeysDir,
+  ensureDevKeys,
+  keyEnvironment,
   probe,
   processEnvironment,
   processUrls,
@@ -106,6 +113,7 @@ const ports = Object.fromEntries(
   }),
 );
 const urls = processUrls(ports);
+const keys = await ensureDevKeys(devKeysDir(root));
 
 /** How long a part may take to be ready before everything is stopped. */
 const READY_TIMEOUT_MS = 120_000;
@@ -127,7 +135,7 @@ const parts = [
     name: part.name,
     process: part,
     args: [part.entry],
-    env: processEnvironment(part, ports),
+    env: { ...processEnvironment(part, ports), ...keyEnvironment(part, keys.env) },
     url: urls[part.name],
     health: part.health,
     shows: `${urls[part.name]} (${part.shows})`,
