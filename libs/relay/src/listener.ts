@@ -87,7 +87,7 @@ export type ListenerOptions = RelayCredentials & {
   readonly onConnection?: (socket: WebSocket, info: AcceptInfo) => void;
   /** Answers HTTP-mode requests. Without it they get 501. */
   readonly onRequest?: RelayRequestHandler;
-  /** Largest frame on accepted sockets, in bytes. Default 1 MiB. */
+  /** Largest frame on accepted sockets, in bytes. Default 2 MiB. */
   readonly maxFrameBytes?: number;
   /** Default reply timeout of the sessions handed to `onSession`. Default 30 000 ms. */
   readonly requestTimeoutMs?: number;

@@ -23,7 +23,7 @@ export type ConnectOptions = RelayCredentials & {
   readonly tokenIn?: 'query' | 'header';
   /** Extra HTTP headers; they reach the listener in the accept's `connectHeaders`. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Largest frame accepted on the socket, in bytes. Default 1 MiB. */
+  /** Largest frame accepted on the socket, in bytes. Default 2 MiB. */
   readonly maxFrameBytes?: number;
   readonly logger?: RelayLogger;
 };

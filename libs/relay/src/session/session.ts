@@ -19,11 +19,16 @@ import { rawDataToBuffer } from '../raw-data';
 /** How many received frames' traceparents are kept for the replies they may get. */
 const REPLY_TRACES_KEPT = 1024;
 
-/** Default largest frame, in bytes. A FHIR bundle for one participant is a few kB. */
-export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+/**
+ * Default largest frame, in bytes. A FHIR bundle for one participant is a few kB, but a payload
+ * may be up to 512 KiB (MAX_PAYLOAD_BYTES), and sealed (JSON-escaped, encrypted and encoded as
+ * base64url twice: a JWE inside a JWS) it grows by up to about 3.6 times (a payload of quotes):
+ * 2 MiB carries the largest payload with room for the frame around it.
+ */
+export const DEFAULT_MAX_FRAME_BYTES = 2 * 1024 * 1024;
 
 export interface RelaySessionOptions {
-  /** Largest frame sent or accepted, in bytes. Default 1 MiB. The socket must be opened with
+  /** Largest frame sent or accepted, in bytes. Default 2 MiB. The socket must be opened with
    *  the same `maxPayload` (the sender and listener do this) for incoming frames to be capped. */
   readonly maxFrameBytes?: number;
   /** Default time `request` waits for a reply. Default 30 000 ms. */
