@@ -1,9 +1,18 @@
 import { ConfigError, loadConfig } from '@mbs/config';
-import { gatewayVariables } from './config';
+import { generateSigningKey, publicJwk, type PrivateSigningJwk } from '@mbs/trust';
+import { gatewayVariables, keysFileOf } from './config';
+
+let dispatcherKey: PrivateSigningJwk;
+/** What every gateway is given and has no default for: the dispatcher's public keys. */
+let keyed: Record<string, string>;
+beforeAll(async () => {
+  dispatcherKey = await generateSigningKey('dispatcher-1');
+  keyed = { GATEWAY_DISPATCHER_KEYS: JSON.stringify({ keys: [publicJwk(dispatcherKey)] }) };
+});
 
 describe('gateway configuration', () => {
   it('runs on a laptop with no settings: the emulator, the dev Listen key and the dev targets', () => {
-    const config = loadConfig(gatewayVariables, {});
+    const config = loadConfig(gatewayVariables, keyed);
     expect(config).toMatchObject({
       GATEWAY_RELAY_ENDPOINT: 'ws://127.0.0.1:9090',
       GATEWAY_HYBRID_CONNECTION: 'gateway-local',
@@ -21,6 +30,7 @@ describe('gateway configuration', () => {
 
   it('fills target defaults (timeout, retries)', () => {
     const config = loadConfig(gatewayVariables, {
+      ...keyed,
       GATEWAY_TARGETS: '[{"name":"ris","kind":"http","url":"https://ris.example.nhs.uk/fhir"}]',
     });
     expect(config.GATEWAY_TARGETS).toEqual([
@@ -36,6 +46,7 @@ describe('gateway configuration', () => {
 
   it('makes file targets owner-only unless they say their files are for the group', () => {
     const config = loadConfig(gatewayVariables, {
+      ...keyed,
       GATEWAY_TARGETS: JSON.stringify([
         { name: 'own', kind: 'file', directory: '/srv/own' },
         { name: 'shared', kind: 'file', directory: '/srv/shared', groupReadable: true },
@@ -49,6 +60,7 @@ describe('gateway configuration', () => {
   it('names GATEWAY_TARGETS and the target field that is wrong', () => {
     const load = () =>
       loadConfig(gatewayVariables, {
+        ...keyed,
         GATEWAY_TARGETS: JSON.stringify([
           { name: 'ris', kind: 'http', url: 'ftp://x', retries: -1 },
           { name: 'ris', kind: 'file' },
@@ -74,6 +86,7 @@ describe('gateway configuration', () => {
     );
     expect(() =>
       loadConfig(gatewayVariables, {
+        ...keyed,
         GATEWAY_TARGETS: JSON.stringify([
           { name: 'a', kind: 'file', directory: '/x' },
           { name: 'a', kind: 'file', directory: '/y' },
@@ -109,14 +122,14 @@ describe('gateway configuration', () => {
   });
 
   it('keeps confirmed payloads 30 days by default, and at least a day', () => {
-    expect(loadConfig(gatewayVariables, {}).GATEWAY_PAYLOAD_RETENTION_DAYS).toBe(30);
+    expect(loadConfig(gatewayVariables, keyed).GATEWAY_PAYLOAD_RETENTION_DAYS).toBe(30);
     expect(
-      loadConfig(gatewayVariables, { GATEWAY_PAYLOAD_RETENTION_DAYS: '7' })
+      loadConfig(gatewayVariables, { ...keyed, GATEWAY_PAYLOAD_RETENTION_DAYS: '7' })
         .GATEWAY_PAYLOAD_RETENTION_DAYS,
     ).toBe(7);
-    expect(() => loadConfig(gatewayVariables, { GATEWAY_PAYLOAD_RETENTION_DAYS: '0' })).toThrow(
-      /GATEWAY_PAYLOAD_RETENTION_DAYS/,
-    );
+    expect(() =>
+      loadConfig(gatewayVariables, { ...keyed, GATEWAY_PAYLOAD_RETENTION_DAYS: '0' }),
+    ).toThrow(/GATEWAY_PAYLOAD_RETENTION_DAYS/);
   });
 
   it('uses no development defaults in production, and never echoes the key', () => {
@@ -129,17 +142,42 @@ describe('gateway configuration', () => {
   });
 
   it('listens only on this machine in development; production names the interface and the API token', () => {
-    expect(loadConfig(gatewayVariables, {}).HOST).toBe('127.0.0.1');
+    expect(loadConfig(gatewayVariables, keyed).HOST).toBe('127.0.0.1');
     expect(() => loadConfig(gatewayVariables, { NODE_ENV: 'production' })).toThrow(
       /HOST:[\s\S]*GATEWAY_API_TOKEN:/,
     );
     let problem = '';
     try {
-      loadConfig(gatewayVariables, { GATEWAY_API_TOKEN: 'short-secret-123' });
+      loadConfig(gatewayVariables, { ...keyed, GATEWAY_API_TOKEN: 'short-secret-123' });
     } catch (error) {
       problem = String(error);
     }
     expect(problem).toMatch(/GATEWAY_API_TOKEN: must be at least 24 characters/);
     expect(problem).not.toContain('short-secret-123');
+  });
+
+  it('knows its id, its key file and the dispatcher keys it accepts; no key has a default', async () => {
+    const config = loadConfig(gatewayVariables, keyed);
+    expect(config.GATEWAY_ID).toBe('gateway-local');
+    expect(keysFileOf(config)).toBe('.data/gateway/keys/gateway-keys.json');
+    expect(
+      keysFileOf(loadConfig(gatewayVariables, { ...keyed, GATEWAY_KEYS_FILE: '/run/keys.json' })),
+    ).toBe('/run/keys.json');
+    expect(config.GATEWAY_DISPATCHER_KEYS.keys.map((key) => key.kid)).toEqual(['dispatcher-1']);
+
+    const problem = (env: Record<string, string>) => {
+      try {
+        loadConfig(gatewayVariables, env);
+        return '';
+      } catch (error) {
+        return String(error);
+      }
+    };
+    expect(problem({})).toMatch(/GATEWAY_DISPATCHER_KEYS: is required/);
+    expect(problem({ ...keyed, NODE_ENV: 'production' })).toMatch(/GATEWAY_ID: is required/);
+    // The dispatcher's PRIVATE key pasted by mistake: refused, and never quoted.
+    const pasted = problem({ GATEWAY_DISPATCHER_KEYS: JSON.stringify({ keys: [dispatcherKey] }) });
+    expect(pasted).toMatch(/GATEWAY_DISPATCHER_KEYS: .*private key member/);
+    expect(pasted).not.toContain(dispatcherKey.d);
   });
 });

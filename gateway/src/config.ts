@@ -1,6 +1,17 @@
-import { integer, logVariables, httpVariables, string, url, type Variable } from '@mbs/config';
+import {
+  integer,
+  logVariables,
+  httpVariables,
+  optionalString,
+  string,
+  url,
+  type Variable,
+} from '@mbs/config';
+import { Id } from '@mbs/contracts';
+import { publicJwksVariable } from '@mbs/trust';
 import { z } from 'zod';
 import { MIN_LOCAL_API_TOKEN_LENGTH } from './http/local-api-token';
+import { defaultKeysFile } from './protection/key-file';
 
 /** A target name as the cloud's destinations refer to it (`target` of a deliver body). */
 const TargetName = z
@@ -107,9 +118,29 @@ export const DEV_TARGETS: readonly Target[] = [
   { name: 'worklist-drop', kind: 'file', directory: '.data/gateway/worklist', retries: 3 },
 ];
 
+/** Where the gateway's private keys are: what `npm run keys` and the gateway itself read. */
+export const gatewayKeyFileVariables = {
+  GATEWAY_DATA_DIR: string({
+    description: 'Directory of the local store (SQLite) that survives restarts',
+    devDefault: '.data/gateway',
+  }),
+  GATEWAY_KEYS_FILE: optionalString({
+    description:
+      "This gateway's private keys (a JWK set, owner-only), made by `npm run keys -w @mbs/gateway`; default <GATEWAY_DATA_DIR>/keys/gateway-keys.json",
+  }),
+};
+
+/** The key file the configuration names. */
+export function keysFileOf(config: {
+  readonly GATEWAY_DATA_DIR: string;
+  readonly GATEWAY_KEYS_FILE: string | undefined;
+}): string {
+  return config.GATEWAY_KEYS_FILE ?? defaultKeysFile(config.GATEWAY_DATA_DIR);
+}
+
 /**
- * The gateway's environment: only its relay connection, its Listen key and its local targets.
- * Everything else (destinations, message types) is configured in the cloud.
+ * The gateway's environment: only its relay connection, its Listen key, its keys and its local
+ * targets. Everything else (destinations, message types) is configured in the cloud.
  */
 export const gatewayVariables = {
   ...logVariables,
@@ -154,9 +185,17 @@ export const gatewayVariables = {
     // A target's headers can carry a hospital system's API key: never echoed, kept in a Secret.
     secret: true,
   }),
-  GATEWAY_DATA_DIR: string({
-    description: 'Directory of the local store (SQLite) that survives restarts',
-    devDefault: '.data/gateway',
+  ...gatewayKeyFileVariables,
+  GATEWAY_ID: {
+    description:
+      "This gateway's id as the dispatcher registered it (gatewayId): the audience its orders must name, and the issuer of what it signs",
+    devDefault: 'gateway-local',
+    schema: Id,
+  } satisfies Variable<string>,
+  GATEWAY_DISPATCHER_KEYS: publicJwksVariable({
+    description:
+      "The dispatcher's public signing keys, a JWK set (its DISPATCHER_SIGNING_KEY's public half; the next one too while rotating): orders verify with one of them",
+    uses: ['sig'],
   }),
   GATEWAY_OUTBOX_RETRY_MS: integer({
     description: 'How long an upstream event waits for its acknowledgement before it is resent',

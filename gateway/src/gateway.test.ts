@@ -8,7 +8,11 @@ import {
   connectRawDispatcher,
   deliverBody,
   eventually,
+  GATEWAY_ID,
+  openSigned,
   quietLogger,
+  sealDeliver,
+  testKeys,
   removeDir,
   startEmulator,
   startFakeTarget,
@@ -21,6 +25,7 @@ import {
 } from '../test/support';
 import type { Target } from './config';
 import { startGateway, type Gateway } from './gateway';
+import { fixedKeys } from './protection/key-file';
 
 describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
   let emulator: RelayEmulator;
@@ -301,21 +306,30 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(readFileSync(join(dropDir, 'msg%3Awith%3Acolons-1.json'), 'utf8')).toBe(body.payload);
   });
 
-  it('refuses invalid and oversized deliver bodies with the reason, and the session goes on', async () => {
+  it('refuses invalid and oversized orders and unsealed delivers with the reason, and the session goes on', async () => {
     const d = await dispatcher();
+    // Sealed and signed, but what it carries is not an order.
     const invalid = await d.deliver({ messageId: 'msg-bad-1', target: 'ris-fhir' });
     expect(invalid.kind).toBe('ack');
     expect(invalid.body).toMatchObject({ messageId: 'msg-bad-1', status: 'refused' });
-    expect((invalid.body as { reason: string }).reason).toMatch(
-      /invalid deliver body: .*appointmentId/,
-    );
+    expect((invalid.body as { reason: string }).reason).toMatch(/invalid order: .*appointmentId/);
 
-    const noId = await d.deliver({ hello: 'world' });
+    const noId = await d.deliverRaw({ hello: 'world' });
     expect(noId.kind).toBe('error');
     expect(noId.body).toMatchObject({
       code: 'invalid_body',
       reason: expect.stringContaining('messageId'),
     });
+
+    // An order in clear, as before orders were sealed: unsigned, so refused, and not recorded.
+    const plain = deliverBody('ris-fhir');
+    expect((await d.deliverRaw(plain)).body).toEqual({
+      messageId: plain.messageId,
+      status: 'refused',
+      code: 'bad_signature',
+      reason: 'deliver refused: its order is not sealed (unsigned)',
+    });
+    expect(gateway!.store.getMessage(plain.messageId)).toBeUndefined();
 
     const oversized = await d.deliver(deliverBody('ris-fhir', { payload: 'x'.repeat(600 * 1024) }));
     expect(oversized.body).toMatchObject({ status: 'refused' });
@@ -364,7 +378,12 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     const session = new RelaySession(socket, { name: 'test dispatcher (raw)' });
     try {
       const body = deliverBody('ris-fhir');
-      const receipt = await session.request({ kind: 'deliver', body }, { timeoutMs: 5_000 });
+      const receipt = await openSigned(
+        await session.request(
+          { kind: 'deliver', body: await sealDeliver(body) },
+          { timeoutMs: 5_000 },
+        ),
+      );
       expect(receipt).toMatchObject({
         kind: 'ack',
         body: { messageId: body.messageId, status: 'received' },
@@ -542,8 +561,12 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
 
   it('reports 503 naming the failure while the relay refuses its key', async () => {
     await gateway!.stop();
+    const k = await testKeys();
     gateway = await startGateway({
       relay: { endpoint: emulator.url, path: 'gateway-local', keyName: 'listen', key: 'wrong-key' },
+      gatewayId: GATEWAY_ID,
+      keys: fixedKeys(k.gateway.privateKeys),
+      dispatcherKeys: k.dispatcherPublic,
       targets,
       dataDir,
       logger: quietLogger(),

@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import type { BackoffOptions } from '@mbs/errors';
 import { RelayListener, RelaySession, type ListenerOptions } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
+import type { Jwks, PublicJwk } from '@mbs/trust';
 import type { FastifyInstance } from 'fastify';
 import type { Target } from './config';
 import { DeliveryRunner } from './delivery/index';
 import { buildHttpApi, type GatewayHealth } from './http/index';
+import { FrameProtection } from './protection/frame-protection';
+import type { GatewayKeySource } from './protection/key-file';
 import { frameRouter } from './relay/frame-router';
 import { GatewayStore, PayloadRetention } from './store/index';
 import { OutboxPump } from './upstream/index';
@@ -23,6 +26,15 @@ export interface GatewayOptions {
     >
   >;
   readonly targets: readonly Target[];
+  /** This gateway's id as the dispatcher registered it (GATEWAY_ID): its orders' audience. */
+  readonly gatewayId: string;
+  /** Its own private keys (GATEWAY_KEYS_FILE): orders are decrypted and answers signed with them. */
+  readonly keys: GatewayKeySource;
+  /**
+   * The dispatcher's public signing keys (GATEWAY_DISPATCHER_KEYS, current and next): orders
+   * verify with one of them. A function, so a test can rotate them while the gateway runs.
+   */
+  readonly dispatcherKeys: Jwks<PublicJwk> | (() => Jwks<PublicJwk>);
   /** Directory of `gateway.sqlite`. */
   readonly dataDir: string;
   readonly logger: Logger;
@@ -68,7 +80,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       'store paths not owned by the gateway user could not be made owner-only; fix their permissions',
     );
   }
-  const pump = new OutboxPump({ store, logger, retryAfterMs: options.outboxRetryMs });
+  const { dispatcherKeys } = options;
+  const protection = new FrameProtection({
+    gatewayId: options.gatewayId,
+    keys: options.keys,
+    dispatcherKeys: typeof dispatcherKeys === 'function' ? dispatcherKeys : () => dispatcherKeys,
+  });
+  const pump = new OutboxPump({
+    store,
+    logger,
+    retryAfterMs: options.outboxRetryMs,
+    sign: (body) => protection.sign(body),
+  });
   const retention = new PayloadRetention({
     store,
     retentionMs: options.payloadRetentionMs ?? 30 * DAY_MS,
@@ -89,6 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pump,
     logger,
     targetNames: options.targets.map((target) => target.name),
+    protection,
   });
   let lastFrameAt: Date | undefined;
   const { endpoint, path, keyName, key, ...tuning } = options.relay;
@@ -171,6 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     (stopping ??= (async () => {
       await listener.stop();
       pump.stop();
+      await pump.idle();
       retention.stop();
       await runner.stop(graceMs);
       await app.close();

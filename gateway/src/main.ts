@@ -4,13 +4,29 @@ import { beginProcess } from '@mbs/telemetry';
 const gateway = beginProcess({ name: 'gateway', service: 'gateway' });
 
 import { loadConfig } from '@mbs/config';
-import { gatewayVariables } from './config';
+import { gatewayVariables, keysFileOf } from './config';
 import { startGateway } from './gateway';
+import { GatewayKeyFile } from './protection/key-file';
 
 gateway.run({
   config: () => loadConfig(gatewayVariables),
   start: async ({ config, logger }) => {
+    // Without its keys the gateway can open no order: it does not start, and says how to make them.
+    const keys = GatewayKeyFile.open(keysFileOf(config), (problem) =>
+      logger.error(
+        { phase: 'keys', problem },
+        'the key file changed but cannot be read; keeping the keys in use',
+      ),
+    );
+    if (!keys.private)
+      logger.warn(
+        { phase: 'keys', file: keys.file },
+        'the key file or its directory could not be made owner-only; fix their permissions',
+      );
     const running = await startGateway({
+      gatewayId: config.GATEWAY_ID,
+      keys,
+      dispatcherKeys: config.GATEWAY_DISPATCHER_KEYS,
       relay: {
         endpoint: config.GATEWAY_RELAY_ENDPOINT,
         path: config.GATEWAY_HYBRID_CONNECTION,
@@ -35,6 +51,9 @@ gateway.run({
         hybridConnection: config.GATEWAY_HYBRID_CONNECTION,
         targets: config.GATEWAY_TARGETS.map((t) => `${t.name} (${t.kind})`),
         dataDir: config.GATEWAY_DATA_DIR,
+        gatewayId: config.GATEWAY_ID,
+        keys: { file: keys.file, kids: keys.current().keys.map((key) => key.kid) },
+        dispatcherKeys: config.GATEWAY_DISPATCHER_KEYS.keys.map((key) => key.kid),
         payloadRetentionDays: config.GATEWAY_PAYLOAD_RETENTION_DAYS,
       },
       // Relay first (no new messages), then deliveries in progress (briefly), HTTP, SQLite.

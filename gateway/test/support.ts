@@ -1,7 +1,13 @@
 import { eventually, sleep, testLogger } from '@mbs/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeliverBody, UpstreamEvent } from '@mbs/contracts';
+import {
+  Receipt,
+  SignedReceipt,
+  SignedUpstreamEvent,
+  UpstreamEvent,
+  type DeliverBody,
+} from '@mbs/contracts';
 import {
   connectToRelay,
   newTraceparent,
@@ -10,8 +16,20 @@ import {
   type SessionFrame,
 } from '@mbs/relay';
 import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
+import {
+  generateGatewayKeySet,
+  generateSigningKey,
+  publicJwk,
+  sealOrder,
+  verifyUpstream,
+  type GatewayKeySet,
+  type Jwks,
+  type PrivateSigningJwk,
+  type PublicJwk,
+} from '@mbs/trust';
 import type { Target } from '../src/config';
 import { startGateway, type Gateway, type GatewayOptions } from '../src/gateway';
+import { fixedKeys } from '../src/protection/key-file';
 
 export { eventually, sleep };
 
@@ -99,16 +117,121 @@ export async function startFakeTarget(): Promise<FakeTarget> {
   };
 }
 
-/** A stand-in relay dispatcher: a sender session that records the gateway's event frames. */
+/** The gateway's id in these tests: the audience of the orders the stand-in dispatcher seals. */
+export const GATEWAY_ID = 'gateway-local';
+
+/** The keys of one test run: the dispatcher's signing key and the gateway's own set. */
+export interface TestKeys {
+  readonly dispatcher: PrivateSigningJwk;
+  /** The dispatcher's public keys, as the gateway is configured with them. */
+  readonly dispatcherPublic: Jwks<PublicJwk>;
+  readonly gateway: GatewayKeySet;
+}
+
+let keys: Promise<TestKeys> | undefined;
+/** Made once per test file (a key pair costs a little; the tests do not depend on which). */
+export function testKeys(): Promise<TestKeys> {
+  keys ??= (async () => {
+    const dispatcher = await generateSigningKey('dispatcher-test');
+    return {
+      dispatcher,
+      dispatcherPublic: { keys: [publicJwk(dispatcher)] },
+      gateway: await generateGatewayKeySet(),
+    };
+  })();
+  return keys;
+}
+
+/** What a stand-in dispatcher seals with, unless a test says otherwise. */
+export interface SealWith {
+  readonly signingKey?: PrivateSigningJwk;
+  readonly recipientKeys?: Jwks<PublicJwk>;
+  readonly gatewayId?: string;
+  readonly now?: Date;
+  readonly ttlSeconds?: number;
+}
+
+/**
+ * A deliver frame's body as the dispatcher sends it: the ids in clear, the rest of `body` sealed
+ * (signed by the dispatcher, encrypted to the gateway). Whatever `body` holds is sealed as is, so
+ * a test can seal an invalid order.
+ */
+export async function sealDeliver(
+  body: Partial<DeliverBody> & Record<string, unknown>,
+  seal: SealWith = {},
+): Promise<Record<string, unknown>> {
+  const k = await testKeys();
+  const { messageId, attempt = 1, resend = 0, ...secret } = body;
+  const order = await sealOrder({
+    secret,
+    messageId: messageId!,
+    gatewayId: seal.gatewayId ?? GATEWAY_ID,
+    resend,
+    attempt,
+    signingKey: seal.signingKey ?? k.dispatcher,
+    recipientKeys: seal.recipientKeys ?? k.gateway.publicKeys,
+    now: seal.now,
+    ttlSeconds: seal.ttlSeconds,
+  });
+  return { messageId, attempt, resend, order };
+}
+
+/**
+ * A frame from the gateway with its signed body checked and opened as the dispatcher does: an
+ * ack of a deliver carries its Receipt, an event its UpstreamEvent. Throws when the signature
+ * does not verify with the gateway's public keys.
+ */
+export async function openSigned(frame: SessionFrame, gatewayKeys?: Jwks<PublicJwk>) {
+  const publicKeys = gatewayKeys ?? (await testKeys()).gateway.publicKeys;
+  const signed = (frame.body as { signed?: unknown } | undefined)?.signed;
+  if (frame.kind === 'ack' && typeof signed === 'string') {
+    const { messageId } = SignedReceipt.parse(frame.body);
+    const receipt = Receipt.parse(
+      await verifyUpstream(signed, { gatewayId: GATEWAY_ID, gatewayKeys: publicKeys }),
+    );
+    if (receipt.messageId !== messageId)
+      throw new Error('the signed receipt names another message');
+    return { ...frame, body: receipt };
+  }
+  if (frame.kind === 'event') {
+    const { eventId, signed: event } = SignedUpstreamEvent.parse(frame.body);
+    const body = UpstreamEvent.parse(
+      await verifyUpstream(event, { gatewayId: GATEWAY_ID, gatewayKeys: publicKeys }),
+    );
+    if (body.eventId !== eventId) throw new Error('the signed event names another event');
+    return { ...frame, body, signed: event };
+  }
+  return frame;
+}
+
+/**
+ * A stand-in relay dispatcher: a sender session that seals what it delivers, and records the
+ * gateway's event frames once their signatures verify (with their bodies opened).
+ */
 export interface FakeDispatcher {
   readonly session: RelaySession;
+  /** Event frames whose signature verified, each with its UpstreamEvent as body. */
   readonly events: SessionFrame[];
+  /** Event frames that did not verify (none, unless a test makes the gateway sign wrongly). */
+  readonly unverified: SessionFrame[];
   /** Event bodies received, in order. */
   bodies(): UpstreamEvent[];
   /** Answers each event with an `accepted` UpstreamAck from now on (off by default). */
   autoAck: boolean;
-  ack(eventId: string, status?: 'accepted' | 'refused', reason?: string): void;
-  deliver(body: Partial<DeliverBody> | unknown, traceparent?: string): Promise<SessionFrame>;
+  ack(
+    eventId: string,
+    status?: 'accepted' | 'refused',
+    reason?: string,
+    code?: 'bad_signature' | 'expired',
+  ): void;
+  /** Seals `body` and delivers it; the answer with its signed receipt opened. */
+  deliver(
+    body: Partial<DeliverBody> & Record<string, unknown>,
+    traceparent?: string,
+    seal?: SealWith,
+  ): Promise<SessionFrame>;
+  /** Sends a deliver frame whose body is exactly `body`; the answer with its receipt opened. */
+  deliverRaw(body: unknown, traceparent?: string): Promise<SessionFrame>;
   close(): Promise<void>;
 }
 
@@ -120,24 +243,42 @@ export async function connectDispatcher(emulator: RelayEmulator): Promise<FakeDi
     timeoutMs: 10_000,
   });
   const events: SessionFrame[] = [];
+  const unverified: SessionFrame[] = [];
+  const deliverRaw = async (body: unknown, traceparent = newTraceparent()) =>
+    openSigned(
+      await session.request({ kind: 'deliver', traceparent, body }, { timeoutMs: 10_000 }),
+    );
   const dispatcher: FakeDispatcher = {
     session,
     events,
+    unverified,
     autoAck: false,
     bodies: () => events.map((frame) => frame.body as UpstreamEvent),
-    ack: (eventId, status = 'accepted', reason) =>
-      void session.send({ kind: 'ack', body: { eventId, status, ...(reason ? { reason } : {}) } }),
-    deliver: (body, traceparent = newTraceparent()) =>
-      session.request({ kind: 'deliver', traceparent, body }, { timeoutMs: 10_000 }),
+    ack: (eventId, status = 'accepted', reason, code) =>
+      void session.send({
+        kind: 'ack',
+        body: { eventId, status, ...(reason ? { reason } : {}), ...(code ? { code } : {}) },
+      }),
+    deliver: async (body, traceparent, seal) =>
+      deliverRaw(await sealDeliver(body, seal), traceparent),
+    deliverRaw,
     close: async () => {
       await session.close();
     },
   };
+  // Verified in arrival order, one at a time, so `events` keeps the order they were sent in.
+  let verifying = Promise.resolve();
   session.onFrame((frame) => {
     if (frame.kind !== 'event') return;
-    events.push(frame);
-    const body = frame.body as { eventId: string };
-    if (dispatcher.autoAck) dispatcher.ack(body.eventId);
+    verifying = verifying.then(async () => {
+      try {
+        const opened = await openSigned(frame);
+        events.push(opened);
+        if (dispatcher.autoAck) dispatcher.ack((opened.body as UpstreamEvent).eventId);
+      } catch {
+        unverified.push(frame);
+      }
+    });
   });
   return dispatcher;
 }
@@ -189,8 +330,12 @@ export async function startTestGateway(
   dataDir: string,
   overrides: Partial<GatewayOptions> = {},
 ): Promise<Gateway> {
+  const k = await testKeys();
   const gateway = await startGateway({
     relay: { endpoint: emulator.url, path: HYBRID_CONNECTION, ...LISTEN },
+    gatewayId: GATEWAY_ID,
+    keys: fixedKeys(k.gateway.privateKeys),
+    dispatcherKeys: k.dispatcherPublic,
     targets,
     dataDir,
     logger: quietLogger(),

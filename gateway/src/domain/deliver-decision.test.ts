@@ -67,4 +67,25 @@ describe('decideDeliver', () => {
   it('passes on a reason recorded with a message still being delivered', () => {
     expect(decideDeliver(recorded('received', 0, 'x'), {})).toMatchObject({ reason: 'x' });
   });
+
+  it('refuses a known id carrying another order, whatever its status or count, before anything else', () => {
+    for (const status of ['received', 'confirmed', 'rejected', 'unavailable'] as const) {
+      const first = { ...recorded(status, 1), orderHash: 'hash-of-the-first-order' };
+      for (const resend of [undefined, 0, 1, 2]) {
+        expect(decideDeliver(first, { resend, orderHash: 'hash-of-another-order' })).toEqual({
+          kind: 'refuse-different-content',
+        });
+      }
+      // The same order is the same message: the other rows decide.
+      expect(
+        decideDeliver(first, { resend: 1, orderHash: 'hash-of-the-first-order' }).kind,
+      ).not.toBe('refuse-different-content');
+    }
+  });
+
+  it('does not compare orders of a message recorded before hashes were kept', () => {
+    expect(decideDeliver(recorded('confirmed'), { orderHash: 'any' })).toMatchObject({
+      kind: 'report-outcome',
+    });
+  });
 });

@@ -282,6 +282,41 @@ describe('gateway store: staff resends', () => {
     store = GatewayStore.open(file);
     expect(store.getMessage('msg-rejected')).toMatchObject({ status: 'received', resend: 1 });
   });
+
+  it('adds the order hash to a store from before sealed orders: its messages have none and are not compared', () => {
+    store.close();
+    const file = join(dir, 'before-sealing.sqlite');
+    // The release before: resend and payload_purged_at, no order_hash.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE messages (
+      message_id TEXT PRIMARY KEY, appointment_id TEXT NOT NULL, accession_number TEXT NOT NULL,
+      message_type TEXT NOT NULL, target TEXT NOT NULL, content_type TEXT NOT NULL, payload TEXT NOT NULL,
+      traceparent TEXT, status TEXT NOT NULL
+        CHECK (status IN ('received', 'confirmed', 'rejected', 'unavailable')),
+      reason TEXT, resend INTEGER NOT NULL DEFAULT 0, received_at TEXT NOT NULL, outcome_at TEXT,
+      payload_purged_at TEXT) STRICT`);
+    old
+      .prepare(
+        `INSERT INTO messages VALUES ('msg-old', 'a', 'ACC', 'fhir-r4', 'ris-fhir', 'application/json', '{}', NULL, 'confirmed', NULL, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', NULL)`,
+      )
+      .run();
+    old.close();
+
+    store = GatewayStore.open(file);
+    expect(store.getMessage('msg-old')).toMatchObject({
+      status: 'confirmed',
+      orderHash: undefined,
+    });
+    expect(
+      store.receive({ ...body, messageId: 'msg-old' }, undefined, new Date(), 'h1').decision,
+    ).toMatchObject({
+      kind: 'report-outcome',
+    });
+    store.receive({ ...body, messageId: 'msg-new' }, undefined, new Date(), 'h1');
+    store.close();
+    store = GatewayStore.open(file);
+    expect(store.getMessage('msg-new')).toMatchObject({ orderHash: 'h1' });
+  });
 });
 
 describe('gateway store: taking a deliver by the dedup rule', () => {
@@ -333,6 +368,23 @@ describe('gateway store: taking a deliver by the dedup rule', () => {
     });
     expect(taken.message).toEqual(before);
     expect(store.getMessage('msg-1')).toEqual(before);
+  });
+
+  it('records the hash of a new order, and refuses a known id with another order, changing nothing', () => {
+    const taken = store.receive(body, undefined, new Date(), 'hash-1');
+    expect(taken.message).toMatchObject({ orderHash: 'hash-1' });
+    const before = store.getMessage('msg-1');
+    const replayed = store.receive(
+      { ...body, payload: '{"other":1}', resend: 3 },
+      undefined,
+      new Date(),
+      'hash-2',
+    );
+    expect(replayed.decision).toEqual({ kind: 'refuse-different-content' });
+    expect(store.getMessage('msg-1')).toEqual(before);
+    expect(store.receive(body, undefined, new Date(), 'hash-1').decision.kind).toBe(
+      'still-delivering',
+    );
   });
 
   it('records a higher resend count on a message still being delivered, and returns it as found', () => {

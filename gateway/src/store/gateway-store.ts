@@ -41,9 +41,17 @@ export class GatewayStore {
     return String(this.db.pragma('journal_mode', { simple: true }));
   }
 
-  /** Takes a deliver by the dedup rule, durably (`Inbox.receive`). */
-  receive(body: DeliverBody, traceparent: string | undefined, at = new Date()): ReceiveResult {
-    return this.inbox.receive(body, traceparent, at);
+  /**
+   * Takes a deliver by the dedup rule, durably (`Inbox.receive`); `orderHash` is its decrypted
+   * order's, recorded with a new message and compared with a known one's.
+   */
+  receive(
+    body: DeliverBody,
+    traceparent: string | undefined,
+    at = new Date(),
+    orderHash?: string,
+  ): ReceiveResult {
+    return this.inbox.receive(body, traceparent, at, orderHash);
   }
 
   /**
@@ -54,8 +62,9 @@ export class GatewayStore {
     body: DeliverBody,
     traceparent: string | undefined,
     at = new Date(),
+    orderHash?: string,
   ): { recorded: true } | { recorded: false; existing: ReceivedMessage } {
-    return this.inbox.recordReceived(body, traceparent, at);
+    return this.inbox.recordReceived(body, traceparent, at, orderHash);
   }
 
   getMessage(messageId: string): ReceivedMessage | undefined {

@@ -28,6 +28,8 @@ export interface ReceivedMessage {
    * retention. The rest of the record stays, so a resend is still recognised.
    */
   readonly payloadPurgedAt?: string | undefined;
+  /** SHA-256 of its decrypted order (`orderHash`); absent for one recorded before hashes. */
+  readonly orderHash?: string | undefined;
 }
 
 /**
@@ -73,6 +75,7 @@ interface MessageRow {
   received_at: string;
   outcome_at: string | null;
   payload_purged_at: string | null;
+  order_hash: string | null;
 }
 
 /**
@@ -87,17 +90,25 @@ export class Inbox {
   /**
    * Takes a deliver by the dedup rule (`decideDeliver`), in one transaction: reads what is
    * recorded for its message id, decides, and records what the decision says (the new message, the
-   * message taken again, a higher resend count). When it returns, that is on disk.
+   * message taken again, a higher resend count). When it returns, that is on disk. `orderHash`, of
+   * the deliver's decrypted order, is recorded with a new message and compared with a known one's
+   * (another order is refused, `refuse-different-content`, and changes nothing).
    */
-  receive(body: DeliverBody, traceparent: string | undefined, at: Date): ReceiveResult {
+  receive(
+    body: DeliverBody,
+    traceparent: string | undefined,
+    at: Date,
+    orderHash?: string,
+  ): ReceiveResult {
     return this.db.transaction((): ReceiveResult => {
       const found = this.get(body.messageId);
+      const seen = { resend: body.resend, orderHash };
       if (!found) {
-        const decision = decideDeliver(found, body);
-        this.insert(body, traceparent, at);
+        const decision = decideDeliver(found, seen);
+        this.insert(body, traceparent, at, orderHash);
         return { decision, found, message: this.get(body.messageId)! };
       }
-      const decision = decideDeliver(found, body);
+      const decision = decideDeliver(found, seen);
       this.carryOut(body.messageId, decision);
       return { decision, found, message: this.get(body.messageId)! };
     })();
@@ -111,9 +122,10 @@ export class Inbox {
     body: DeliverBody,
     traceparent: string | undefined,
     at: Date,
+    orderHash?: string,
   ): { recorded: true } | { recorded: false; existing: ReceivedMessage } {
     return this.db.transaction(() => {
-      if (this.insert(body, traceparent, at)) return { recorded: true as const };
+      if (this.insert(body, traceparent, at, orderHash)) return { recorded: true as const };
       return { recorded: false as const, existing: this.get(body.messageId)! };
     })();
   }
@@ -219,13 +231,18 @@ export class Inbox {
   }
 
   /** Records a new message `received`; returns false (changing nothing) when its id is known. */
-  private insert(body: DeliverBody, traceparent: string | undefined, at: Date): boolean {
+  private insert(
+    body: DeliverBody,
+    traceparent: string | undefined,
+    at: Date,
+    orderHash: string | undefined,
+  ): boolean {
     return (
       this.db
         .prepare(
           `INSERT INTO messages (message_id, appointment_id, accession_number, message_type,
-             target, content_type, payload, traceparent, status, resend, received_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
+             target, content_type, payload, traceparent, status, resend, received_at, order_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
            ON CONFLICT (message_id) DO NOTHING`,
         )
         .run(
@@ -239,6 +256,7 @@ export class Inbox {
           traceparent ?? null,
           body.resend ?? 0,
           at.toISOString(),
+          orderHash ?? null,
         ).changes === 1
     );
   }
@@ -260,5 +278,6 @@ function toMessage(row: MessageRow): ReceivedMessage {
     receivedAt: row.received_at,
     outcomeAt: row.outcome_at ?? undefined,
     payloadPurgedAt: row.payload_purged_at ?? undefined,
+    orderHash: row.order_hash ?? undefined,
   };
 }

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS {name} (
   resend           INTEGER NOT NULL DEFAULT 0,
   received_at      TEXT NOT NULL,
   outcome_at       TEXT,
-  payload_purged_at TEXT
+  payload_purged_at TEXT,
+  order_hash       TEXT
 ) STRICT;
 `;
 
@@ -72,6 +73,7 @@ export function openStoreDatabase(file: string): StoreDatabase {
   migrateMessages(db);
   addResendColumn(db);
   addPayloadPurgedColumn(db);
+  addOrderHashColumn(db);
   db.exec(SCHEMA);
   return { db, notPrivate };
 }
@@ -121,6 +123,17 @@ function addPayloadPurgedColumn(db: Database.Database): void {
     return;
   }
   db.exec('ALTER TABLE messages ADD COLUMN payload_purged_at TEXT');
+}
+
+/**
+ * Stores made before orders were sealed lack `order_hash` (the SHA-256 of a message's decrypted
+ * order, which a later deliver of its id must match): their messages have none and are not
+ * compared.
+ */
+function addOrderHashColumn(db: Database.Database): void {
+  const columns = db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
+  if (columns.length === 0 || columns.some((column) => column.name === 'order_hash')) return;
+  db.exec('ALTER TABLE messages ADD COLUMN order_hash TEXT');
 }
 
 /**
