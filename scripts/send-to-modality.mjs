@@ -4,17 +4,40 @@
 //
 //   npm run send                      the first checked-in appointment at Leeds today
 //   npm run send -- <appointmentId>   that appointment (check it in first if it is booked)
+//
+// It acts as the development user, as web does for a signed-in person (docs/adr/0006): its
+// commands are signed with the development key of web (.data/keys, made by npm start), and it
+// reads the services' APIs with staff tokens from the same key.
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { Bus } = require('../libs/bus/dist/index.js');
-const { CheckIn, SendToModality, createMessage } = require('../libs/contracts/dist/index.js');
+const { CheckIn, SendToModality } = require('../libs/contracts/dist/index.js');
+const { devKeysDir, ensureDevKeys } = require('../libs/processes/dist/index.js');
 const { createLogger } = require('../libs/telemetry/dist/index.js');
+const { StaffTokenCache, signStaffCommand } = require('../libs/trust/dist/index.js');
 
 const appointmentApi = process.env.APPOINTMENT_URL ?? 'http://127.0.0.1:3002';
 const dispatcherApi = process.env.DISPATCHER_URL ?? 'http://127.0.0.1:3004';
 const sinkApi = process.env.SINK_URL ?? 'http://127.0.0.1:3006';
 const staff = { userId: 'demo-user', name: 'Demo Radiographer' };
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const keys = await ensureDevKeys(devKeysDir(root));
+const tokens = new StaffTokenCache({ signingKey: keys.web.privateKey });
+/** The Authorization header of the development user (clinic staff) for a service's API. */
+const authorization = async (audience) => ({
+  authorization: `Bearer ${await tokens.token({ subject: staff.userId, name: staff.name, role: 'clinic_staff', audience })}`,
+});
+/** A staff command as web sends it: requestedBy signed with web's (development) key. */
+const signed = (contract, appointmentId) =>
+  signStaffCommand(
+    contract,
+    { appointmentId, requestedBy: staff },
+    { signingKey: keys.web.privateKey },
+  );
 
 /** A failure the user can act on: printed as its one line, without a stack. */
 class Refusal extends Error {}
@@ -28,9 +51,10 @@ class HttpStatusError extends Error {
 }
 
 const getJson = async (url) => {
+  const audience = url.startsWith(dispatcherApi) ? 'relay-dispatcher' : 'appointment';
   let response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { headers: await authorization(audience) });
   } catch (error) {
     if (error?.cause?.code !== 'ECONNREFUSED') throw error;
     throw new Refusal(
@@ -97,7 +121,7 @@ const bus = await Bus.connect({
 });
 try {
   if (current.state === 'booked') {
-    await bus.publish(CheckIn, createMessage(CheckIn, { appointmentId, requestedBy: staff }));
+    await bus.publish(CheckIn, await signed(CheckIn, appointmentId));
     console.log(`${appointmentId}: checking in`);
     while (current.state === 'booked') {
       await sleep(100);
@@ -109,7 +133,7 @@ try {
     `Sending ${participant.givenName} ${participant.familyName} (NHS ${participant.nhsNumber}), ` +
       `appointment ${appointmentId}, accession ${accessionNumber}`,
   );
-  const command = createMessage(SendToModality, { appointmentId, requestedBy: staff });
+  const command = await signed(SendToModality, appointmentId);
   const sentAt = Date.now();
   await bus.publish(SendToModality, command);
   console.log(`  command ${command.id} accepted by the broker`);

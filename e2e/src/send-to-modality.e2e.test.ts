@@ -1,8 +1,9 @@
+import { SendToModality, createMessage } from '@mbs/contracts';
 import { randomUUID } from 'node:crypto';
 // fhir-builder's own validator, the one that refuses to send an invalid Bundle: what reached the
 // hospital must pass it too.
 import { validateFhirResource } from '@mbs/fhir-builder';
-import { connectStaffBus, sendJson, waitFor } from './system/clients';
+import { connectStaffBus, sendJson, serviceApi, waitFor } from './system/clients';
 import {
   appointment,
   bookedAppointments,
@@ -97,6 +98,48 @@ describe('send to modality, end to end (every process, real RabbitMQ)', () => {
     await waitForState(system, appointmentId, 'with_modality');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await deliveriesOf(confirmed.messageId)).toHaveLength(1);
+  });
+
+  it("trusts only what web vouched for: APIs need a staff token (health open), changes an admin's, commands web's signature", async () => {
+    const health = await fetch(`${system.urls.appointment}/health`);
+    expect([health.status, await health.json()]).toEqual([
+      200,
+      { ok: true, store: { ok: true }, bus: { ok: true } },
+    ]);
+    for (const url of [
+      `${system.urls.appointment}/clinics`,
+      `${system.urls.fhirBuilder}/destinations`,
+      `${system.urls.dispatcher}/gateways`,
+    ]) {
+      const anonymous = await fetch(url);
+      expect([url, anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([
+        url,
+        401,
+        'Bearer',
+      ]);
+    }
+    await expect(
+      serviceApi(system, 'dispatcher', 'clinic_staff').send(
+        'POST',
+        '/gateways/gateway-local/disable',
+      ),
+    ).rejects.toThrow(/: 403 .*forbidden/);
+
+    // A command nobody signed (a process with broker access writing requestedBy itself) changes
+    // nothing; the signed one after it is taken.
+    const forged = await checkedInAppointment();
+    await staff.bus.publish(
+      SendToModality,
+      createMessage(SendToModality, {
+        appointmentId: forged.appointmentId,
+        requestedBy: { userId: 'e2e-user', name: 'E2E Radiographer' },
+      }),
+    );
+    const genuine = await checkedInAppointment();
+    await staff.sendToModality(genuine.appointmentId);
+    await waitForMessage(system, genuine.accessionNumber, 'confirmed');
+    expect((await appointment(system, forged.appointmentId)).state).toBe('checked_in');
+    expect(await messageFor(system, forged.accessionNumber)).toBeUndefined();
   });
 
   it('what the modality reports comes back up to the appointment', async () => {

@@ -1,4 +1,4 @@
-import { getJson } from '../system/clients';
+import { serviceApi } from '../system/clients';
 import type { MessageView } from '../system/flow';
 import type { RunningSystem } from '../system/system';
 
@@ -20,8 +20,8 @@ export async function allMessages(system: RunningSystem): Promise<TimedMessage[]
   const byId = new Map<string, TimedMessage>();
   let to: string | undefined;
   for (;;) {
-    const { messages } = await getJson<{ messages: TimedMessage[] }>(
-      `${system.urls.dispatcher}/messages?limit=${PAGE}${to ? `&to=${encodeURIComponent(to)}` : ''}`,
+    const { messages } = await serviceApi(system, 'dispatcher').get<{ messages: TimedMessage[] }>(
+      `/messages?limit=${PAGE}${to ? `&to=${encodeURIComponent(to)}` : ''}`,
     );
     const before = byId.size;
     for (const message of messages) byId.set(message.messageId, message);

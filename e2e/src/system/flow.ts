@@ -1,4 +1,4 @@
-import { getJson, sendJson, waitFor } from './clients';
+import { getJson, sendJson, serviceApi, waitFor } from './clients';
 import type { RunningSystem } from './system';
 
 export interface AppointmentView {
@@ -25,7 +25,7 @@ export interface ReceivedView {
 }
 
 export const appointment = (system: RunningSystem, id: string) =>
-  getJson<AppointmentView>(`${system.urls.appointment}/appointments/${id}`);
+  serviceApi(system, 'appointment').get<AppointmentView>(`/appointments/${id}`);
 
 /**
  * Booked appointments of a setting's clinics: the pool the tests check in and send. Without a
@@ -37,14 +37,15 @@ export async function bookedAppointments(
   range?: { readonly from: string; readonly to: string },
 ): Promise<string[]> {
   const dates = range ? `&from=${range.from}&to=${range.to}` : '';
-  const { clinics } = await getJson<{ clinics: Array<{ clinicId: string; date: string }> }>(
-    `${system.urls.appointment}/clinics?settingId=${settingId}${dates}`,
+  const api = serviceApi(system, 'appointment');
+  const { clinics } = await api.get<{ clinics: Array<{ clinicId: string; date: string }> }>(
+    `/clinics?settingId=${settingId}${dates}`,
   );
   const ids: string[] = [];
   for (const clinic of clinics) {
-    const { appointments } = await getJson<{
+    const { appointments } = await api.get<{
       appointments: Array<{ appointmentId: string; state: string }>;
-    }>(`${system.urls.appointment}/clinics/${clinic.clinicId}/appointments`);
+    }>(`/clinics/${clinic.clinicId}/appointments`);
     ids.push(...appointments.filter((a) => a.state === 'booked').map((a) => a.appointmentId));
   }
   return ids;
@@ -71,8 +72,8 @@ export async function messageFor(
   system: RunningSystem,
   accessionNumber: string,
 ): Promise<MessageView | undefined> {
-  const { messages } = await getJson<{ messages: MessageView[] }>(
-    `${system.urls.dispatcher}/messages?accession=${encodeURIComponent(accessionNumber)}`,
+  const { messages } = await serviceApi(system, 'dispatcher').get<{ messages: MessageView[] }>(
+    `/messages?accession=${encodeURIComponent(accessionNumber)}`,
   );
   return messages[0];
 }
@@ -82,8 +83,8 @@ export async function messagesFor(
   system: RunningSystem,
   accessionNumbers: readonly string[],
 ): Promise<MessageView[]> {
-  const { messages } = await getJson<{ messages: MessageView[] }>(
-    `${system.urls.dispatcher}/messages?limit=500`,
+  const { messages } = await serviceApi(system, 'dispatcher').get<{ messages: MessageView[] }>(
+    '/messages?limit=500',
   );
   return messages.filter((m) => accessionNumbers.includes(m.accessionNumber));
 }
@@ -130,14 +131,14 @@ export async function gatewayDeliveriesInFlight(system: RunningSystem): Promise<
   return ((await response.json()) as { deliveriesInFlight: number }).deliveriesInFlight;
 }
 
+/** As an admin: changing a gateway is an admin's (the dispatcher refuses clinic staff). */
 export async function pointDemoGatewayAtThisRelay(system: RunningSystem): Promise<void> {
-  await sendJson('PATCH', `${system.urls.dispatcher}/gateways/gateway-local`, {
+  const dispatcher = serviceApi(system, 'dispatcher', 'admin');
+  await dispatcher.send('PATCH', '/gateways/gateway-local', {
     relayEndpoint: system.relayEndpoint,
   });
   await waitFor(system, 'the dispatcher to reach the gateway', async () => {
-    const gateway = await getJson<{ health: { state: string } }>(
-      `${system.urls.dispatcher}/gateways/gateway-local`,
-    );
+    const gateway = await dispatcher.get<{ health: { state: string } }>('/gateways/gateway-local');
     return gateway.health.state === 'online' ? gateway : undefined;
   });
 }

@@ -1,16 +1,22 @@
+import type { StaffRole } from '@mbs/contracts';
 import {
+  devKeysDir,
+  ensureDevKeys,
+  keyEnvironment,
   processEnvironment,
   processUrls,
   setUpBrokerUsers,
   systemProcesses,
+  type DevKeys,
   type ProcessName,
   type ProcessPorts,
 } from '@mbs/processes';
 import { deleteNamespace, freePort, getMongoDb, uniqueName, type MongoDb } from '@mbs/testing';
+import { StaffTokenCache, type StaffAudience } from '@mbs/trust';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ManagedProcess } from './managed-process';
+import { ManagedProcess, repositoryRoot } from './managed-process';
 
 export type PartName = ProcessName;
 
@@ -24,6 +30,13 @@ export interface RunningSystem {
    */
   readonly brokerUrls: Readonly<Record<ProcessName, string>>;
   readonly relayEndpoint: string;
+  /** The development keys (as npm start's): web signs with them, the services verify. */
+  readonly keys: DevKeys;
+  /**
+   * A staff token for a service, as web issues one for a signed-in member of staff of `role`
+   * (the e2e user), signed with the development key.
+   */
+  staffToken(audience: StaffAudience, role: StaffRole): Promise<string>;
   readonly urls: Readonly<
     Record<'appointment' | 'fhirBuilder' | 'dispatcher' | 'gateway' | 'sink' | 'web', string>
   >;
@@ -63,6 +76,9 @@ export interface SystemOptions {
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const namespace = uniqueName('e2e');
+  // The same development keys as npm start: web signs with them, the services verify.
+  const keys = await ensureDevKeys(devKeysDir(repositoryRoot));
+  const tokens = new StaffTokenCache({ signingKey: keys.web.privateKey });
   // Users of this namespace's own, as npm start and production have theirs: each part can do
   // its role and nothing else, and no two systems share a user.
   const brokerUsers = await setUpBrokerUsers({ adminUrl: amqpUrl, namespace });
@@ -125,6 +141,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
           ...common,
           [part.listen.hostVariable]: '127.0.0.1',
           ...processEnvironment(part, ports, brokerUsers.urls),
+          ...keyEnvironment(part, keys.env),
           ...isolated[part.name],
         },
       }),
@@ -151,6 +168,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     amqpUrl,
     brokerUrls: brokerUsers.urls,
     relayEndpoint,
+    keys,
+    staffToken: (audience, role) =>
+      tokens.token({
+        subject: `e2e-${role}`,
+        name: role === 'admin' ? 'E2E Administrator' : 'E2E Radiographer',
+        role,
+        audience,
+      }),
     urls,
     parts,
     logs,
