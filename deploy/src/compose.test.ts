@@ -2,7 +2,14 @@ import { demoDestinations } from '@mbs/fhir-builder/demo';
 import { demoGateways } from '@mbs/relay-dispatcher/demo';
 import { brokerSetupFrom, brokerUrlVariable, brokerUserName, busProcesses } from '@mbs/processes';
 import { environmentSecrets } from '@mbs/relay-dispatcher/secrets';
-import { composeEnvironment, containerPorts, publishedAddresses, readComposeFile } from './compose';
+import {
+  composeEnvironment,
+  containerPorts,
+  devKeyEnvFile,
+  envFileVariables,
+  publishedAddresses,
+  readComposeFile,
+} from './compose';
 import { environmentProblems } from './environment-problems';
 import { looksLikeSecret } from './secret-literals';
 import {
@@ -14,7 +21,7 @@ import {
   processNamed,
 } from './processes';
 import { parseDockerfile } from './dockerfile';
-import { BROKER_SETUP_ENTRY, sourceOfEntryPoint } from './entry-points';
+import { BROKER_SETUP_ENTRY, STAFF_TOKEN_ENTRY, sourceOfEntryPoint } from './entry-points';
 import { readRepositoryFile } from './repository';
 
 const compose = readComposeFile();
@@ -69,8 +76,9 @@ describe('docker-compose.yml', () => {
         expect(environmentProblems(process!, env)).toEqual([]);
       });
 
-      it('carries no secret except marked public development values', () => {
-        for (const [name, value] of Object.entries(env)) {
+      it('carries no secret except marked public development values (keys come from env_file)', () => {
+        for (const [name, given] of Object.entries(service.environment ?? {})) {
+          const value = String(given);
           if (isSecretVariable(process!, name) && looksLikeSecret(name, value)) {
             expect([name, value]).toEqual([name, expect.stringContaining('not-secret')]);
           }
@@ -96,6 +104,22 @@ describe('docker-compose.yml', () => {
       });
     },
   );
+
+  it("gives each service the keys the table says it reads, from the development keys' env files, and web's private key to web alone", () => {
+    for (const { name, service, process } of processServices) {
+      const declared = [...(process!.declared.keys ?? [])].sort();
+      expect([name, envFileVariables(service).sort()]).toEqual([name, declared]);
+      expect([
+        name,
+        Object.keys(service.environment ?? {}).filter((v) => declared.includes(v as never)),
+      ]).toEqual([name, []]);
+    }
+    const holders = Object.entries(services)
+      .filter(([, service]) => envFileVariables(service).includes('WEB_SIGNING_KEY'))
+      .map(([name]) => name);
+    expect(holders.sort()).toEqual(['relay-dispatcher-setup', 'web']);
+    expect(devKeyEnvFile('STAFF_TOKEN_KEYS')).toBe('.data/keys/staff-token-keys.env');
+  });
 
   it('starts each service after what it needs is healthy', () => {
     for (const [name, service] of Object.entries(services)) {
@@ -248,19 +272,29 @@ describe('docker-compose.yml', () => {
       },
     );
 
-    it('the one-shot setup moves the demo gateway to the endpoint the gateway listens on', () => {
+    it("the one-shot setup moves the demo gateway to the endpoint the gateway listens on, as an admin with web's development key", () => {
       const setup = services['relay-dispatcher-setup']!;
-      expect(setup.image).toBe(byProcess('relay-dispatcher').service.image);
+      expect(setup.image).toBe(byProcess('web').service.image);
       expect(setup.depends_on?.['relay-dispatcher']?.condition).toBe('service_healthy');
-      const script = setup.command!.join(' ');
+      expect(envFileVariables(setup)).toEqual(['WEB_SIGNING_KEY']);
       const dispatcher = byProcess('relay-dispatcher');
       const port = listeningPort(dispatcher.process!, composeEnvironment(dispatcher.service));
-      for (const gateway of demoGateways) {
-        expect(script).toContain(`http://${dispatcher.name}:${port}/gateways/${gateway.gatewayId}`);
-      }
-      expect(script).toContain(
-        `relayEndpoint: '${String(configOf('gateway').GATEWAY_RELAY_ENDPOINT)}'`,
+      const [node, entry, audience, ...options] = setup.command!;
+      expect([node, entry, audience]).toEqual(['node', STAFF_TOKEN_ENTRY, 'relay-dispatcher']);
+      expect(sourceOfEntryPoint(processNamed('web')!, entry!)).toBe(
+        'services/web/src/tokens/staff-token.ts',
       );
+      const option = (name: string) => options[options.indexOf(name) + 1];
+      expect(options).not.toContain('--role'); // an admin's, the command's default
+      for (const gateway of demoGateways) {
+        expect([options[options.indexOf('--request') + 1], option('PATCH')]).toEqual([
+          'PATCH',
+          `http://${dispatcher.name}:${port}/gateways/${gateway.gatewayId}`,
+        ]);
+      }
+      expect(JSON.parse(option('--json')!)).toEqual({
+        relayEndpoint: String(configOf('gateway').GATEWAY_RELAY_ENDPOINT),
+      });
     });
   });
 

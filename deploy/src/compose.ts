@@ -1,4 +1,6 @@
+import { keyVariables, variableFileStem, type KeyVariable } from '@mbs/processes';
 import { readRepositoryFile } from './repository';
+import { placeholderSecret } from './secret-placeholders';
 import { isRecord } from './strategic-merge';
 import { parseYamlDocument } from './yaml-documents';
 
@@ -7,6 +9,7 @@ export interface ComposeService {
   build?: { context: string; target?: string };
   command?: string[];
   environment?: Record<string, string | number | boolean | null>;
+  env_file?: string | string[];
   ports?: string[];
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
@@ -25,11 +28,36 @@ export function readComposeFile(name = 'docker-compose.yml'): ComposeFile {
 }
 
 /**
- * A compose service's environment as the container gets it: values as strings (compose turns
- * numbers and booleans into strings), with the image's NODE_ENV=production underneath.
+ * Where `npm run keys:dev` (ensureDevKeys) writes the compose env file of a key variable:
+ * `.data/keys/web-signing-key.env` holds `WEB_SIGNING_KEY='…'`.
+ */
+export function devKeyEnvFile(variable: KeyVariable): string {
+  return `.data/keys/${variableFileStem(variable)}.env`;
+}
+
+/**
+ * The key variables a service's env_file entries give it. Only the development keys' env files
+ * may be named: they are made on each machine, never committed, so the checks give each variable
+ * a key-shaped placeholder instead of reading the file.
+ */
+export function envFileVariables(service: ComposeService): KeyVariable[] {
+  const files = service.env_file === undefined ? [] : [service.env_file].flat();
+  return files.map((file) => {
+    const variable = keyVariables.find((candidate) => devKeyEnvFile(candidate) === file);
+    if (!variable) throw new Error(`env_file ${file} is not a development key file`);
+    return variable;
+  });
+}
+
+/**
+ * A compose service's environment as the container gets it: its env_file variables (key-shaped
+ * placeholders for the development keys), then `environment`, which wins, with values as strings
+ * (compose turns numbers and booleans into strings).
  */
 export function composeEnvironment(service: ComposeService): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = Object.fromEntries(
+    envFileVariables(service).map((variable) => [variable, placeholderSecret(variable)]),
+  );
   for (const [name, value] of Object.entries(service.environment ?? {})) {
     if (value === null) throw new Error(`${name} has no value (compose would take the host's)`);
     env[name] = String(value);

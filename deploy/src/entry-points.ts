@@ -39,3 +39,9 @@ export function startScriptEntryPoint(process: ProcessDescription): string | und
  * image with the rest of libs/, from libs/processes/src/broker-setup.ts.
  */
 export const BROKER_SETUP_ENTRY = 'libs/processes/dist/broker-setup.js';
+
+/**
+ * web's staff-token command: what the setup jobs (compose, the Kubernetes dev overlay) run to
+ * change a gateway as an admin, with web's key from their environment. In every image.
+ */
+export const STAFF_TOKEN_ENTRY = 'services/web/dist/tokens/staff-token.js';

@@ -1,3 +1,18 @@
+import { generateKeyPairSync } from 'node:crypto';
+
+/**
+ * web's signing key, made afresh for each run of the checks (never committed), and its public set:
+ * shaped exactly like the real WEB_SIGNING_KEY and STAFF_TOKEN_KEYS, a pair.
+ */
+function placeholderWebKey() {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y, d } = privateKey.export({ format: 'jwk' });
+  const key = { kty, crv, x, y, d, kid: 'placeholder-web-sig', use: 'sig', alg: 'ES256' };
+  const { d: _private, ...publicKey } = key;
+  return { privateKey: JSON.stringify(key), publicKeys: JSON.stringify({ keys: [publicKey] }) };
+}
+const webKey = placeholderWebKey();
+
 /**
  * Values shaped like the real secrets, for Secrets the manifests reference but (rightly) do not
  * contain: operators create them in the cluster. A key with no placeholder here is an error, so
@@ -28,6 +43,9 @@ const placeholders: Readonly<Record<string, string>> = {
   // web: a random session secret (openssl rand -base64 48: 64 characters) and a password.
   WEB_SESSION_SECRET: Buffer.alloc(48, 0x5a).toString('base64'),
   WEB_ADMIN_PASSWORD: 'placeholder first-admin password',
+  // web's private signing key (npm run keys:web), and its public set the services verify with.
+  WEB_SIGNING_KEY: webKey.privateKey,
+  STAFF_TOKEN_KEYS: webKey.publicKeys,
 };
 
 /**
