@@ -4,7 +4,7 @@ import { demoGateways } from '@mbs/relay-dispatcher/demo';
 import { environmentSecrets } from '@mbs/relay-dispatcher/secrets';
 import { containerEnvironment } from './container-environment';
 import { parseDockerfile } from './dockerfile';
-import { BROKER_SETUP_ENTRY, sourceOfEntryPoint } from './entry-points';
+import { BROKER_SETUP_ENTRY, STAFF_TOKEN_ENTRY, sourceOfEntryPoint } from './entry-points';
 import { environmentProblems } from './environment-problems';
 import { kustomizeBuild, splitImage, type BuiltResource } from './kustomize';
 import { namedPorts, probeProblems, resolvePort } from './probe-problems';
@@ -91,9 +91,11 @@ describe.each(Object.entries(builds))('k8s/%s', (dir, expected) => {
         ]);
         if (dir !== 'overlays/dev') expect(tag).toMatch(/^\d+\.\d+\.\d+/);
         const command = container.command as string[] | undefined;
-        // A one-off script, or the broker setup, which every image carries.
+        // A one-off script, the broker setup or web's staff-token command (every image has them).
         if (command?.[1] === BROKER_SETUP_ENTRY)
           expect(command).toEqual(['node', BROKER_SETUP_ENTRY]);
+        else if (command?.[1] === STAFF_TOKEN_ENTRY)
+          expect(sourceOfEntryPoint(processNamed('web')!, STAFF_TOKEN_ENTRY)).toBeDefined();
         else if (command) expect(command.slice(0, 2)).toEqual(['node', '-e']);
       }
     }
@@ -116,6 +118,25 @@ describe.each(Object.entries(builds))('k8s/%s', (dir, expected) => {
     it('starts: its real configuration loader accepts the pod environment under NODE_ENV=production', () => {
       expect(env.NODE_ENV).toBe('production');
       expect(environmentProblems(process, env, sharedKeys(container, built))).toEqual([]);
+    });
+
+    it("gets the keys the table of processes says it reads, each from its Secret, and web's private key only if it is web", () => {
+      const keyVariables = ['WEB_SIGNING_KEY', 'STAFF_TOKEN_KEYS'];
+      const given = Object.keys(env).filter((variable) => keyVariables.includes(variable));
+      expect(given.sort()).toEqual([...(process.declared.keys ?? [])].sort());
+      const from = (variable: string) =>
+        (
+          (container.env ?? []) as {
+            name: string;
+            valueFrom?: { secretKeyRef?: { name: string; key: string } };
+          }[]
+        ).find((v) => v.name === variable)?.valueFrom?.secretKeyRef;
+      for (const variable of given) {
+        expect(from(variable)).toEqual({
+          name: variable === 'WEB_SIGNING_KEY' ? 'mbs-web-signing-key' : 'mbs-staff-token-keys',
+          key: variable,
+        });
+      }
     });
 
     it('takes every secret from a Secret, never a literal or a ConfigMap', () => {
@@ -252,19 +273,34 @@ describe('relay-dispatcher: one session per gateway means one replica', () => {
     }
   });
 
-  it('dev: the registration Job moves the demo gateway to the emulator Service', () => {
+  it("dev: the registration Job moves the demo gateway to the emulator Service, as an admin with web's key", () => {
     const built = build('overlays/dev');
     const job = workloadsOf(built, 'Job').find(
       (j) => j.resource.metadata.name === 'register-dev-gateway',
-    );
-    const script = (job!.containers[0]!.command as string[]).join(' ');
+    )!;
+    const [container] = job.containers;
+    expect(splitImage(String(container!.image)).name).toBe('mbs/web');
+    const [node, entry, audience, ...options] = container!.command as string[];
+    expect([node, entry, audience]).toEqual(['node', STAFF_TOKEN_ENTRY, 'relay-dispatcher']);
+    expect(options).not.toContain('--role'); // an admin's, the command's default
+    const option = (name: string) => options[options.indexOf(name) + 1];
     const port = (name: ProcessName) => defaultPort(processNamed(name)!);
     for (const gateway of demoGateways) {
-      expect(script).toContain(
+      expect([option('--request'), option('PATCH')]).toEqual([
+        'PATCH',
         `http://relay-dispatcher:${port('relay-dispatcher')}/gateways/${gateway.gatewayId}`,
-      );
+      ]);
     }
-    expect(script).toContain(`relayEndpoint: 'ws://relay-emulator:${port('relay-emulator')}'`);
+    expect(JSON.parse(option('--json')!)).toEqual({
+      relayEndpoint: `ws://relay-emulator:${port('relay-emulator')}`,
+    });
+    const { env, origin } = containerEnvironment(
+      container!,
+      job.resource.metadata.namespace,
+      built,
+    );
+    expect([Object.keys(env), origin.WEB_SIGNING_KEY]).toEqual([['WEB_SIGNING_KEY'], 'secret']);
+    expect(JSON.parse(env.WEB_SIGNING_KEY!)).toMatchObject({ use: 'sig', alg: 'ES256' });
   });
 });
 
