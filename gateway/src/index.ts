@@ -14,3 +14,13 @@ export * from './store/index';
 export * from './delivery/index';
 export * from './upstream/index';
 export * from './http/index';
+export {
+  defaultKeysFile,
+  fixedKeys,
+  GatewayKeyFile,
+  GatewayKeysError,
+  publicKeysFileOf,
+  readKeyFile,
+  type GatewayKeySource,
+} from './protection/key-file';
+export { keysAction, runKeysCommand, type KeysAction } from './protection/keys-command';

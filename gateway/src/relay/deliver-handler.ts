@@ -86,7 +86,7 @@ export async function handleDeliver(
         messageId: readable.messageId,
         status: 'refused',
         code: error.code,
-        reason: `refused: ${error.code} (${error.message})`,
+        reason: error.message,
       });
       return;
     }
@@ -165,7 +165,7 @@ export async function handleDeliver(
       messageId: body.messageId,
       status: 'refused',
       code,
-      reason: `refused: ${code} (this gateway took message ${body.messageId} before with another order)`,
+      reason: `deliver refused: this gateway took message ${body.messageId} before with another order`,
     });
     return;
   }
