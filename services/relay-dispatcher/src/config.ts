@@ -9,6 +9,7 @@ import {
   type Variable,
 } from '@mbs/config';
 import { staffAccessVariables } from '@mbs/http';
+import { type GatewayPublicJwks, privateJwkVariable, publicJwksVariable } from '@mbs/trust';
 import { z } from 'zod';
 import { AZURE_RELAY_ENDPOINTS, relayEndpointPolicy } from './domain/relay-endpoint-policy';
 
@@ -38,6 +39,19 @@ function relayEndpointsVariable(
   };
 }
 
+/**
+ * The demo gateway's public keys (`gateway-local`, SEED_DEMO_DATA): optional, since only a
+ * development system seeds it, and what its gateway's `npm run keys` printed there.
+ */
+function demoGatewayKeysVariable(): Variable<GatewayPublicJwks | undefined> {
+  const variable = publicJwksVariable({
+    description:
+      "The demo gateway `gateway-local`'s public keys (a JWK set with a signing and an encryption key), registered with it when demo data is seeded; development only",
+    uses: ['sig', 'enc'],
+  });
+  return { ...variable, schema: variable.schema.optional() };
+}
+
 /** relay-dispatcher's environment, parsed once by main.ts. Keys are read by `SecretSource`. */
 export const dispatcherVariables = {
   ...brokerVariables,
@@ -46,6 +60,11 @@ export const dispatcherVariables = {
   ...httpVariables(3004),
   ...staffAccessVariables,
   ...demoDataVariables,
+  DISPATCHER_SIGNING_KEY: privateJwkVariable({
+    description:
+      "The dispatcher's private signing key (an ES256 JWK with a kid): it signs every order it sends; the gateways are given its public half (GATEWAY_DISPATCHER_KEYS)",
+  }),
+  DEMO_GATEWAY_PUBLIC_KEYS: demoGatewayKeysVariable(),
   DISPATCHER_DB_NAME: string({
     description: "Name of relay-dispatcher's own MongoDB database",
     default: 'relay-dispatcher',

@@ -21,7 +21,11 @@ dispatcher.run({
       logger,
     });
     // Seed before the sessions open, so the development gateway is connected at once.
-    if (config.SEED_DEMO_DATA) await seedDemoGateways(createGatewayStore(store.connection), logger);
+    if (config.SEED_DEMO_DATA) {
+      await seedDemoGateways(createGatewayStore(store.connection), logger, {
+        publicKeys: config.DEMO_GATEWAY_PUBLIC_KEYS,
+      });
+    }
     const bus = await Bus.connect({
       ...brokerSettings(config),
       service: 'relay-dispatcher',
@@ -33,6 +37,7 @@ dispatcher.run({
       logger,
       secrets: environmentSecrets(),
       staffKeys: config.STAFF_TOKEN_KEYS,
+      signingKey: config.DISPATCHER_SIGNING_KEY,
       options: {
         retryLimit: config.DISPATCHER_RETRY_LIMIT,
         retryBaseMs: config.DISPATCHER_RETRY_BASE_MS,
@@ -48,7 +53,11 @@ dispatcher.run({
     const { app } = running;
     await app.listen({ host: config.HOST, port: config.PORT });
     return {
-      listening: { host: config.HOST, port: config.PORT },
+      listening: {
+        host: config.HOST,
+        port: config.PORT,
+        signingKey: config.DISPATCHER_SIGNING_KEY.kid,
+      },
       // HTTP first (no new changes), then sends in hand and the sessions (their outcomes still
       // need the bus), then the bus (messages in hand finish: they are stored and sent at the
       // next start), then the database.

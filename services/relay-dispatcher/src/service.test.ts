@@ -20,6 +20,7 @@ import {
   type TestStaffKeys,
 } from '@mbs/testing';
 import { FakeGateway } from '../test/fake-gateway';
+import { testKeys, type TestKeys } from '../test/keys';
 import { readyMessage } from '../test/fixtures';
 import { eventually, quietLogger, sleep } from '../test/support';
 import { gatewayModel } from './gateways/gateway-model';
@@ -64,6 +65,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       sendKeyName: 'send',
       sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LOCAL',
       enabled: true,
+      publicKeys: keys.gateway.publicKeys,
     });
     service = await Bus.connect({
       url: broker.current.url,
@@ -102,7 +104,9 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
 
   let staff: TestStaffKeys;
   let adminToken: string;
+  let keys: TestKeys;
   beforeAll(async () => {
+    keys = await testKeys();
     staff = await testStaffKeys();
     adminToken = await staff.token('relay-dispatcher', 'admin');
   });
@@ -120,6 +124,7 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
       logger,
       secrets,
       staffKeys: staff.keys,
+      signingKey: keys.dispatcher,
       options: {
         retryLimit: 4,
         retryBaseMs: 100,
@@ -363,7 +368,11 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   });
 
   it.each([
-    ['a receipt for another message', 'wrong_receipt', 'invalid receipt: for message not-'],
+    [
+      'a receipt for another message',
+      'wrong_receipt',
+      "the gateway's receipt was refused: mismatched_claims (receipt refused: it is signed for message not-",
+    ],
     ['an error frame instead of a receipt', 'error_reply', 'gateway answered deliver with error'],
   ] as const)(
     'retries a send answered with %s as a send failure',

@@ -1,7 +1,7 @@
 import { type Bus, defaultRetryPolicy, type RetryPolicy } from '@mbs/bus';
 import type { Store } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
-import type { Jwks, PublicJwk } from '@mbs/trust';
+import type { GatewayPublicJwks, Jwks, PrivateSigningJwk, PublicJwk } from '@mbs/trust';
 import type { FastifyInstance } from 'fastify';
 import { defaultDispatcherOptions, type DispatcherOptions } from './config';
 import { DeliveryLoop } from './delivery/delivery-loop';
@@ -11,6 +11,7 @@ import { retrySchedule } from './domain/retry-decision';
 import { createGatewayStore, type GatewayStore } from './gateways/gateway-store';
 import { messageReady } from './handlers/message-ready';
 import { createMessageStore, type MessageStore } from './messages/message-store';
+import { FrameProtection } from './protection/frame-protection';
 import { PayloadRetention } from './retention/payload-retention';
 import { buildHttpApi } from './routes/http-api';
 import type { SecretSource } from './secrets/secret-source';
@@ -29,6 +30,11 @@ export interface RelayDispatcherOptions {
   readonly secrets: SecretSource;
   /** web's public signing keys (STAFF_TOKEN_KEYS): the API is for members of staff only. */
   readonly staffKeys: Jwks<PublicJwk>;
+  /**
+   * The dispatcher's private signing key (DISPATCHER_SIGNING_KEY): it signs every order. A
+   * function, so a test can switch it while the dispatcher runs (a rotation).
+   */
+  readonly signingKey: PrivateSigningJwk | (() => PrivateSigningJwk);
   readonly options?: Partial<DispatcherOptions>;
   readonly retry?: Partial<RetryPolicy>;
 }
@@ -59,6 +65,7 @@ export async function startRelayDispatcher({
   logger,
   secrets,
   staffKeys,
+  signingKey,
   options: overrides,
   retry,
 }: RelayDispatcherOptions): Promise<RelayDispatcher> {
@@ -67,6 +74,12 @@ export async function startRelayDispatcher({
   const gateways = createGatewayStore(store.connection);
   const outcomes = createOutcomePublisher(bus, messages);
   const schedule = retrySchedule(options);
+  // Orders sealed with the dispatcher's key for each gateway's registered keys, as the sessions
+  // last read them (after every change through the API, so a key rotation takes effect at once).
+  const protection: FrameProtection = new FrameProtection({
+    signingKey: typeof signingKey === 'function' ? signingKey : () => signingKey,
+    gatewayKeys: (gatewayId): GatewayPublicJwks | undefined => sessions.publicKeysOf(gatewayId),
+  });
 
   const delivery: DeliveryLoop = new DeliveryLoop({
     messages,
@@ -80,10 +93,11 @@ export async function startRelayDispatcher({
     logger,
     options,
     schedule,
+    protection,
   });
   const wake = () => delivery.wake();
   const refusals = new UpstreamRefusals();
-  const sessions = new SessionManager({
+  const sessions: SessionManager = new SessionManager({
     gateways,
     secrets,
     logger,
@@ -95,6 +109,7 @@ export async function startRelayDispatcher({
         outcomes,
         logger,
         schedule,
+        protection,
       }),
     onOpen: (gatewayId) => {
       // What waited for this gateway goes now.

@@ -1,5 +1,21 @@
-import { DeliverBody, type DeliveryOutcome, type Receipt, UpstreamAck } from '@mbs/contracts';
+import {
+  DeliverBody,
+  DeliverFrameBody,
+  type DeliveryOutcome,
+  type Receipt,
+  UpstreamAck,
+} from '@mbs/contracts';
 import { RelayListener, type RelaySession, type SessionFrame } from '@mbs/relay';
+import {
+  FrameRefusedError,
+  openOrder,
+  signUpstream,
+  type GatewayKeySet,
+  type Jwks,
+  type PrivateSigningJwk,
+  type PublicJwk,
+} from '@mbs/trust';
+import { testKeys } from './keys';
 
 /** How the fake gateway answers a deliver. */
 export type GatewayBehaviour =
@@ -13,13 +29,26 @@ export type GatewayBehaviour =
   | { receipt: Receipt['status']; outcome?: 'confirmed' | 'rejected'; reason?: string };
 
 /**
- * A hospital gateway written for these tests with the real RelayListener (Listen key): it answers
- * `deliver` with a Receipt, then reports the outcome upstream as an `event` frame and records the
- * dispatcher's UpstreamAck. Not the real gateway/ (built separately): only the protocol.
+ * A hospital gateway written for these tests with the real RelayListener (Listen key): it opens
+ * each sealed `deliver` with its keys (refusing one that does not open, as the real one does),
+ * answers with a signed Receipt, then reports the outcome upstream as a signed `event` frame and
+ * records the dispatcher's UpstreamAck. Not the real gateway/ (built separately): only the
+ * protocol.
  */
 export class FakeGateway {
+  /** Each deliver as opened (its order decrypted). */
   readonly delivered: DeliverBody[] = [];
+  /** Each deliver frame as it came over the relay (its order sealed). */
   readonly deliverFrames: SessionFrame[] = [];
+  /** Delivers it refused because their protection did not hold, with the code. */
+  readonly refused: Array<{ messageId: string; code: string }> = [];
+  /**
+   * Signs what it sends with this key instead of its own (a forger), when set; its outcomes are
+   * then signed by a key the dispatcher does not know.
+   */
+  signingKey: PrivateSigningJwk | undefined;
+  /** The dispatcher keys it accepts (default: the test dispatcher's). */
+  dispatcherKeys: Jwks<PublicJwk> | undefined;
   readonly acks: UpstreamAck[] = [];
   behaviour: GatewayBehaviour = 'confirm';
   /** Hold each receipt this long (a busy gateway), to see how many delivers the dispatcher has out. */
@@ -31,7 +60,14 @@ export class FakeGateway {
   private readonly listener: RelayListener;
   private eventCounter = 0;
 
-  constructor(endpoint: string, path = 'gateway-local') {
+  constructor(
+    endpoint: string,
+    path = 'gateway-local',
+    /** Its id: the audience of its orders, the issuer of what it signs. */
+    readonly gatewayId = 'gateway-local',
+    /** Its keys (default: the test file's gateway keys). */
+    private readonly ownKeys?: GatewayKeySet,
+  ) {
     this.listener = new RelayListener({
       endpoint,
       path,
@@ -59,16 +95,77 @@ export class FakeGateway {
     return this.session?.isOpen ?? false;
   }
 
-  /** Sends an upstream event frame with any body; resolves with the dispatcher's reply. */
-  async sendUpstream(body: unknown): Promise<SessionFrame> {
+  /**
+   * Sends an upstream event frame with `body` signed (as the real gateway does; `raw` sends it as
+   * is); resolves with the dispatcher's reply.
+   */
+  async sendUpstream(body: unknown, { raw = false } = {}): Promise<SessionFrame> {
     if (!this.session) throw new Error('no dispatcher session yet');
-    return this.session.request({ kind: 'event', body }, { timeoutMs: 5_000 });
+    const frameBody = raw ? body : await this.signedEvent(body as { eventId: string });
+    return this.session.request({ kind: 'event', body: frameBody }, { timeoutMs: 5_000 });
+  }
+
+  private async keys(): Promise<GatewayKeySet> {
+    return this.ownKeys ?? (await testKeys()).gateway;
+  }
+
+  private async sign(body: object): Promise<string> {
+    return signUpstream(body, {
+      gatewayId: this.gatewayId,
+      signingKey: this.signingKey ?? (await this.keys()).privateKeys.keys[0],
+    });
+  }
+
+  private async signedEvent(event: { eventId: string }) {
+    return { eventId: event.eventId, signed: await this.sign(event) };
+  }
+
+  private async sendReceipt(session: RelaySession, frame: SessionFrame, receipt: Receipt) {
+    session.send({
+      kind: 'ack',
+      replyTo: frame.id,
+      body: { messageId: receipt.messageId, signed: await this.sign(receipt) },
+    });
+  }
+
+  /** The deliver opened as the real gateway opens it; undefined (answered) when refused. */
+  private async open(frame: SessionFrame, session: RelaySession): Promise<DeliverBody | undefined> {
+    const readable = DeliverFrameBody.parse(frame.body);
+    try {
+      const { secret, claims } = await openOrder(readable.order, {
+        gatewayId: this.gatewayId,
+        expected: {
+          messageId: readable.messageId,
+          resend: readable.resend,
+          attempt: readable.attempt,
+        },
+        dispatcherKeys: this.dispatcherKeys ?? (await testKeys()).dispatcherPublic,
+        privateKeys: (await this.keys()).privateKeys,
+      });
+      return DeliverBody.parse({
+        ...(secret as object),
+        messageId: claims.messageId,
+        attempt: claims.attempt,
+        resend: claims.resend,
+      });
+    } catch (error) {
+      if (!(error instanceof FrameRefusedError)) throw error;
+      this.refused.push({ messageId: readable.messageId, code: error.code });
+      await this.sendReceipt(session, frame, {
+        messageId: readable.messageId,
+        status: 'refused',
+        code: error.code,
+        reason: error.message,
+      });
+      return undefined;
+    }
   }
 
   private async onFrame(frame: SessionFrame, session: RelaySession): Promise<void> {
     if (frame.kind !== 'deliver') return;
-    const body = DeliverBody.parse(frame.body);
     this.deliverFrames.push(frame);
+    const body = await this.open(frame, session);
+    if (!body) return;
     this.delivered.push(body);
     this.outstanding += 1;
     this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding);
@@ -89,7 +186,7 @@ export class FakeGateway {
     }
     if (behaviour === 'wrong_receipt') {
       const receipt: Receipt = { messageId: `not-${body.messageId}`, status: 'received' };
-      session.send({ kind: 'ack', replyTo: frame.id, body: receipt });
+      await this.sendReceipt(session, frame, receipt);
       return;
     }
     const receipt: Receipt =
@@ -101,7 +198,7 @@ export class FakeGateway {
             ...(behaviour.reason && { reason: behaviour.reason }),
           }
         : { messageId: body.messageId, status: 'received' };
-    session.send({ kind: 'ack', replyTo: frame.id, body: receipt });
+    await this.sendReceipt(session, frame, receipt);
     if (behaviour !== 'confirm' && behaviour !== 'reject' && behaviour !== 'unavailable') return;
     const outcome: DeliveryOutcome = {
       type: 'delivery-outcome',
@@ -120,7 +217,7 @@ export class FakeGateway {
       at: new Date().toISOString(),
     };
     const reply = await session.request(
-      { kind: 'event', traceparent: frame.traceparent, body: outcome },
+      { kind: 'event', traceparent: frame.traceparent, body: await this.signedEvent(outcome) },
       { timeoutMs: 5_000 },
     );
     this.acks.push(UpstreamAck.parse(reply.body));

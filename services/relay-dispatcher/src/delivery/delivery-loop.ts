@@ -1,13 +1,21 @@
-import { DeliverBody, type FailurePhase, fitReason, Receipt } from '@mbs/contracts';
-import { describeError, describeIssues, errorCode } from '@mbs/errors';
+import {
+  DeliverBody,
+  type DeliverFrameBody,
+  type FailurePhase,
+  fitReason,
+  type Receipt,
+} from '@mbs/contracts';
+import { describeError, errorCode } from '@mbs/errors';
 import { newTraceparent, type RelaySession } from '@mbs/relay';
 import { currentTraceparent, extractTraceContext, type Logger, withSpan } from '@mbs/telemetry';
+import { FrameRefusedError } from '@mbs/trust';
 import type { DispatcherOptions } from '../config';
 import { statuses } from '../domain/message-lifecycle';
 import { decideReceipt } from '../domain/receipt-decision';
 import { afterUnsuccessfulAttempt, type RetrySchedule } from '../domain/retry-decision';
 import type { MessageDocument } from '../messages/message-model';
 import type { MessageStore } from '../messages/message-store';
+import type { FrameProtection } from '../protection/frame-protection';
 import { announceMissed } from './announcer';
 import type { OutcomePublisher } from './outcome-publisher';
 
@@ -22,6 +30,8 @@ export interface DeliveryLoopOptions {
   readonly options: DispatcherOptions;
   /** The retry limit and backoff, shared with the upstream outcomes (an unavailable destination). */
   readonly schedule: RetrySchedule;
+  /** Seals each send's order, and opens the gateway's signed receipt. */
+  readonly protection: FrameProtection;
   readonly now?: () => Date;
 }
 
@@ -184,6 +194,7 @@ export class DeliveryLoop {
   }
 
   private async send(session: RelaySession, m: MessageDocument): Promise<Receipt> {
+    const { protection, options } = this.deps;
     const body = DeliverBody.parse({
       messageId: m.messageId,
       appointmentId: m.appointmentId,
@@ -196,6 +207,13 @@ export class DeliveryLoop {
       // A higher count than the gateway recorded has it deliver a rejected message again.
       resend: m.resends ?? 0,
     });
+    // Sealed now, for this send: every retry is signed afresh (a new expiry and jti).
+    let sealed: DeliverFrameBody;
+    try {
+      sealed = await protection.seal(m.gatewayId, body);
+    } catch (error) {
+      throw new SendProblem('send', `the order could not be sealed: ${describeError(error)}`);
+    }
     let reply;
     try {
       reply = await session.request(
@@ -203,16 +221,16 @@ export class DeliveryLoop {
           kind: 'deliver',
           // The click's trace, so it runs on into the hospital.
           traceparent: currentTraceparent() ?? m.traceparent ?? newTraceparent(),
-          body,
+          body: sealed,
         },
-        { timeoutMs: this.deps.options.ackTimeoutMs },
+        { timeoutMs: options.ackTimeoutMs },
       );
     } catch (error) {
       const code = errorCode(error);
       if (code === 'relay_timeout') {
         throw new SendProblem(
           'ack_timeout',
-          `no receipt from gateway ${m.gatewayId} within ${this.deps.options.ackTimeoutMs} ms`,
+          `no receipt from gateway ${m.gatewayId} within ${options.ackTimeoutMs} ms`,
         );
       }
       throw new SendProblem('send', describeError(error));
@@ -223,18 +241,21 @@ export class DeliveryLoop {
         `gateway answered deliver with ${reply.kind}: ${JSON.stringify(reply.body ?? null).slice(0, 500)}`,
       );
     }
-    const parsed = Receipt.safeParse(reply.body);
-    if (!parsed.success || parsed.data.messageId !== m.messageId) {
+    try {
+      // Acted on only once it verifies: a receipt can confirm a message.
+      return await protection.openReceipt(m.gatewayId, reply.body, m.messageId);
+    } catch (error) {
+      if (error instanceof FrameRefusedError) {
+        throw new SendProblem(
+          'send',
+          `the gateway's receipt was refused: ${error.code} (${error.message})`,
+        );
+      }
       throw new SendProblem(
         'send',
-        `gateway answered with an invalid receipt: ${
-          parsed.success
-            ? `for message ${parsed.data.messageId}`
-            : describeIssues(parsed.error.issues)
-        }`,
+        `gateway answered with an invalid receipt: ${describeError(error)}`,
       );
     }
-    return parsed.data;
   }
 
   private async onReceipt(m: MessageDocument, receipt: Receipt): Promise<void> {

@@ -115,6 +115,22 @@ describe('receipt decision', () => {
     expect(decision).toMatchObject({ kind: 'failed', phase: 'send' });
     expect(decision.kind === 'failed' && decision.reason).toContain('no target x');
   });
+
+  it("names a refusal of the order's protection by its code first, permanent in the send phase", () => {
+    expect(
+      decideReceipt({
+        messageId: 'm',
+        status: 'refused',
+        code: 'bad_signature',
+        reason: 'order frame refused: it has a signature that does not verify',
+      }),
+    ).toEqual({
+      kind: 'failed',
+      phase: 'send',
+      reason:
+        'refused: bad_signature (the gateway refused the order: order frame refused: it has a signature that does not verify)',
+    });
+  });
 });
 
 describe('derived event ids', () => {

@@ -24,10 +24,14 @@ export function decideReceipt(receipt: Receipt): ReceiptDecision {
       }
       return { kind: 'delivered' };
     case 'refused':
+      // Permanent: the same frame would be refused again. A refusal of the order's protection
+      // names its code first (`refused: bad_signature`), as staff and logs search for it.
       return {
         kind: 'failed',
         phase: 'send',
-        reason: `The gateway refused the message: ${receipt.reason ?? 'no reason given'}`,
+        reason: receipt.code
+          ? `refused: ${receipt.code} (the gateway refused the order: ${receipt.reason ?? 'no reason given'})`
+          : `The gateway refused the message: ${receipt.reason ?? 'no reason given'}`,
       };
   }
 }

@@ -34,3 +34,16 @@ export class RelayEndpointRefusedError extends PermanentError {
     );
   }
 }
+
+/**
+ * A gateway without registered public keys: nothing can be sealed for it and nothing it sends
+ * verified, so no session is opened to it (its messages wait) until they are registered.
+ */
+export class GatewayKeysMissingError extends PermanentError {
+  constructor(readonly gatewayId: string) {
+    super(
+      'gateway_keys_missing',
+      `gateway ${gatewayId} has no public keys registered: register what its \`npm run keys -w @mbs/gateway\` printed (PATCH /gateways/${gatewayId} {"publicKeys": ...}); no session is opened until then`,
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import { contractField } from '@mbs/store';
+import type { GatewayPublicJwks } from '@mbs/trust';
 import { type Connection, Schema, type Types } from 'mongoose';
 import { StoredGateway } from './gateway';
 
@@ -22,6 +23,8 @@ export interface GatewayDocument {
   /** The NAME of the secret holding the Send key; never the key. */
   sendKeySecret: string;
   enabled: boolean;
+  /** Its public keys (a JWK set): orders are encrypted to it, its frames verified with it. */
+  publicKeys?: GatewayPublicJwks | null;
   health?: GatewayHealthDocument | null;
   createdAt: Date;
   updatedAt: Date;
@@ -49,6 +52,7 @@ const gatewaySchema = new Schema<GatewayDocument>(
     sendKeyName: { type: String, required: true, ...contractField(field.sendKeyName) },
     sendKeySecret: { type: String, required: true, ...contractField(field.sendKeySecret) },
     enabled: { type: Boolean, required: true },
+    publicKeys: { type: Schema.Types.Mixed, ...contractField(field.publicKeys) },
     health: {
       type: new Schema(
         {

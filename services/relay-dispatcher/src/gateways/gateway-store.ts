@@ -25,6 +25,7 @@ function fromDocument(doc: GatewayDocument): GatewayWithHealth {
     sendKeyName: doc.sendKeyName,
     sendKeySecret: doc.sendKeySecret,
     enabled: doc.enabled,
+    ...(doc.publicKeys && { publicKeys: doc.publicKeys }),
     // The stand-in's file persistence turns dates into strings: accept both.
     createdAt: new Date(doc.createdAt).toISOString(),
     updatedAt: new Date(doc.updatedAt).toISOString(),

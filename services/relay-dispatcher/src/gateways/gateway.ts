@@ -1,4 +1,5 @@
 import { Id, Instant } from '@mbs/contracts';
+import { GatewayPublicJwks } from '@mbs/trust';
 import { z } from 'zod';
 import { SEND_KEY_SECRET_NAME } from '../secrets/secret-source';
 
@@ -36,6 +37,14 @@ export const Gateway = z.strictObject({
       'must be the NAME of the environment variable holding the key, RELAY_SEND_KEY_ followed by capital letters, digits or _ (e.g. RELAY_SEND_KEY_GATEWAY_LOCAL), never the key itself',
     ),
   enabled: z.boolean(),
+  /**
+   * The gateway's PUBLIC keys, as its `npm run keys -w @mbs/gateway` printed them (a JWK set with
+   * a signing and an encryption key, current first): orders are encrypted to its first encryption
+   * key, and what it sends back must verify with one of its signing keys. Only public keys: a set
+   * with any private member is refused. A gateway without them opens no session (nothing can be
+   * sealed for it, nothing it says verified).
+   */
+  publicKeys: GatewayPublicJwks.optional(),
   createdAt: Instant,
   updatedAt: Instant,
 });

@@ -16,6 +16,7 @@ import { messageDetail, messageSummary } from '../messages/message-view';
 import { staticSecrets } from '../secrets/secret-source';
 import { startRelayDispatcher, type RelayDispatcher } from '../service';
 import { PayloadRetention } from './payload-retention';
+import { testKeys } from '../../test/keys';
 
 const DAY = 24 * 60 * 60 * 1000;
 const now = new Date('2026-11-26T09:00:00.000Z');
@@ -214,6 +215,7 @@ describe('dispatcher payload retention through the service (real RabbitMQ, Mongo
       logger,
       secrets: staticSecrets({}),
       staffKeys: staff.keys,
+      signingKey: (await testKeys()).dispatcher,
       options: { payloadRetentionMs: 200, purgeIntervalMs: 50, pollIntervalMs: 50 },
     });
     const api = withBearer(dispatcher.app, await staff.token('relay-dispatcher', 'admin'));

@@ -9,6 +9,7 @@ import {
   type RouteRequest,
   type TestStaffKeys,
 } from '@mbs/testing';
+import { generateGatewayKeySet } from '@mbs/trust';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { quietLogger } from '../../test/support';
 import { demoGateways } from '../demo/demo-gateways';
@@ -189,6 +190,45 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
         problem: 'is not on the allowed list (DISPATCHER_RELAY_ENDPOINTS)',
       },
     ]);
+  });
+
+  it("registers a gateway's public keys (POST or PATCH), shows them, and refuses a private key or an incomplete set", async () => {
+    const gatewayKeys = await generateGatewayKeySet();
+    const created = await register({ ...demoGateways[0], publicKeys: gatewayKeys.publicKeys });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().publicKeys).toEqual(gatewayKeys.publicKeys);
+    expect((await inject({ url: '/gateways/gateway-local' })).json().publicKeys).toEqual(
+      gatewayKeys.publicKeys,
+    );
+
+    const rotated = await generateGatewayKeySet();
+    const both = { keys: [...rotated.publicKeys.keys, ...gatewayKeys.publicKeys.keys] };
+    const patched = await inject({
+      method: 'PATCH',
+      url: '/gateways/gateway-local',
+      payload: { publicKeys: both },
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().publicKeys).toEqual(both);
+    expect(syncs).toBe(2);
+
+    const refusals = {
+      // The private set pasted in place of the public one: refused, never echoed.
+      private: rotated.privateKeys,
+      'no encryption key': { keys: [rotated.publicKeys.keys[0]] },
+      'a kid twice': { keys: [...rotated.publicKeys.keys, rotated.publicKeys.keys[0]] },
+    };
+    for (const [what, publicKeys] of Object.entries(refusals)) {
+      const response = await inject({
+        method: 'PATCH',
+        url: '/gateways/gateway-local',
+        payload: { publicKeys },
+      });
+      expect({ what, status: response.statusCode }).toEqual({ what, status: 400 });
+      expect(response.json().errors[0].field).toMatch(/^publicKeys/);
+      expect(response.body).not.toContain(rotated.privateKeys.keys[0].d);
+    }
+    expect((await inject({ url: '/gateways/gateway-local' })).json().publicKeys).toEqual(both);
   });
 
   it('answers 404 for an unknown gateway and 409 for a second with the same id', async () => {

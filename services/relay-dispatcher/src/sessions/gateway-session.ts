@@ -3,7 +3,7 @@ import { openRelaySession, type FrameHandler, type RelaySession } from '@mbs/rel
 import type { Logger } from '@mbs/telemetry';
 import type { RelayEndpointCheck } from '../domain/relay-endpoint-policy';
 import type { Gateway } from '../gateways/gateway';
-import { RelayEndpointRefusedError } from '../gateways/gateway-errors';
+import { GatewayKeysMissingError, RelayEndpointRefusedError } from '../gateways/gateway-errors';
 import {
   SEND_KEY_SECRET_NAME,
   SecretNameRefusedError,
@@ -102,6 +102,8 @@ export class GatewaySession {
       // A record stored before the allow-list, or before it changed, is checked at every open.
       const endpointProblem = this.options.checkEndpoint(gateway.relayEndpoint);
       if (endpointProblem) throw new RelayEndpointRefusedError(gateway.gatewayId, endpointProblem);
+      // Without its keys nothing can be sealed for it nor anything it says verified.
+      if (!gateway.publicKeys) throw new GatewayKeysMissingError(gateway.gatewayId);
       if (!SEND_KEY_SECRET_NAME.test(gateway.sendKeySecret)) {
         throw new SecretNameRefusedError(gateway.sendKeySecret, gateway.gatewayId);
       }

@@ -2,6 +2,7 @@ import type { RelayEndpointCheck } from '../domain/relay-endpoint-policy';
 import { describeError } from '@mbs/errors';
 import type { FrameHandler, RelaySession } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
+import type { GatewayPublicJwks } from '@mbs/trust';
 import type { Gateway } from '../gateways/gateway';
 import type { GatewayStore } from '../gateways/gateway-store';
 import type { SecretSource } from '../secrets/secret-source';
@@ -21,8 +22,19 @@ export interface SessionManagerOptions {
   readonly checkEndpoint: RelayEndpointCheck;
 }
 
+/**
+ * What a session is opened with: a change to any of it reopens the session. Whether the gateway
+ * has keys is part of it (none: no session); which keys is not, so a rotation of its keys takes
+ * effect at the next frame without dropping the session (`publicKeysOf`).
+ */
 const connectionOf = (g: Gateway) =>
-  [g.relayEndpoint, g.hybridConnection, g.sendKeyName, g.sendKeySecret].join('\u0000');
+  [
+    g.relayEndpoint,
+    g.hybridConnection,
+    g.sendKeyName,
+    g.sendKeySecret,
+    g.publicKeys ? 'keys' : 'no keys',
+  ].join('\u0000');
 
 /**
  * One session per enabled gateway. `sync()` reads the gateways and opens, closes or reopens
@@ -30,6 +42,8 @@ const connectionOf = (g: Gateway) =>
  */
 export class SessionManager {
   private readonly sessions = new Map<string, { session: GatewaySession; connection: string }>();
+  /** Each enabled gateway's public keys as last read (`sync`, after every change). */
+  private readonly keys = new Map<string, GatewayPublicJwks>();
   private syncing: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -46,6 +60,11 @@ export class SessionManager {
         );
       });
     return this.syncing;
+  }
+
+  /** An enabled gateway's registered public keys, as of the last change through the API. */
+  publicKeysOf(gatewayId: string): GatewayPublicJwks | undefined {
+    return this.keys.get(gatewayId);
   }
 
   session(gatewayId: string): RelaySession | undefined {
@@ -80,6 +99,10 @@ export class SessionManager {
     if (this.stopped) return;
     const enabled = await this.options.gateways.list({ enabled: true });
     const wanted = new Map(enabled.map((g) => [g.gatewayId, g]));
+    this.keys.clear();
+    for (const gateway of enabled) {
+      if (gateway.publicKeys) this.keys.set(gateway.gatewayId, gateway.publicKeys);
+    }
     for (const [gatewayId, entry] of this.sessions) {
       const gateway = wanted.get(gatewayId);
       if (!gateway || connectionOf(gateway) !== entry.connection) {

@@ -1,35 +1,43 @@
 import { newTraceparent, type RelaySession, type SessionFrame } from '@mbs/relay';
+import { generateGatewayKeySet, generateSigningKey, type PrivateSigningJwk } from '@mbs/trust';
+import { signedEvent, testKeys } from '../../test/keys';
 import { quietLogger } from '../../test/support';
 import type { OutcomePublisher } from '../delivery/outcome-publisher';
 import type { MessageStore } from '../messages/message-store';
+import { FrameProtection } from '../protection/frame-protection';
 import { upstreamHandler } from './upstream-events';
 import { UpstreamRefusals } from './upstream-refusals';
 
-const modalityFrame: SessionFrame = {
-  kind: 'event',
-  id: 'frame-1',
-  traceparent: newTraceparent(),
-  body: {
-    type: 'modality-event',
-    eventId: 'mpps-9',
-    accessionNumber: 'ACC0009',
-    event: 'examination_completed',
-    happenedAt: '2026-11-26T10:00:00.000Z',
-  },
+const modalityEvent = {
+  type: 'modality-event',
+  eventId: 'mpps-9',
+  accessionNumber: 'ACC0009',
+  event: 'examination_completed',
+  happenedAt: '2026-11-26T10:00:00.000Z',
 };
 
-const outcomeFrame = (messageId: string): SessionFrame => ({
+/** An event frame as gateway-x sends it: signed with its key (or as `sign` says). */
+const frameOf = async (
+  event: { eventId: string } & Record<string, unknown>,
+  sign: { gatewayId?: string; signingKey?: PrivateSigningJwk; now?: Date } = {},
+): Promise<SessionFrame> => ({
   kind: 'event',
-  id: 'frame-2',
+  id: `frame-${event.eventId}`,
   traceparent: newTraceparent(),
-  body: {
+  body: await signedEvent(event, { gatewayId: 'gateway-x', ...sign }),
+});
+
+const modalityFrame = () => frameOf(modalityEvent);
+
+const outcomeFrame = (messageId: string, change: Record<string, unknown> = {}) =>
+  frameOf({
     type: 'delivery-outcome',
     eventId: 'out-1',
     messageId,
     outcome: 'confirmed',
     at: '2026-11-26T10:00:00.000Z',
-  },
-});
+    ...change,
+  });
 
 /**
  * Only what the handler reads: the stored message, by id; and which accession numbers each
@@ -45,7 +53,8 @@ const storeWith = (
       delivered.some(([a, g]) => a === accessionNumber && g === gatewayId),
   }) as unknown as MessageStore;
 
-function harness(publish: () => Promise<void>, messages = storeWith({})) {
+async function harness(publish: () => Promise<void>, messages = storeWith({})) {
+  const keys = await testKeys();
   const order: string[] = [];
   const sent: Array<{ kind: string; body?: unknown }> = [];
   const session = {
@@ -69,31 +78,41 @@ function harness(publish: () => Promise<void>, messages = storeWith({})) {
     outcomes: {} as OutcomePublisher,
     logger: quietLogger(),
     schedule: { limit: 3, baseMs: 100, maxMs: 1000 },
+    // gateway-x's registered keys: its own.
+    protection: new FrameProtection({
+      signingKey: () => keys.dispatcher,
+      gatewayKeys: (gatewayId) => (gatewayId === 'gateway-x' ? keys.gateway.publicKeys : undefined),
+    }),
   });
-  return { order, sent, refusals, run: (frame: SessionFrame) => handler(frame, session) };
+  return {
+    order,
+    sent,
+    refusals,
+    run: async (frame: SessionFrame | Promise<SessionFrame>) => handler(await frame, session),
+  };
 }
 
 describe('upstream events', () => {
   it('acknowledges a modality event only after its publish is confirmed', async () => {
-    const { order, sent, run } = harness(() => new Promise((r) => setTimeout(r, 20)));
-    await run(modalityFrame);
+    const { order, sent, run } = await harness(() => new Promise((r) => setTimeout(r, 20)));
+    await run(modalityFrame());
     expect(order).toEqual(['publish start', 'publish confirmed', 'send ack']);
     expect(sent[0]!.body).toEqual({ eventId: 'mpps-9', status: 'accepted' });
   });
 
   it('sends no ack when the publish fails, so the gateway keeps the event and resends it', async () => {
-    const { sent, run } = harness(() => Promise.reject(new Error('broker away')));
-    await run(modalityFrame);
+    const { sent, run } = await harness(() => Promise.reject(new Error('broker away')));
+    await run(modalityFrame());
     expect(sent).toEqual([]);
   });
 
   it('refuses a modality event for an accession number this gateway was never delivered, and counts it', async () => {
     // ACC0009 went through another gateway: this one may not report on it.
-    const { order, sent, refusals, run } = harness(
+    const { order, sent, refusals, run } = await harness(
       async () => undefined,
       storeWith({}, [['ACC0009', 'gateway-y']]),
     );
-    await run(modalityFrame);
+    await run(modalityFrame());
     expect(order).toEqual(['send ack']);
     expect(sent[0]!.body).toEqual({
       eventId: 'mpps-9',
@@ -105,15 +124,15 @@ describe('upstream events', () => {
   });
 
   it('refuses an invalid body with the reason, without publishing', async () => {
-    const { order, sent, run } = harness(async () => undefined);
-    await run({ ...modalityFrame, body: { type: 'modality-event', eventId: 'mpps-10' } });
+    const { order, sent, run } = await harness(async () => undefined);
+    await run(frameOf({ type: 'modality-event', eventId: 'mpps-10' }));
     expect(order).toEqual(['send ack']);
     expect(sent[0]!.body).toMatchObject({ eventId: 'mpps-10', status: 'refused' });
     expect((sent[0]!.body as { reason: string }).reason).toContain('accessionNumber');
   });
 
   it('refuses an outcome for a message it does not have, naming it, without publishing', async () => {
-    const { order, sent, run } = harness(async () => undefined, storeWith({}));
+    const { order, sent, run } = await harness(async () => undefined, storeWith({}));
     await run(outcomeFrame('msg-unknown'));
     expect(order).toEqual(['send ack']);
     expect(sent[0]!.body).toEqual({
@@ -124,7 +143,7 @@ describe('upstream events', () => {
   });
 
   it('refuses an outcome from a gateway the message was not sent through', async () => {
-    const { order, sent, run } = harness(
+    const { order, sent, run } = await harness(
       async () => undefined,
       storeWith({ 'msg-elsewhere': { gatewayId: 'gateway-y' } }),
     );
@@ -138,10 +157,79 @@ describe('upstream events', () => {
   });
 
   it('refuses an unavailable outcome that does not say why', async () => {
-    const { sent, run } = harness(async () => undefined, storeWith({}));
-    const frame = outcomeFrame('msg-1');
-    await run({ ...frame, body: { ...(frame.body as object), outcome: 'unavailable' } });
+    const { sent, run } = await harness(async () => undefined, storeWith({}));
+    await run(outcomeFrame('msg-1', { outcome: 'unavailable' }));
     expect(sent[0]!.body).toMatchObject({ eventId: 'out-1', status: 'refused' });
     expect((sent[0]!.body as { reason: string }).reason).toContain('reason');
+  });
+});
+
+describe("upstream events are acted on only once they verify with the gateway's registered keys", () => {
+  /** Refused with `code`, counted and logged, and nothing published. */
+  const refusedWith = async (frame: Promise<SessionFrame> | SessionFrame, code: string) => {
+    const { order, sent, refusals, run } = await harness(async () => undefined);
+    await run(frame);
+    expect(order).toEqual(['send ack']);
+    expect(sent[0]!.body).toMatchObject({ status: 'refused', code });
+    expect(refusals.of('gateway-x')).toBe(1);
+    return sent[0]!.body as { eventId: string; reason: string };
+  };
+
+  it("refuses a forged outcome (another key under the gateway key's kid) as bad_signature, naming the event", async () => {
+    const keys = await testKeys();
+    const forger = await generateSigningKey(keys.gateway.privateKeys.keys[0].kid);
+    const forged = frameOf(
+      {
+        type: 'delivery-outcome',
+        eventId: 'out-forged',
+        messageId: 'msg-1',
+        outcome: 'confirmed',
+        at: '2026-11-26T10:00:00.000Z',
+      },
+      { signingKey: forger },
+    );
+    expect(await refusedWith(forged, 'bad_signature')).toMatchObject({
+      eventId: 'out-forged',
+      reason: 'upstream frame refused: it has a signature that does not verify',
+    });
+  });
+
+  it('refuses an event signed by a key not registered for the gateway (unknown kid), and an unsigned one', async () => {
+    const stranger = await generateSigningKey('not-registered');
+    const unknown = await refusedWith(
+      frameOf(modalityEvent, { signingKey: stranger }),
+      'bad_signature',
+    );
+    expect(unknown.reason).toMatch(/unknown kid/);
+    const unsigned = await refusedWith(
+      { kind: 'event', id: 'frame-plain', traceparent: newTraceparent(), body: modalityEvent },
+      'bad_signature',
+    );
+    expect(unsigned).toMatchObject({
+      eventId: 'mpps-9',
+      reason: expect.stringMatching(/not signed/),
+    });
+  });
+
+  it("refuses another gateway's event on this gateway's session: by its key (bad_signature), or as another issuer (wrong_audience)", async () => {
+    const other = await generateGatewayKeySet();
+    await refusedWith(
+      frameOf(modalityEvent, { gatewayId: 'gateway-y', signingKey: other.privateKeys.keys[0] }),
+      'bad_signature',
+    );
+    // Signed with gateway-x's own key but saying it is from gateway-y: the issuer is wrong.
+    await refusedWith(frameOf(modalityEvent, { gatewayId: 'gateway-y' }), 'wrong_audience');
+  });
+
+  it('refuses an expired event, and one whose readable event id is not the signed one', async () => {
+    await refusedWith(
+      frameOf(modalityEvent, { now: new Date(Date.now() - 10 * 60_000) }),
+      'expired',
+    );
+    const frame = await modalityFrame();
+    await refusedWith(
+      { ...frame, body: { ...(frame.body as object), eventId: 'mpps-other' } },
+      'mismatched_claims',
+    );
   });
 });

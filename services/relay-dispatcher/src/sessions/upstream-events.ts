@@ -10,7 +10,9 @@ import {
 import { describeError, describeIssues } from '@mbs/errors';
 import type { FrameHandler, SessionFrame } from '@mbs/relay';
 import { extractTraceContext, withSpan } from '@mbs/telemetry';
+import { FrameRefusedError } from '@mbs/trust';
 import { derivedEventId } from '../domain/derived-ids';
+import type { FrameProtection } from '../protection/frame-protection';
 import {
   outcomeApplier,
   type OutcomeApplierDependencies,
@@ -22,11 +24,17 @@ export interface UpstreamDependencies extends OutcomeApplierDependencies {
   readonly bus: Pick<Bus, 'publish'>;
   /** Counts what is refused, per gateway. */
   readonly refusals: UpstreamRefusals;
+  /** Verifies each event's signature with the gateway's registered keys. */
+  readonly protection: FrameProtection;
 }
 
 /**
  * The gateway's upstream `event` frames: delivery outcomes (applied to their message by
- * outcome-applier) and modality events. Each is applied and published FIRST and
+ * outcome-applier) and modality events. Nothing is applied or published before the frame's
+ * signature verifies with the keys registered for THIS gateway (the one whose session it came
+ * on): a forged, unsigned, expired or other gateway's event changes nothing, is logged, and is
+ * answered `refused` with the reason and its `code` (the gateway keeps such an event and sends it
+ * again, signed afresh, in case its keys were what was wrong). Each is applied and published FIRST and
  * acknowledged after (`UpstreamAck` accepted), so the gateway, which keeps the event until
  * acknowledged, never drops one the cloud has not got. An invalid body is refused with the
  * reason. A failure to apply or publish sends no ack at all: the gateway sends the event again,
@@ -65,8 +73,12 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
     return { status: 'accepted' };
   }
 
-  const reply = (frame: SessionFrame, eventId: string, answer: Answer) =>
-    UpstreamAck.parse({ eventId, ...answer });
+  const reply = (
+    frame: SessionFrame,
+    eventId: string,
+    answer: Answer,
+    code?: FrameRefusedError['code'],
+  ) => UpstreamAck.parse({ eventId, ...answer, ...(code && { code }) });
 
   return async (frame, session) => {
     if (frame.kind !== 'event') {
@@ -80,24 +92,50 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
       });
       return;
     }
-    const parsed = UpstreamEvent.safeParse(frame.body);
-    if (!parsed.success) {
-      const reason = fitReason(`invalid upstream event: ${describeIssues(parsed.error.issues)}`);
-      const rawId = (frame.body as { eventId?: unknown } | null)?.eventId;
-      const eventId =
-        typeof rawId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(rawId)
-          ? rawId
-          : frame.id.replace(/[^A-Za-z0-9._:-]/g, '-');
+    const refuse = (eventId: string, reason: string, code?: FrameRefusedError['code']) => {
       deps.logger.warn(
-        { gatewayId, frameId: frame.id, reason, refusedSoFar: deps.refusals.count(gatewayId) },
-        'upstream event refused',
+        {
+          gatewayId,
+          frameId: frame.id,
+          eventId,
+          reason,
+          ...(code && { code }),
+          refusedSoFar: deps.refusals.count(gatewayId),
+        },
+        code
+          ? 'upstream event refused: its signature does not hold; nothing applied'
+          : 'upstream event refused',
       );
       session.send({
         kind: 'ack',
         replyTo: frame.id,
         traceparent: frame.traceparent,
-        body: reply(frame, eventId, { status: 'refused', reason }),
+        body: reply(frame, eventId, { status: 'refused', reason: fitReason(reason) }, code),
       });
+    };
+    const rawId = (frame.body as { eventId?: unknown } | null)?.eventId;
+    const readableId =
+      typeof rawId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(rawId)
+        ? rawId
+        : frame.id.replace(/[^A-Za-z0-9._:-]/g, '-');
+    let signed: unknown;
+    try {
+      ({ event: signed } = await deps.protection.openEvent(gatewayId, frame.body));
+    } catch (error) {
+      if (error instanceof FrameRefusedError) {
+        refuse(readableId, error.message, error.code);
+        return;
+      }
+      // Not the frame's fault (its keys are missing here, say): no ack, the gateway sends it again.
+      deps.logger.error(
+        { gatewayId, frameId: frame.id, err: describeError(error) },
+        'upstream event not verified; the gateway will resend it',
+      );
+      return;
+    }
+    const parsed = UpstreamEvent.safeParse(signed);
+    if (!parsed.success) {
+      refuse(readableId, `invalid upstream event: ${describeIssues(parsed.error.issues)}`);
       return;
     }
     const event = parsed.data;
