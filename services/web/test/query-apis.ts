@@ -122,7 +122,9 @@ function staffOnly(
   keys: PublicJwks,
   data: ReturnType<typeof queryApiData>,
 ) {
-  const app = Fastify();
+  // A page that fails on one read leaves its other reads running (they start once their token is
+  // signed): closing must not wait for them, or a test's teardown can hang on one.
+  const app = Fastify({ forceCloseConnections: true });
   app.addHook('onRequest', requireStaff('clinic_staff', { audience, keys }));
   app.addHook('onRequest', async (request) => {
     data.callers.push({ ...request.staff!, audience, url: request.url });
