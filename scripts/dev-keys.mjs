@@ -16,12 +16,17 @@ process.stdout.write(
     `Development keys in ${path.relative(root, keys.dir)}/ (owner-only; web's kid ${keys.web.privateKey.kid}):`,
     ...keyVariables.map(
       (variable) =>
-        `  ${variable.padEnd(18)} ${relative(`${variableFileStem(variable)}.json`)}, ${relative(`${variableFileStem(variable)}.env`)}`,
+        `  ${variable.padEnd(24)} ${relative(`${variableFileStem(variable)}.json`)}, ${relative(`${variableFileStem(variable)}.env`)}`,
     ),
     '',
     'docker compose reads the .env files (env_file in docker-compose.yml). For the Kubernetes dev overlay:',
     `  kubectl -n mbs-dev create secret generic mbs-web-signing-key --from-file=WEB_SIGNING_KEY=${relative('web-signing-key.json')}`,
     `  kubectl -n mbs-dev create secret generic mbs-staff-token-keys --from-file=STAFF_TOKEN_KEYS=${relative('staff-token-keys.json')}`,
+    `  kubectl -n mbs-dev create secret generic mbs-dispatcher-signing-key --from-file=DISPATCHER_SIGNING_KEY=${relative('dispatcher-signing-key.json')}`,
+    `  kubectl -n mbs-dev create secret generic mbs-demo-gateway-public-keys --from-file=DEMO_GATEWAY_PUBLIC_KEYS=${relative('demo-gateway-public-keys.json')}`,
+    '',
+    "A gateway on this machine (the dev cluster's emulator port-forwarded) uses the development gateway's keys:",
+    `  GATEWAY_KEYS_FILE=${relative('gateway-private-keys.json')} GATEWAY_DISPATCHER_KEYS="$(cat ${relative('gateway-dispatcher-keys.json')})" node gateway/dist/main.js`,
     '',
   ].join('\n'),
 );

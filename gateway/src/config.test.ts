@@ -1,5 +1,10 @@
 import { ConfigError, loadConfig } from '@mbs/config';
-import { generateSigningKey, publicJwk, type PrivateSigningJwk } from '@mbs/trust';
+import {
+  generateGatewayKeySet,
+  generateSigningKey,
+  publicJwk,
+  type PrivateSigningJwk,
+} from '@mbs/trust';
 import { gatewayVariables, keysFileOf } from './config';
 
 let dispatcherKey: PrivateSigningJwk;
@@ -157,14 +162,6 @@ describe('gateway configuration', () => {
   });
 
   it('knows its id, its key file and the dispatcher keys it accepts; no key has a default', async () => {
-    const config = loadConfig(gatewayVariables, keyed);
-    expect(config.GATEWAY_ID).toBe('gateway-local');
-    expect(keysFileOf(config)).toBe('.data/gateway/keys/gateway-keys.json');
-    expect(
-      keysFileOf(loadConfig(gatewayVariables, { ...keyed, GATEWAY_KEYS_FILE: '/run/keys.json' })),
-    ).toBe('/run/keys.json');
-    expect(config.GATEWAY_DISPATCHER_KEYS.keys.map((key) => key.kid)).toEqual(['dispatcher-1']);
-
     const problem = (env: Record<string, string>) => {
       try {
         loadConfig(gatewayVariables, env);
@@ -173,6 +170,29 @@ describe('gateway configuration', () => {
         return String(error);
       }
     };
+    const config = loadConfig(gatewayVariables, keyed);
+    expect(config.GATEWAY_ID).toBe('gateway-local');
+    expect(keysFileOf(config)).toBe('.data/gateway/keys/gateway-keys.json');
+    expect(
+      keysFileOf(loadConfig(gatewayVariables, { ...keyed, GATEWAY_KEYS_FILE: '/run/keys.json' })),
+    ).toBe('/run/keys.json');
+    expect(config.GATEWAY_DISPATCHER_KEYS.keys.map((key) => key.kid)).toEqual(['dispatcher-1']);
+    // Its own keys come from the key file unless a platform gives them as a variable.
+    expect(config.GATEWAY_PRIVATE_KEYS).toBeUndefined();
+    const own = await generateGatewayKeySet();
+    expect(
+      loadConfig(gatewayVariables, {
+        ...keyed,
+        GATEWAY_PRIVATE_KEYS: JSON.stringify(own.privateKeys),
+      }).GATEWAY_PRIVATE_KEYS,
+    ).toEqual(own.privateKeys);
+    const halfSet = problem({
+      ...keyed,
+      GATEWAY_PRIVATE_KEYS: JSON.stringify({ keys: [own.privateKeys.keys[0]] }),
+    });
+    expect(halfSet).toMatch(/GATEWAY_PRIVATE_KEYS: .*encryption key/);
+    expect(halfSet).not.toContain(own.privateKeys.keys[0].d);
+
     expect(problem({})).toMatch(/GATEWAY_DISPATCHER_KEYS: is required/);
     expect(problem({ ...keyed, NODE_ENV: 'production' })).toMatch(/GATEWAY_ID: is required/);
     // The dispatcher's PRIVATE key pasted by mistake: refused, and never quoted.

@@ -8,7 +8,7 @@ import {
   type Variable,
 } from '@mbs/config';
 import { Id } from '@mbs/contracts';
-import { publicJwksVariable } from '@mbs/trust';
+import { type GatewayPrivateJwks, privateJwksVariable, publicJwksVariable } from '@mbs/trust';
 import { z } from 'zod';
 import { MIN_LOCAL_API_TOKEN_LENGTH } from './http/local-api-token';
 import { defaultKeysFile } from './protection/key-file';
@@ -118,6 +118,18 @@ export const DEV_TARGETS: readonly Target[] = [
   { name: 'worklist-drop', kind: 'file', directory: '.data/gateway/worklist', retries: 3 },
 ];
 
+/**
+ * The gateway's private keys as a variable, for a platform that gives secrets that way (compose
+ * from the development keys): optional, since a gateway normally reads them from its key file.
+ */
+function privateKeysVariable(): Variable<GatewayPrivateJwks | undefined> {
+  const variable = privateJwksVariable({
+    description:
+      "This gateway's private keys as a JWK set, instead of GATEWAY_KEYS_FILE (which a rotation updates while it runs): for a platform that gives secrets as variables",
+  });
+  return { ...variable, schema: variable.schema.optional() };
+}
+
 /** Where the gateway's private keys are: what `npm run keys` and the gateway itself read. */
 export const gatewayKeyFileVariables = {
   GATEWAY_DATA_DIR: string({
@@ -192,6 +204,7 @@ export const gatewayVariables = {
     devDefault: 'gateway-local',
     schema: Id,
   } satisfies Variable<string>,
+  GATEWAY_PRIVATE_KEYS: privateKeysVariable(),
   GATEWAY_DISPATCHER_KEYS: publicJwksVariable({
     description:
       "The dispatcher's public signing keys, a JWK set (its DISPATCHER_SIGNING_KEY's public half; the next one too while rotating): orders verify with one of them",

@@ -4,25 +4,18 @@ import { beginProcess } from '@mbs/telemetry';
 const gateway = beginProcess({ name: 'gateway', service: 'gateway' });
 
 import { loadConfig } from '@mbs/config';
+import type { Logger } from '@mbs/telemetry';
 import { gatewayVariables, keysFileOf } from './config';
 import { startGateway } from './gateway';
-import { GatewayKeyFile } from './protection/key-file';
+import { fixedKeys, GatewayKeyFile, type GatewayKeySource } from './protection/key-file';
 
 gateway.run({
   config: () => loadConfig(gatewayVariables),
   start: async ({ config, logger }) => {
     // Without its keys the gateway can open no order: it does not start, and says how to make them.
-    const keys = GatewayKeyFile.open(keysFileOf(config), (problem) =>
-      logger.error(
-        { phase: 'keys', problem },
-        'the key file changed but cannot be read; keeping the keys in use',
-      ),
-    );
-    if (!keys.private)
-      logger.warn(
-        { phase: 'keys', file: keys.file },
-        'the key file or its directory could not be made owner-only; fix their permissions',
-      );
+    const keys: GatewayKeySource & { readonly file?: string } = config.GATEWAY_PRIVATE_KEYS
+      ? fixedKeys(config.GATEWAY_PRIVATE_KEYS)
+      : openKeyFile(keysFileOf(config), logger);
     const running = await startGateway({
       gatewayId: config.GATEWAY_ID,
       keys,
@@ -52,7 +45,10 @@ gateway.run({
         targets: config.GATEWAY_TARGETS.map((t) => `${t.name} (${t.kind})`),
         dataDir: config.GATEWAY_DATA_DIR,
         gatewayId: config.GATEWAY_ID,
-        keys: { file: keys.file, kids: keys.current().keys.map((key) => key.kid) },
+        keys: {
+          from: keys.file ?? 'GATEWAY_PRIVATE_KEYS',
+          kids: keys.current().keys.map((key) => key.kid),
+        },
         dispatcherKeys: config.GATEWAY_DISPATCHER_KEYS.keys.map((key) => key.kid),
         payloadRetentionDays: config.GATEWAY_PAYLOAD_RETENTION_DAYS,
       },
@@ -61,3 +57,19 @@ gateway.run({
     };
   },
 });
+
+/** The key file, tightened to owner-only if it was not (a warning when it cannot be). */
+function openKeyFile(file: string, logger: Logger): GatewayKeyFile {
+  const keys = GatewayKeyFile.open(file, (problem) =>
+    logger.error(
+      { phase: 'keys', problem },
+      'the key file changed but cannot be read; keeping the keys in use',
+    ),
+  );
+  if (!keys.private)
+    logger.warn(
+      { phase: 'keys', file },
+      'the key file or its directory could not be made owner-only; fix their permissions',
+    );
+  return keys;
+}

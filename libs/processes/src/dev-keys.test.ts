@@ -1,4 +1,11 @@
-import { InvalidKeysError, issueStaffToken, verifyStaffToken } from '@mbs/trust';
+import {
+  GatewayPrivateJwks,
+  InvalidKeysError,
+  issueStaffToken,
+  openOrder,
+  sealOrder,
+  verifyStaffToken,
+} from '@mbs/trust';
 import {
   chmodSync,
   mkdtempSync,
@@ -29,6 +36,14 @@ describe('development keys (ensureDevKeys)', () => {
     expect(dir).toBe(path.join(root, '.data', 'keys'));
     expect(mode(dir)).toBe(0o700);
     expect(readdirSync(dir).sort()).toEqual([
+      'demo-gateway-public-keys.env',
+      'demo-gateway-public-keys.json',
+      'dispatcher-signing-key.env',
+      'dispatcher-signing-key.json',
+      'gateway-dispatcher-keys.env',
+      'gateway-dispatcher-keys.json',
+      'gateway-private-keys.env',
+      'gateway-private-keys.json',
       'staff-token-keys.env',
       'staff-token-keys.json',
       'web-signing-key.env',
@@ -62,12 +77,50 @@ describe('development keys (ensureDevKeys)', () => {
     expect(keyEnvironment(processNamed('web')!, keys.env)).toEqual({
       WEB_SIGNING_KEY: keys.env.WEB_SIGNING_KEY,
     });
-    for (const service of ['appointment', 'fhir-builder', 'relay-dispatcher']) {
+    for (const service of ['appointment', 'fhir-builder']) {
       expect(keyEnvironment(processNamed(service)!, keys.env)).toEqual({
         STAFF_TOKEN_KEYS: keys.env.STAFF_TOKEN_KEYS,
       });
     }
-    expect(keyEnvironment(processNamed('gateway')!, keys.env)).toEqual({});
+  });
+
+  it('give the dispatcher its signing key and the gateway its public half; the gateway its own keys and the dispatcher only theirs: orders sealed by one open at the other', async () => {
+    const keys = await ensureDevKeys(dir);
+    expect(keyEnvironment(processNamed('relay-dispatcher')!, keys.env)).toEqual({
+      STAFF_TOKEN_KEYS: keys.env.STAFF_TOKEN_KEYS,
+      DISPATCHER_SIGNING_KEY: keys.env.DISPATCHER_SIGNING_KEY,
+      DEMO_GATEWAY_PUBLIC_KEYS: keys.env.DEMO_GATEWAY_PUBLIC_KEYS,
+    });
+    expect(keyEnvironment(processNamed('gateway')!, keys.env)).toEqual({
+      GATEWAY_DISPATCHER_KEYS: keys.env.GATEWAY_DISPATCHER_KEYS,
+      GATEWAY_PRIVATE_KEYS: keys.env.GATEWAY_PRIVATE_KEYS,
+    });
+    for (const variable of ['GATEWAY_DISPATCHER_KEYS', 'DEMO_GATEWAY_PUBLIC_KEYS'] as const)
+      expect(keys.env[variable]).not.toContain('"d"');
+    // The gateway's key file is one its own `npm run keys` could have written.
+    expect(
+      GatewayPrivateJwks.parse(JSON.parse(readFileSync(keys.gateway.privateKeysFile, 'utf8'))),
+    ).toEqual(keys.gateway.privateKeys);
+    expect(mode(keys.gateway.privateKeysFile)).toBe(0o600);
+
+    const order = await sealOrder({
+      secret: { payload: 'the order' },
+      messageId: 'msg-1',
+      gatewayId: 'gateway-local',
+      resend: 0,
+      signingKey: JSON.parse(keys.env.DISPATCHER_SIGNING_KEY),
+      recipientKeys: JSON.parse(keys.env.DEMO_GATEWAY_PUBLIC_KEYS),
+    });
+    await expect(
+      openOrder(order, {
+        gatewayId: 'gateway-local',
+        expected: { messageId: 'msg-1' },
+        dispatcherKeys: JSON.parse(keys.env.GATEWAY_DISPATCHER_KEYS),
+        privateKeys: JSON.parse(keys.env.GATEWAY_PRIVATE_KEYS),
+      }),
+    ).resolves.toMatchObject({ secret: { payload: 'the order' } });
+    // Kept: the next runner gets the same.
+    expect(await ensureDevKeys(dir)).toEqual(keys);
   });
 
   it('write each variable as compose reads an env file and as kubectl --from-file takes it', async () => {

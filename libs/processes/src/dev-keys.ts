@@ -1,4 +1,6 @@
 import {
+  GatewayPrivateJwks,
+  generateGatewayKeySet,
   generateSigningKey,
   newKid,
   parseKeysJson,
@@ -23,9 +25,19 @@ import type { z } from 'zod';
 
 /**
  * The variables that carry keys to the system's processes, each a JSON value: web's private
- * signing key, and its public set the services verify staff tokens and commands with.
+ * signing key, and its public set the services verify staff tokens and commands with; the
+ * dispatcher's private signing key, and its public set the gateway verifies orders with; the
+ * development gateway's own private keys (`gateway-local`: what its `npm run keys` would make
+ * on a hospital host), and their public half the dispatcher's demo gateway is registered with.
  */
-export const keyVariables = ['WEB_SIGNING_KEY', 'STAFF_TOKEN_KEYS'] as const;
+export const keyVariables = [
+  'WEB_SIGNING_KEY',
+  'STAFF_TOKEN_KEYS',
+  'DISPATCHER_SIGNING_KEY',
+  'GATEWAY_DISPATCHER_KEYS',
+  'GATEWAY_PRIVATE_KEYS',
+  'DEMO_GATEWAY_PUBLIC_KEYS',
+] as const;
 export type KeyVariable = (typeof keyVariables)[number];
 
 /** The development keys of this machine, and the value of every key variable made from them. */
@@ -34,6 +46,17 @@ export interface DevKeys {
   readonly dir: string;
   /** web's signing key, and the public set the services are given. */
   readonly web: { readonly privateKey: PrivateSigningJwk; readonly publicKeys: PublicJwks };
+  /** The dispatcher's signing key, and the public set the gateway is given. */
+  readonly dispatcher: { readonly privateKey: PrivateSigningJwk; readonly publicKeys: PublicJwks };
+  /**
+   * The development gateway's own keys (`gateway-local`), and the public set its registration
+   * carries. `privateKeysFile` is the gateway's key file (GATEWAY_KEYS_FILE would name it).
+   */
+  readonly gateway: {
+    readonly privateKeys: GatewayPrivateJwks;
+    readonly publicKeys: PublicJwks;
+    readonly privateKeysFile: string;
+  };
   /** Each key variable's development value (JSON): what `keyEnvironment` hands a process. */
   readonly env: Readonly<Record<KeyVariable, string>>;
 }
@@ -54,8 +77,10 @@ export function devKeysDir(repositoryRoot: string): string {
  * every key variable as `<variable>.json` (`web-signing-key.json` IS web's key file) and as a
  * compose env file `<variable>.env` (`WEB_SIGNING_KEY='…'`), rewritten when they differ.
  *
- * More keys (the dispatcher's, a development gateway's) are added here the same way: a key file
- * made by `ownKey`, and the variables made from it.
+ * More keys are added here the same way: a key file made by `ownKey`, and the variables made
+ * from it. The dispatcher's signing key is one (`dispatcher-signing-key.json`); the development
+ * gateway's key set another (`gateway-private-keys.json`, a gateway key file as its own
+ * `npm run keys` writes one).
  */
 export async function ensureDevKeys(dir: string): Promise<DevKeys> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -64,9 +89,30 @@ export async function ensureDevKeys(dir: string): Promise<DevKeys> {
     generateSigningKey(`dev-web-${newKid('sig')}`),
   );
   const web = { privateKey: webKey, publicKeys: publicJwks({ keys: [webKey] }) as PublicJwks };
+  const dispatcherKey = await ownKey(dir, 'dispatcher-signing-key.json', PrivateSigningJwk, () =>
+    generateSigningKey(`dev-dispatcher-${newKid('sig')}`),
+  );
+  const dispatcher = {
+    privateKey: dispatcherKey,
+    publicKeys: publicJwks({ keys: [dispatcherKey] }) as PublicJwks,
+  };
+  const gatewayKeysFile = 'gateway-private-keys.json';
+  const gatewayKeys = await ownKey(dir, gatewayKeysFile, GatewayPrivateJwks, async () => {
+    const made = await generateGatewayKeySet();
+    return made.privateKeys;
+  });
+  const gateway = {
+    privateKeys: gatewayKeys,
+    publicKeys: publicJwks(gatewayKeys) as PublicJwks,
+    privateKeysFile: path.join(dir, gatewayKeysFile),
+  };
   const env: Record<KeyVariable, string> = {
     WEB_SIGNING_KEY: JSON.stringify(web.privateKey),
     STAFF_TOKEN_KEYS: JSON.stringify(web.publicKeys),
+    DISPATCHER_SIGNING_KEY: JSON.stringify(dispatcher.privateKey),
+    GATEWAY_DISPATCHER_KEYS: JSON.stringify(dispatcher.publicKeys),
+    GATEWAY_PRIVATE_KEYS: JSON.stringify(gateway.privateKeys),
+    DEMO_GATEWAY_PUBLIC_KEYS: JSON.stringify(gateway.publicKeys),
   };
   for (const variable of keyVariables) {
     const stem = path.join(dir, variableFileStem(variable));
@@ -74,7 +120,7 @@ export async function ensureDevKeys(dir: string): Promise<DevKeys> {
     // Single quotes: compose takes the value as written (no interpolation), JSON has none.
     keep(`${stem}.env`, `${variable}='${env[variable]}'\n`);
   }
-  return { dir, web, env };
+  return { dir, web, dispatcher, gateway, env };
 }
 
 /** `WEB_SIGNING_KEY` -> `web-signing-key`: how a variable's files are named. */

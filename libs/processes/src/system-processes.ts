@@ -67,8 +67,9 @@ export interface SystemProcess {
    */
   readonly broker?: BrokerRole;
   /**
-   * The key variables it reads (web's signing key; the services' copy of web's public keys):
-   * what `keyEnvironment` gives it from the development keys (`ensureDevKeys`).
+   * The key variables it reads (web's signing key; the services' copy of web's public keys; the
+   * dispatcher's and the gateway's keys): what `keyEnvironment` gives it from the development
+   * keys (`ensureDevKeys`).
    */
   readonly keys?: readonly KeyVariable[];
 }
@@ -121,6 +122,9 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3005),
     health,
     shows: 'hospital gateway: GET /health; data in .data/gateway',
+    // The dispatcher's public keys (orders verify with them) and its own private keys (orders
+    // are encrypted to them, it signs what it sends back).
+    keys: ['GATEWAY_DISPATCHER_KEYS', 'GATEWAY_PRIVATE_KEYS'],
     wiring: (urls) => ({ GATEWAY_RELAY_ENDPOINT: urls['relay-emulator'] }),
   },
   {
@@ -172,7 +176,9 @@ export const systemProcesses: readonly SystemProcess[] = [
     listen: http(3004),
     health,
     shows: 'messages and gateways: GET /messages, /gateways',
-    keys: ['STAFF_TOKEN_KEYS'],
+    // web's public keys for its API; its own signing key for the orders it seals; the demo
+    // gateway's public keys, which the seeded gateway is registered with.
+    keys: ['STAFF_TOKEN_KEYS', 'DISPATCHER_SIGNING_KEY', 'DEMO_GATEWAY_PUBLIC_KEYS'],
     // The relay gateways may name: this emulator (the default allows only Azure's wss:// hosts).
     wiring: (urls) => ({ DISPATCHER_RELAY_ENDPOINTS: urls['relay-emulator'] }),
     // The only part that hears the gateways: what became of each message, what the modality did.
