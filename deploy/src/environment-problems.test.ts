@@ -1,5 +1,6 @@
 import { environmentProblems } from './environment-problems';
 import { processNamed } from './processes';
+import { placeholderSecret } from './secret-placeholders';
 
 const appointment = processNamed('appointment')!;
 const complete = {
@@ -7,6 +8,8 @@ const complete = {
   AMQP_URL: 'amqp://user:password@rabbitmq:5672',
   MONGODB_URL: 'mongodb://mongodb:27017/?replicaSet=rs0',
   SEED_DEMO_DATA: 'false',
+  // web's public keys: every service's API is for members of staff only.
+  STAFF_TOKEN_KEYS: placeholderSecret('STAFF_TOKEN_KEYS'),
 };
 
 describe('environmentProblems (the real loader, in production mode)', () => {
@@ -52,7 +55,8 @@ describe('environmentProblems (the real loader, in production mode)', () => {
   it('accepts the dispatcher reading Send keys, and no one else', () => {
     const dispatcher = processNamed('relay-dispatcher')!;
     const key = { RELAY_SEND_KEY_GATEWAY_LEEDS: 'k' };
-    expect(environmentProblems(dispatcher, { ...complete, ...key })).toEqual([]);
+    const signing = { DISPATCHER_SIGNING_KEY: placeholderSecret('DISPATCHER_SIGNING_KEY') };
+    expect(environmentProblems(dispatcher, { ...complete, ...signing, ...key })).toEqual([]);
     expect(environmentProblems(appointment, { ...complete, ...key })).toEqual([
       'RELAY_SEND_KEY_GATEWAY_LEEDS is not read by appointment',
     ]);

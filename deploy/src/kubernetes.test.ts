@@ -1,4 +1,10 @@
-import { brokerSetupFrom, brokerUrlVariable, busProcesses } from '@mbs/processes';
+import {
+  brokerSetupFrom,
+  brokerUrlVariable,
+  busProcesses,
+  keyVariables,
+  type KeyVariable,
+} from '@mbs/processes';
 import { entitiesFrom } from '@mbs/relay-emulator/config';
 import { demoGateways } from '@mbs/relay-dispatcher/demo';
 import { environmentSecrets } from '@mbs/relay-dispatcher/secrets';
@@ -36,6 +42,29 @@ const builds: Record<string, readonly ProcessName[]> = {
   'overlays/production': ['appointment', 'fhir-builder', 'relay-dispatcher', 'web'],
   gateway: ['gateway'],
 };
+/** The Secret each key variable comes from in the manifests (k8s/README.md's table). */
+const keySecrets: Record<KeyVariable, string> = {
+  WEB_SIGNING_KEY: 'mbs-web-signing-key',
+  STAFF_TOKEN_KEYS: 'mbs-staff-token-keys',
+  DISPATCHER_SIGNING_KEY: 'mbs-dispatcher-signing-key',
+  DEMO_GATEWAY_PUBLIC_KEYS: 'mbs-demo-gateway-public-keys',
+  GATEWAY_DISPATCHER_KEYS: 'gateway-dispatcher-keys',
+  GATEWAY_PRIVATE_KEYS: 'unused: a hospital gateway keeps its keys in its key file',
+};
+
+/**
+ * The key variables a process gets in a build: those the table says it reads, but the demo
+ * gateway's keys only where demo data is seeded (dev), and a hospital gateway's own keys never
+ * (they are made into its key file on its volume, by its init container).
+ */
+function keysIn(dir: string, declared: readonly KeyVariable[]): KeyVariable[] {
+  return declared.filter(
+    (variable) =>
+      (variable !== 'DEMO_GATEWAY_PUBLIC_KEYS' || dir === 'overlays/dev') &&
+      variable !== 'GATEWAY_PRIVATE_KEYS',
+  );
+}
+
 /** Builds meant for real clusters: no literal secret may be in them. */
 const realClusterBuilds = ['base', 'overlays/production', 'gateway'];
 
@@ -121,9 +150,8 @@ describe.each(Object.entries(builds))('k8s/%s', (dir, expected) => {
     });
 
     it("gets the keys the table of processes says it reads, each from its Secret, and web's private key only if it is web", () => {
-      const keyVariables = ['WEB_SIGNING_KEY', 'STAFF_TOKEN_KEYS'];
-      const given = Object.keys(env).filter((variable) => keyVariables.includes(variable));
-      expect(given.sort()).toEqual([...(process.declared.keys ?? [])].sort());
+      const given = Object.keys(env).filter((variable) => keyVariables.includes(variable as never));
+      expect(given.sort()).toEqual(keysIn(dir, process.declared.keys ?? []).sort());
       const from = (variable: string) =>
         (
           (container.env ?? []) as {
@@ -133,7 +161,7 @@ describe.each(Object.entries(builds))('k8s/%s', (dir, expected) => {
         ).find((v) => v.name === variable)?.valueFrom?.secretKeyRef;
       for (const variable of given) {
         expect(from(variable)).toEqual({
-          name: variable === 'WEB_SIGNING_KEY' ? 'mbs-web-signing-key' : 'mbs-staff-token-keys',
+          name: keySecrets[variable as KeyVariable],
           key: variable,
         });
       }
@@ -455,6 +483,25 @@ describe('gateway (in the hospital)', () => {
       if (target.kind !== 'file') continue;
       expect(mounts.some((m) => target.directory!.startsWith(`${m.mountPath}/`))).toBe(true);
     }
+  });
+
+  it("makes its own keys on its volume before it starts, with the keys command its image has, and gets the dispatcher's public keys", () => {
+    const [keys, ...others] = (gateway!.podSpec.initContainers ?? []) as Container[];
+    expect(others).toEqual([]);
+    expect(keys!.image).toBe(gateway!.containers[0]!.image);
+    const [node, entry, ...args] = keys!.command as string[];
+    expect([node, args]).toEqual(['node', ['--if-missing']]);
+    expect(sourceOfEntryPoint(processNamed('gateway')!, entry!)).toBe('gateway/src/keys.ts');
+    const { env: initEnv } = environmentOf(gateway!, keys!, built);
+    expect((initEnv as Record<string, unknown>).GATEWAY_DATA_DIR).toBe(config.GATEWAY_DATA_DIR);
+    expect(
+      ((keys!.volumeMounts ?? []) as { name: string; mountPath: string }[]).find(
+        (m) => m.mountPath === config.GATEWAY_DATA_DIR,
+      )?.name,
+    ).toBe(mounts.find((m) => m.mountPath === config.GATEWAY_DATA_DIR)?.name);
+    expect(config.GATEWAY_KEYS_FILE).toBeUndefined();
+    expect(config.GATEWAY_PRIVATE_KEYS).toBeUndefined();
+    expect(config.GATEWAY_ID).toBe('gateway-leeds');
   });
 
   it('connects to Azure Relay over wss://', () => {

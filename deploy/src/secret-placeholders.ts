@@ -1,17 +1,36 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-/**
- * web's signing key, made afresh for each run of the checks (never committed), and its public set:
- * shaped exactly like the real WEB_SIGNING_KEY and STAFF_TOKEN_KEYS, a pair.
- */
-function placeholderWebKey() {
+/** A P-256 private JWK with `kid` for `use`, made afresh for each run (never committed). */
+function placeholderJwk(kid: string, use: 'sig' | 'enc') {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const { kty, crv, x, y, d } = privateKey.export({ format: 'jwk' });
-  const key = { kty, crv, x, y, d, kid: 'placeholder-web-sig', use: 'sig', alg: 'ES256' };
-  const { d: _private, ...publicKey } = key;
-  return { privateKey: JSON.stringify(key), publicKeys: JSON.stringify({ keys: [publicKey] }) };
+  return { kty, crv, x, y, d, kid, use, alg: use === 'sig' ? 'ES256' : 'ECDH-ES' };
 }
-const webKey = placeholderWebKey();
+const publicOf = ({ d: _private, ...key }: ReturnType<typeof placeholderJwk>) => key;
+
+/**
+ * A signing key and its public set, shaped exactly like the real ones (web's WEB_SIGNING_KEY and
+ * STAFF_TOKEN_KEYS; the dispatcher's DISPATCHER_SIGNING_KEY and GATEWAY_DISPATCHER_KEYS), a pair.
+ */
+function placeholderSigningKey(kid: string) {
+  const key = placeholderJwk(kid, 'sig');
+  return { privateKey: JSON.stringify(key), publicKeys: JSON.stringify({ keys: [publicOf(key)] }) };
+}
+const webKey = placeholderSigningKey('placeholder-web-sig');
+const dispatcherKey = placeholderSigningKey('placeholder-dispatcher-sig');
+
+/** A gateway's own keys (GATEWAY_PRIVATE_KEYS) and the public set registered with it. */
+function placeholderGatewayKeys() {
+  const keys = [
+    placeholderJwk('placeholder-gw-sig', 'sig'),
+    placeholderJwk('placeholder-gw-enc', 'enc'),
+  ];
+  return {
+    privateKeys: JSON.stringify({ keys }),
+    publicKeys: JSON.stringify({ keys: keys.map(publicOf) }),
+  };
+}
+const gatewayKeys = placeholderGatewayKeys();
 
 /**
  * Values shaped like the real secrets, for Secrets the manifests reference but (rightly) do not
@@ -46,6 +65,14 @@ const placeholders: Readonly<Record<string, string>> = {
   // web's private signing key (npm run keys:web), and its public set the services verify with.
   WEB_SIGNING_KEY: webKey.privateKey,
   STAFF_TOKEN_KEYS: webKey.publicKeys,
+  // The dispatcher's private signing key (it seals orders), and its public set the gateways verify
+  // them with.
+  DISPATCHER_SIGNING_KEY: dispatcherKey.privateKey,
+  GATEWAY_DISPATCHER_KEYS: dispatcherKey.publicKeys,
+  // A gateway's own keys, where a platform gives them as a variable (compose, from the development
+  // keys), and their public half, the demo gateway's registration.
+  GATEWAY_PRIVATE_KEYS: gatewayKeys.privateKeys,
+  DEMO_GATEWAY_PUBLIC_KEYS: gatewayKeys.publicKeys,
 };
 
 /**
