@@ -24,6 +24,10 @@ export const emulatorVariables = {
     default: '60000',
     min: 100,
   }),
+  RELAY_EMULATOR_TAP_FILE: optionalString({
+    description:
+      'Tests only: a file every frame relayed between senders and listeners is appended to, one JSON line each, as the relay carried it (what a relay operator could see); unset: none',
+  }),
   RELAY_EMULATOR_HEARTBEAT_MS: integer({
     description: 'How often the emulator pings each listener',
     default: '30000',

@@ -1,4 +1,10 @@
-export { createRelayEmulator, type RelayEmulator, type RelayEmulatorOptions } from './server';
+export {
+  createRelayEmulator,
+  type RelayEmulator,
+  type RelayEmulatorOptions,
+  type RelayedFrame,
+} from './server';
+export type { RelayDirection } from './websocket-bridge';
 export {
   DEV_ENTITIES,
   accessKeySchema,

@@ -13,7 +13,18 @@ import { HttpBridge } from './http-bridge';
 import { forwardedRequestHeaders } from './http-headers';
 import { ListenerRegistry, MAX_LISTENERS_PER_ENTITY } from './listener-registry';
 import { DEFAULT_RENDEZVOUS_TTL_MS, RendezvousRegistry } from './rendezvous-registry';
-import { bridge } from './websocket-bridge';
+import { bridge, type RelayDirection } from './websocket-bridge';
+
+/** A frame the emulator relayed between a sender and a listener, as it carried it. */
+export interface RelayedFrame {
+  /** The hybrid connection. */
+  readonly path: string;
+  readonly direction: RelayDirection;
+  readonly binary: boolean;
+  /** The frame's bytes: text as it was, binary as base64. */
+  readonly data: string;
+  readonly at: string;
+}
 
 export interface RelayEmulatorOptions {
   /** Port to listen on; 0 picks a free one (tests). Default 0. */
@@ -32,6 +43,11 @@ export interface RelayEmulatorOptions {
   readonly heartbeatIntervalMs?: number;
   /** Largest HTTP-mode request body. Default 16 MiB. */
   readonly maxRequestBodyBytes?: number;
+  /**
+   * A tap for tests: told every WebSocket frame relayed between a sender and a listener, as the
+   * relay carried it, to prove what a relay operator can and cannot see. Azure has no such thing.
+   */
+  readonly onRelayedFrame?: (frame: RelayedFrame) => void;
 }
 
 export interface RelayEmulator {
@@ -257,8 +273,23 @@ export async function createRelayEmulator(
           { ...log, entity: pending.entity, outcome: 'connected' },
           'sender connected to a listener',
         );
-        bridge(senderSocket, listenerSocket, () =>
-          logger.info({ ...log, entity: pending.entity }, 'relayed connection closed'),
+        const tap = options.onRelayedFrame;
+        const entityPath = pending.entity;
+        bridge(
+          senderSocket,
+          listenerSocket,
+          () => logger.info({ ...log, entity: pending.entity }, 'relayed connection closed'),
+          tap &&
+            ((direction, data, binary) => {
+              const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+              tap({
+                path: entityPath,
+                direction,
+                binary,
+                data: binary ? bytes.toString('base64') : bytes.toString('utf8'),
+                at: new Date().toISOString(),
+              });
+            }),
         );
       });
     });

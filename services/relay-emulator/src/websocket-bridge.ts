@@ -9,15 +9,30 @@ import WebSocket from 'ws';
  * listener's code (1000 "the listener shut down the socket" when it cannot be relayed); when
  * the sender closes, the listener sees 1001 "the sender client shut down the connection".
  */
-export function bridge(sender: WebSocket, listener: WebSocket, onClosed: () => void): void {
+/** Which way a relayed frame went. */
+export type RelayDirection = 'sender-to-listener' | 'listener-to-sender';
+
+export function bridge(
+  sender: WebSocket,
+  listener: WebSocket,
+  onClosed: () => void,
+  /** Told every frame relayed, as relayed (a tap for tests: what the relay can see). */
+  onFrame?: (direction: RelayDirection, data: WebSocket.RawData, isBinary: boolean) => void,
+): void {
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
     onClosed();
   };
-  sender.on('message', (data, isBinary) => forward(listener, data, isBinary));
-  listener.on('message', (data, isBinary) => forward(sender, data, isBinary));
+  sender.on('message', (data, isBinary) => {
+    onFrame?.('sender-to-listener', data, isBinary);
+    forward(listener, data, isBinary);
+  });
+  listener.on('message', (data, isBinary) => {
+    onFrame?.('listener-to-sender', data, isBinary);
+    forward(sender, data, isBinary);
+  });
   listener.on('close', (code, reason) => {
     closeWith(sender, isSendableCloseCode(code) ? code : CloseCode.normal, reason.toString());
     finish();
