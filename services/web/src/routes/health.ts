@@ -15,6 +15,8 @@ export function healthRoute(app: FastifyInstance, sources: HealthSources): void 
   app.get('/health', { config: { public: true } }, async (_request, reply) => {
     const [store, bus] = [await sources.store(), sources.bus()];
     const ok = store.ok && bus.ok;
-    return reply.code(ok ? 200 : 503).send({ ok, store, bus });
+    // Status only, as the comment says: no store error text (it can name a host), latency,
+    // consumer or listener names, to whoever reaches the ingress.
+    return reply.code(ok ? 200 : 503).send({ ok, store: { ok: store.ok }, bus: { ok: bus.ok } });
   });
 }
