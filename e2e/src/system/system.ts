@@ -13,7 +13,8 @@ import {
 } from '@mbs/processes';
 import { deleteNamespace, freePort, getMongoDb, uniqueName, type MongoDb } from '@mbs/testing';
 import { StaffTokenCache, type StaffAudience } from '@mbs/trust';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { RelayedFrame } from '@mbs/relay-emulator';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ManagedProcess, repositoryRoot } from './managed-process';
@@ -41,6 +42,11 @@ export interface RunningSystem {
     Record<'appointment' | 'fhirBuilder' | 'dispatcher' | 'gateway' | 'sink' | 'web', string>
   >;
   readonly parts: Readonly<Record<PartName, ManagedProcess>>;
+  /**
+   * Every frame the relay emulator carried between senders and listeners so far, as it carried
+   * them (what a relay operator could read). Only with `tapRelay`.
+   */
+  relayFrames(): RelayedFrame[];
   /** What every part said recently, for a failing test's message. */
   logs(): string;
   stop(): Promise<void>;
@@ -64,6 +70,8 @@ export interface SystemOptions {
   readonly web?: Readonly<Record<string, string>>;
   /** Variables every part gets (an OpenTelemetry collector, say). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Tap the relay emulator (RELAY_EMULATOR_TAP_FILE): `relayFrames()` then reads what it carried. */
+  readonly tapRelay?: boolean;
 }
 
 /**
@@ -107,8 +115,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     web: processUrl.web,
   };
   /** What this system sets besides the table's wiring: its own databases, data, test settings. */
+  const tapFile = path.join(dataDir, 'relay-tap.jsonl');
   const isolated: Record<ProcessName, Readonly<Record<string, string>>> = {
-    'relay-emulator': {},
+    'relay-emulator': options.tapRelay ? { RELAY_EMULATOR_TAP_FILE: tapFile } : {},
     'hospital-sink': {},
     gateway: {
       GATEWAY_DATA_DIR: path.join(dataDir, 'gateway'),
@@ -178,6 +187,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       }),
     urls,
     parts,
+    relayFrames: () => {
+      if (!options.tapRelay)
+        throw new Error('the relay is not tapped: start the system with tapRelay');
+      if (!existsSync(tapFile)) return [];
+      return readFileSync(tapFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as RelayedFrame);
+    },
     logs,
     stop,
   };
