@@ -12,8 +12,18 @@ const swc = [
   },
 ];
 
-/** @param {string} dir the workspace directory */
-module.exports = function preset(dir, overrides = {}) {
+// content-disposition@3, cookie@2 and jose@6 are ESM-only; swc turns them into CommonJS, and
+// @fastify/cookie too, whose dynamic import('cookie') jest's CommonJS world cannot run.
+// (jose's `exports` has only `types` and `default`, both ESM: no condition picks CommonJS.)
+const ESM_ONLY = ['content-disposition', 'cookie', '@fastify/cookie', 'jose'];
+
+/**
+ * @param {string} dir the workspace directory
+ * @param {object} overrides jest options; `transformAlso` names further node_modules packages
+ *   swc must turn into CommonJS (on top of ESM_ONLY, which every workspace needs: @mbs/testing
+ *   loads jose)
+ */
+module.exports = function preset(dir, { transformAlso = [], ...overrides } = {}) {
   const root = __dirname;
   return {
     rootDir: dir,
@@ -24,12 +34,7 @@ module.exports = function preset(dir, overrides = {}) {
     // them alone, after every parallel suite (see jest.serial.config.js).
     testPathIgnorePatterns: ['/node_modules/', '\\.serial\\.test\\.ts$'],
     transform: { '^.+\\.(t|j|mj)s$': swc },
-    // content-disposition@3, cookie@2 and jose@6 are ESM-only; let swc turn them into CommonJS,
-    // and @fastify/cookie too, whose dynamic import('cookie') jest's CommonJS world cannot run.
-    // (jose's `exports` has only `types` and `default`, both ESM: no condition picks CommonJS.)
-    transformIgnorePatterns: [
-      '/node_modules/(?!(content-disposition|cookie|@fastify/cookie|jose)/)',
-    ],
+    transformIgnorePatterns: [`/node_modules/(?!(${[...ESM_ONLY, ...transformAlso].join('|')})/)`],
     // Workspace packages resolve through their package.json `exports`, as node would, but under
     // the `source` condition first (tsconfig.base.json's customConditions says the same to the
     // type-checker): `@mbs/bus` is libs/bus/src/index.ts, `@mbs/web/config` web's src/config.ts,

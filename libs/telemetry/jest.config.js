@@ -2,7 +2,5 @@
 // ("invoked without --experimental-vm-modules"); letting swc turn it into require() lets the
 // export test send real OTLP/HTTP requests. Plain node (services) is unaffected.
 module.exports = require('../../jest.preset')(__dirname, {
-  transformIgnorePatterns: [
-    '/node_modules/(?!(content-disposition|cookie|@opentelemetry/otlp-exporter-base)/)',
-  ],
+  transformAlso: ['@opentelemetry/otlp-exporter-base'],
 });
