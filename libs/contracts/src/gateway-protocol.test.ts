@@ -7,6 +7,7 @@ import {
   ModalityEventReported,
   OrderContent,
   Receipt,
+  SignedUpstreamAck,
   SignedUpstreamEvent,
   UpstreamAck,
   UpstreamEvent,
@@ -101,6 +102,9 @@ describe('gateway protocol bodies', () => {
     ).toBe(false);
     expect(SignedUpstreamEvent.safeParse({ eventId: 'e-1', signed: jws }).success).toBe(true);
     expect(SignedUpstreamEvent.safeParse({ eventId: 'e-1', signed: '{}' }).success).toBe(false);
+    // The dispatcher's ack travels signed too: an ack in clear is not one.
+    expect(SignedUpstreamAck.safeParse({ eventId: 'e-1', signed: jws }).success).toBe(true);
+    expect(SignedUpstreamAck.safeParse({ eventId: 'e-1', status: 'accepted' }).success).toBe(false);
   });
 
   it('names why a protected frame was refused, in receipts and upstream acks', () => {

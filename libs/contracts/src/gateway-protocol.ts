@@ -16,17 +16,18 @@ import { ReasonAllowingEmpty } from './values/reason';
  * the outcome of each delivery to the hospital (`confirmed`, `rejected` or `unavailable`) and
  * modality events.
  * The dispatcher answers each with an `UpstreamAck` only after it has published it, and the
- * gateway keeps the event until then.
+ * gateway keeps the event until then (and until the ack verifies: it is signed by the dispatcher).
  *
  * What crosses the relay is protected end to end (docs/adr/0004, @mbs/trust): a deliver carries
- * its order sealed (`DeliverFrameBody`: signed by the dispatcher, encrypted to the gateway), and
- * the gateway's receipts and events travel signed by it (`SignedReceipt`, `SignedUpstreamEvent`).
+ * its order sealed (`DeliverFrameBody`: signed by the dispatcher, encrypted to the gateway), the
+ * gateway's receipts and events travel signed by it (`SignedReceipt`, `SignedUpstreamEvent`), and
+ * the dispatcher's acks of those events signed by it (`SignedUpstreamAck`).
  * Readable are only what routing and tracing need: ids, kind, attempt, resend, traceparent.
  */
 
 /**
- * Why a gateway refused a deliver, or the dispatcher an upstream frame, because of its protection
- * (`Receipt.code`, `UpstreamAck.code`). Permanent: the same frame is refused again.
+ * Why a gateway refused a deliver (or an ack), or the dispatcher an upstream frame, because of its
+ * protection (`Receipt.code`, `UpstreamAck.code`). Permanent: the same frame is refused again.
  * - `bad_signature`: unsigned, signed by an unknown key, a signature that does not verify;
  * - `wrong_audience`: addressed to another gateway (or, upstream, from another gateway);
  * - `expired`: past its expiry (or issued in the future) beyond the clock tolerance;
@@ -194,9 +195,9 @@ export const SignedUpstreamEvent = z.object({ eventId: Id, signed: CompactJws })
 export type SignedUpstreamEvent = z.infer<typeof SignedUpstreamEvent>;
 
 /**
- * The dispatcher's answer to an upstream event (kind `ack`, replyTo the event frame). `code` says
- * a refusal was about the frame's signature, not the event: the gateway keeps such an event and
- * signs and sends it again (its keys or clock may be what is wrong, and are fixed).
+ * The dispatcher's answer to an upstream event, as it signs it. `code` says a refusal was about
+ * the frame's signature, not the event: the gateway keeps such an event and signs and sends it
+ * again (its keys or clock may be what is wrong, and are fixed).
  */
 export const UpstreamAck = z.object({
   eventId: Id,
@@ -205,3 +206,13 @@ export const UpstreamAck = z.object({
   code: FrameRefusalCode.optional(),
 });
 export type UpstreamAck = z.infer<typeof UpstreamAck>;
+
+/**
+ * The body of the dispatcher's `ack` of an upstream event (replyTo the event frame) as it crosses
+ * the relay: the UpstreamAck signed by the dispatcher for this gateway (`signAck`: audience the
+ * gateway, a minute to live), its event id in clear. An ack removes an event from the gateway's
+ * outbox (`accepted`) or stops its resends (`refused`), so the gateway acts only on one that
+ * verifies with the dispatcher's keys and whose signed event id is this one.
+ */
+export const SignedUpstreamAck = z.object({ eventId: Id, signed: CompactJws });
+export type SignedUpstreamAck = z.infer<typeof SignedUpstreamAck>;

@@ -59,6 +59,7 @@ export {
   OrderContent,
   Receipt,
   SignedReceipt,
+  SignedUpstreamAck,
   SignedUpstreamEvent,
   UpstreamAck,
   UpstreamEvent,

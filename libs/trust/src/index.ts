@@ -29,13 +29,15 @@ export { KeyRing } from './keys/key-ring';
 export { MissingKeyError } from './keys/key-errors';
 export { DEFAULT_TTL_SECONDS } from './jwt/sign-jwt';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './jwt/verify-jwt';
-export { DISPATCHER, ORDER_TYP, UPSTREAM_TYP } from './frames/frame-types';
+export { ACK_TYP, DISPATCHER, ORDER_TYP, UPSTREAM_TYP } from './frames/frame-types';
 export { FrameRefusedError, type FrameRefusal } from './frames/frame-refused-error';
 export { OrderClaims } from './frames/order-claims';
 export { sealOrder, type SealOrderOptions } from './frames/seal-order';
 export { openOrder, type OpenedOrder, type OpenOrderOptions } from './frames/open-order';
 export { signUpstream, type SignUpstreamOptions } from './frames/sign-upstream';
 export { verifyUpstream, type VerifyUpstreamOptions } from './frames/verify-upstream';
+export { ACK_TTL_SECONDS, signAck, type SignAckOptions } from './frames/sign-ack';
+export { verifyAck, type VerifyAckOptions } from './frames/verify-ack';
 export {
   STAFF_TOKEN_ISSUER,
   STAFF_TOKEN_TYP,

@@ -3,9 +3,11 @@
  * one kind never passes for another signed by the same key.
  */
 
-/** Who signs orders, and the audience of everything a gateway signs. */
+/** Who signs orders and acks, and the audience of everything a gateway signs. */
 export const DISPATCHER = 'relay-dispatcher';
 /** The `typ` of a sealed order (dispatcher to gateway). */
 export const ORDER_TYP = 'mbs-order+jwt';
 /** The `typ` of a signed upstream frame (gateway to dispatcher). */
 export const UPSTREAM_TYP = 'mbs-upstream+jwt';
+/** The `typ` of a signed ack of an upstream event (dispatcher to gateway). */
+export const ACK_TYP = 'mbs-ack+jwt';
