@@ -207,7 +207,7 @@ export const gatewayVariables = {
   GATEWAY_PRIVATE_KEYS: privateKeysVariable(),
   GATEWAY_DISPATCHER_KEYS: publicJwksVariable({
     description:
-      "The dispatcher's public signing keys, a JWK set (its DISPATCHER_SIGNING_KEY's public half; the next one too while rotating): orders verify with one of them",
+      "The dispatcher's public signing keys, a JWK set (its DISPATCHER_SIGNING_KEY's public half; the next one too while rotating): orders and the acks of upstream events verify with one of them",
     uses: ['sig'],
   }),
   GATEWAY_OUTBOX_RETRY_MS: integer({

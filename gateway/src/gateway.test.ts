@@ -100,7 +100,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     expect(d.events[0]!.traceparent?.split('-')[1]).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(gateway!.store.counts()).toMatchObject({ outboxDepth: 1, confirmed: 1, delivered: 1 });
 
-    d.ack(event!.eventId);
+    await d.ack(event!.eventId);
     await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
   });
 
@@ -431,7 +431,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     });
     await sleep(200);
     expect(target.requests).toHaveLength(1);
-    d2.ack(eventId);
+    await d2.ack(eventId);
     await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
   });
 
@@ -454,7 +454,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     await d.deliver(deliverBody('ris-fhir'));
     await eventually(() => d.events.length >= 2, 'a second send of the same event');
     expect(new Set(d.bodies().map((e) => e.eventId)).size).toBe(1);
-    d.ack(d.bodies()[0]!.eventId);
+    await d.ack(d.bodies()[0]!.eventId);
     await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
   });
 
@@ -462,7 +462,7 @@ describe('gateway (real sockets: relay emulator, HTTP target, SQLite)', () => {
     const d = await dispatcher();
     await d.deliver(deliverBody('ris-fhir'));
     await eventually(() => d.events.length === 1, 'the outcome');
-    d.ack(d.bodies()[0]!.eventId, 'refused', 'unknown gateway');
+    await d.ack(d.bodies()[0]!.eventId, 'refused', 'unknown gateway');
     await eventually(() => gateway!.store.counts().outboxRefused === 1, 'the refusal recorded');
     expect(gateway!.store.counts().outboxDepth).toBe(0);
   });

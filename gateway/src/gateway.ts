@@ -31,8 +31,9 @@ export interface GatewayOptions {
   /** Its own private keys (GATEWAY_KEYS_FILE): orders are decrypted and answers signed with them. */
   readonly keys: GatewayKeySource;
   /**
-   * The dispatcher's public signing keys (GATEWAY_DISPATCHER_KEYS, current and next): orders
-   * verify with one of them. A function, so a test can rotate them while the gateway runs.
+   * The dispatcher's public signing keys (GATEWAY_DISPATCHER_KEYS, current and next): orders and
+   * the acks of upstream events verify with one of them. A function, so a test can rotate them
+   * while the gateway runs.
    */
   readonly dispatcherKeys: Jwks<PublicJwk> | (() => Jwks<PublicJwk>);
   /** Directory of `gateway.sqlite`. */
@@ -91,6 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     retryAfterMs: options.outboxRetryMs,
     sign: (body) => protection.sign(body),
+    openAck: (body) => protection.openAck(body),
   });
   const retention = new PayloadRetention({
     store,
@@ -171,6 +173,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       store: { ok: storeOk, journalMode: storeOk ? store.journalMode : undefined },
       deliveriesInFlight: runner.inFlightCount,
       deliveriesWaiting: runner.waitingCount,
+      // Acks that did not verify (forged, unsigned, expired, another gateway's): nothing changed.
+      refusedAcks: pump.refusedAcks,
       ...(counts ?? {}),
     };
   };

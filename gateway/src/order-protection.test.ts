@@ -321,7 +321,7 @@ describe('orders protected end to end: the gateway opens every deliver before it
     await eventually(() => d.events.length === 1, 'the outcome');
     const eventId = d.bodies()[0]!.eventId;
     // The dispatcher could not verify it (say its record lacks this gateway's new key).
-    d.ack(
+    await d.ack(
       eventId,
       'refused',
       'upstream frame refused: it has a signature that does not verify',
@@ -334,7 +334,7 @@ describe('orders protected end to end: the gateway opens every deliver before it
     expect(signatures[0]).toEqual(expect.any(String));
     expect(signatures[1]).not.toBe(signatures[0]);
     expect(gateway!.store.counts()).toMatchObject({ outboxDepth: 1, outboxRefused: 0 });
-    d.ack(eventId);
+    await d.ack(eventId);
     await eventually(() => gateway!.store.counts().outboxDepth === 0, 'the outbox to empty');
   });
 });

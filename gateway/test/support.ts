@@ -7,6 +7,8 @@ import {
   SignedUpstreamEvent,
   UpstreamEvent,
   type DeliverBody,
+  type SignedUpstreamAck,
+  type UpstreamAck,
 } from '@mbs/contracts';
 import {
   connectToRelay,
@@ -21,6 +23,7 @@ import {
   generateSigningKey,
   publicJwk,
   sealOrder,
+  signAck,
   verifyUpstream,
   type GatewayKeySet,
   type Jwks,
@@ -176,6 +179,33 @@ export async function sealDeliver(
   return { messageId, attempt, resend, order };
 }
 
+/** What a stand-in dispatcher signs an ack with, unless a test says otherwise. */
+export interface AckWith {
+  readonly signingKey?: PrivateSigningJwk;
+  readonly gatewayId?: string;
+  readonly now?: Date;
+  readonly ttlSeconds?: number;
+  /** The event id the frame names in clear (default: the signed one). */
+  readonly readableEventId?: string;
+}
+
+/**
+ * An ack frame's body as the dispatcher sends it: the event id in clear and the UpstreamAck
+ * signed with the dispatcher's key for this gateway (`signAck`), unless `sign` says otherwise.
+ */
+export async function signedAck(ack: UpstreamAck, sign: AckWith = {}): Promise<SignedUpstreamAck> {
+  const k = await testKeys();
+  return {
+    eventId: sign.readableEventId ?? ack.eventId,
+    signed: await signAck(ack, {
+      gatewayId: sign.gatewayId ?? GATEWAY_ID,
+      signingKey: sign.signingKey ?? k.dispatcher,
+      now: sign.now,
+      ttlSeconds: sign.ttlSeconds,
+    }),
+  };
+}
+
 /**
  * A frame from the gateway with its signed body checked and opened as the dispatcher does: an
  * ack of a deliver carries its Receipt, an event its UpstreamEvent. Throws when the signature
@@ -214,16 +244,22 @@ export interface FakeDispatcher {
   readonly events: SessionFrame[];
   /** Event frames that did not verify (none, unless a test makes the gateway sign wrongly). */
   readonly unverified: SessionFrame[];
+  /** `error` frames the gateway sent it (about a frame it would not take). */
+  readonly errors: SessionFrame[];
   /** Event bodies received, in order. */
   bodies(): UpstreamEvent[];
   /** Answers each event with an `accepted` UpstreamAck from now on (off by default). */
   autoAck: boolean;
+  /** Sends an UpstreamAck signed as the dispatcher signs it (or as `sign` says). */
   ack(
     eventId: string,
     status?: 'accepted' | 'refused',
     reason?: string,
     code?: 'bad_signature' | 'expired',
-  ): void;
+    sign?: AckWith,
+  ): Promise<void>;
+  /** Sends an ack frame whose body is exactly `body` (unsigned, say). */
+  ackRaw(body: unknown): void;
   /** Seals `body` and delivers it; the answer with its signed receipt opened. */
   deliver(
     body: Partial<DeliverBody> & Record<string, unknown>,
@@ -244,6 +280,7 @@ export async function connectDispatcher(emulator: RelayEmulator): Promise<FakeDi
   });
   const events: SessionFrame[] = [];
   const unverified: SessionFrame[] = [];
+  const errors: SessionFrame[] = [];
   const deliverRaw = async (body: unknown, traceparent = newTraceparent()) =>
     openSigned(
       await session.request({ kind: 'deliver', traceparent, body }, { timeoutMs: 10_000 }),
@@ -252,13 +289,14 @@ export async function connectDispatcher(emulator: RelayEmulator): Promise<FakeDi
     session,
     events,
     unverified,
+    errors,
     autoAck: false,
     bodies: () => events.map((frame) => frame.body as UpstreamEvent),
-    ack: (eventId, status = 'accepted', reason, code) =>
-      void session.send({
-        kind: 'ack',
-        body: { eventId, status, ...(reason ? { reason } : {}), ...(code ? { code } : {}) },
-      }),
+    ack: async (eventId, status = 'accepted', reason, code, sign) => {
+      const ack = { eventId, status, ...(reason ? { reason } : {}), ...(code ? { code } : {}) };
+      session.send({ kind: 'ack', body: await signedAck(ack, sign) });
+    },
+    ackRaw: (body) => void session.send({ kind: 'ack', body }),
     deliver: async (body, traceparent, seal) =>
       deliverRaw(await sealDeliver(body, seal), traceparent),
     deliverRaw,
@@ -269,15 +307,19 @@ export async function connectDispatcher(emulator: RelayEmulator): Promise<FakeDi
   // Verified in arrival order, one at a time, so `events` keeps the order they were sent in.
   let verifying = Promise.resolve();
   session.onFrame((frame) => {
+    if (frame.kind === 'error') errors.push(frame);
     if (frame.kind !== 'event') return;
     verifying = verifying.then(async () => {
+      let opened;
       try {
-        const opened = await openSigned(frame);
-        events.push(opened);
-        if (dispatcher.autoAck) dispatcher.ack((opened.body as UpstreamEvent).eventId);
+        opened = await openSigned(frame);
       } catch {
         unverified.push(frame);
+        return;
       }
+      events.push(opened);
+      if (dispatcher.autoAck)
+        await dispatcher.ack((opened.body as UpstreamEvent).eventId).catch(() => undefined);
     });
   });
   return dispatcher;

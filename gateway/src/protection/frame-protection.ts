@@ -1,10 +1,17 @@
-import { DeliverBody, type DeliverFrameBody, OrderContent } from '@mbs/contracts';
+import {
+  DeliverBody,
+  type DeliverFrameBody,
+  OrderContent,
+  SignedUpstreamAck,
+  UpstreamAck,
+} from '@mbs/contracts';
 import { describeIssues } from '@mbs/errors';
 import {
   FrameRefusedError,
   KeyRing,
   openOrder,
   signUpstream,
+  verifyAck,
   type Jwks,
   type PublicJwk,
 } from '@mbs/trust';
@@ -36,11 +43,20 @@ export class InvalidOrderError extends Error {
   }
 }
 
+/** The dispatcher signed it, but it is not an UpstreamAck (its content breaks the schema). */
+export class InvalidAckError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'InvalidAckError';
+  }
+}
+
 /**
  * The gateway's side of the protection over the relay (docs/adr/0004): it opens each deliver
  * (verify the dispatcher's signature, audience, time and ids, then decrypt) before anything is
- * recorded, and signs what it sends back (receipts and upstream events) with its current signing
- * key, afresh every time.
+ * recorded, verifies each ack of its upstream events the same way before its outbox is touched,
+ * and signs what it sends back (receipts and upstream events) with its current signing key,
+ * afresh every time.
  */
 export class FrameProtection {
   private readonly now: () => Date;
@@ -80,6 +96,37 @@ export class FrameProtection {
       resend: opened.claims.resend,
     });
     return { body, orderHash: orderHash(content.data) };
+  }
+
+  /**
+   * The UpstreamAck in the body of an `ack` frame, once it verifies: signed by the dispatcher
+   * (any of its keys, by kid), for this gateway, not expired, about the event the frame names in
+   * clear. Throws FrameRefusedError (`bad_signature` for an ack in clear too, `wrong_audience`,
+   * `expired`, `mismatched_claims`), or InvalidAckError for a signed ack that is not an
+   * UpstreamAck.
+   */
+  async openAck(body: unknown): Promise<UpstreamAck> {
+    const readable = SignedUpstreamAck.safeParse(body);
+    if (!readable.success) {
+      throw new FrameRefusedError(
+        'bad_signature',
+        `ack frame refused: it is not signed (${describeIssues(readable.error.issues)})`,
+      );
+    }
+    const ack = UpstreamAck.safeParse(
+      await verifyAck(readable.data.signed, {
+        gatewayId: this.options.gatewayId,
+        expected: { eventId: readable.data.eventId },
+        dispatcherKeys: this.options.dispatcherKeys(),
+        now: this.now(),
+      }),
+    );
+    if (!ack.success) {
+      throw new InvalidAckError(
+        `the signed ack is not an UpstreamAck: ${describeIssues(ack.error.issues)}`,
+      );
+    }
+    return ack.data;
   }
 
   /** `body` signed for the dispatcher with this gateway's current signing key. */

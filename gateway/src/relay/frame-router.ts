@@ -11,7 +11,8 @@ export type FrameRouterOptions = DeliverHandlerOptions & {
 
 /**
  * What the gateway does with each frame of a dispatcher session (pings are answered by the
- * session itself): `deliver` -> a Receipt; `ack` -> an UpstreamAck of one of our events;
+ * session itself): `deliver` -> a Receipt; `ack` -> a signed UpstreamAck of one of our events,
+ * acted on once it verifies (an `error` frame with the refusal code when it does not);
  * `error` -> logged; anything else -> an `error` frame. Never throws.
  */
 export function frameRouter(options: FrameRouterOptions) {
@@ -29,8 +30,8 @@ export function frameRouter(options: FrameRouterOptions) {
         );
         return;
       case 'ack': {
-        const problem = pump.handleAck(frame);
-        if (problem) send(session, frame, { code: 'invalid_body', reason: problem }, logger);
+        const problem = await pump.handleAck(frame);
+        if (problem) send(session, frame, problem, logger);
         return;
       }
       case 'error':

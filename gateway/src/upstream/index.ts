@@ -1,2 +1,2 @@
-export { OutboxPump, type OutboxPumpOptions } from './outbox-pump';
+export { OutboxPump, type AckProblem, type OutboxPumpOptions } from './outbox-pump';
 export { recordModalityEvent } from './modality-events';

@@ -1,7 +1,9 @@
-import { type SignedUpstreamEvent, UpstreamAck } from '@mbs/contracts';
-import { describeError, describeIssues } from '@mbs/errors';
+import type { SignedUpstreamEvent, UpstreamAck } from '@mbs/contracts';
+import { describeError } from '@mbs/errors';
 import { newTraceparent, type RelaySession, type SessionFrame } from '@mbs/relay';
 import type { Logger } from '@mbs/telemetry';
+import { FrameRefusedError } from '@mbs/trust';
+import { InvalidAckError } from '../protection/frame-protection';
 import type { GatewayStore } from '../store/index';
 
 export interface OutboxPumpOptions {
@@ -9,6 +11,11 @@ export interface OutboxPumpOptions {
   readonly logger: Logger;
   /** Signs an event for the dispatcher (FrameProtection.sign), at each send. */
   readonly sign: (body: object) => Promise<string>;
+  /**
+   * The UpstreamAck in an `ack` frame's body once it verifies with the dispatcher's keys
+   * (FrameProtection.openAck); throws FrameRefusedError or InvalidAckError otherwise.
+   */
+  readonly openAck: (body: unknown) => Promise<UpstreamAck>;
   /** An event not acknowledged this long after it was sent is sent again. Default 15 000 ms. */
   readonly retryAfterMs?: number;
   /** How many events one pass sends at most. Default 100. */
@@ -28,6 +35,12 @@ export interface OutboxPumpOptions {
  * An event the dispatcher refuses for its signature (the ack's `code`: its record of this
  * gateway's keys, or a clock, is wrong) stays pending and is signed and sent again; one it refuses
  * for what it says is kept aside, never resent.
+ *
+ * An ack is acted on only once it verifies: signed by the dispatcher (GATEWAY_DISPATCHER_KEYS),
+ * for this gateway, not expired, and about the event it names in clear. Anyone with a relay Send
+ * key can connect and send frames, so an ack in clear, forged, for another gateway, expired or
+ * naming another event changes nothing: it is logged with its refusal code and counted
+ * (`refusedAcks` on /health), and the event stays pending and is sent again as if no ack came.
  */
 export class OutboxPump {
   private readonly sessions = new Set<RelaySession>();
@@ -41,6 +54,7 @@ export class OutboxPump {
   /** The pass under way (signing is asynchronous): one at a time, another right after if asked. */
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
+  private refused = 0;
 
   constructor(private readonly options: OutboxPumpOptions) {
     this.retryAfterMs = options.retryAfterMs ?? 15_000;
@@ -58,6 +72,11 @@ export class OutboxPump {
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
+  }
+
+  /** Acks refused since the gateway started: they did not verify, and changed nothing. */
+  get refusedAcks(): number {
+    return this.refused;
   }
 
   get openSessions(): number {
@@ -165,15 +184,43 @@ export class OutboxPump {
     }
   }
 
-  /** Handles the dispatcher's `ack` of an event frame. Returns an error reason for a bad body. */
-  handleAck(frame: SessionFrame): string | undefined {
-    const parsed = UpstreamAck.safeParse(frame.body);
-    if (!parsed.success) {
-      const reason = `ack body is not an UpstreamAck: ${describeIssues(parsed.error.issues)}`;
-      this.options.logger.warn({ phase: 'frame_validation', frameId: frame.id, reason }, reason);
-      return reason;
+  /**
+   * Handles the dispatcher's `ack` of an event frame, once it verifies. Returns what to answer the
+   * frame with (an `error` frame's code and reason) when it is refused or not an ack.
+   */
+  async handleAck(frame: SessionFrame): Promise<AckProblem | undefined> {
+    let ack: UpstreamAck;
+    try {
+      ack = await this.options.openAck(frame.body);
+    } catch (error) {
+      if (error instanceof FrameRefusedError) {
+        this.refused += 1;
+        this.options.logger.warn(
+          {
+            phase: 'upstream_ack',
+            frameId: frame.id,
+            ...readableEventId(frame.body),
+            code: error.code,
+            reason: error.message,
+            refusedAcks: this.refused,
+          },
+          "an ack of an upstream event was refused: it does not verify with the dispatcher's keys (GATEWAY_DISPATCHER_KEYS); the outbox is unchanged",
+        );
+        return { code: error.code, reason: error.message };
+      }
+      if (error instanceof InvalidAckError) {
+        this.options.logger.warn(
+          { phase: 'frame_validation', frameId: frame.id, reason: error.reason },
+          error.reason,
+        );
+        return { code: 'invalid_body', reason: error.reason };
+      }
+      this.options.logger.error(
+        { phase: 'upstream_ack', frameId: frame.id, err: describeError(error) },
+        'could not verify an ack of an upstream event; the outbox is unchanged',
+      );
+      return undefined;
     }
-    const ack = parsed.data;
     this.sentAt.delete(ack.eventId);
     if (ack.status === 'accepted') {
       const removed = this.options.store.acknowledge(ack.eventId);
@@ -198,4 +245,16 @@ export class OutboxPump {
     }
     return undefined;
   }
+}
+
+/** Why an ack frame was not acted on: the code and reason of the `error` frame answering it. */
+export interface AckProblem {
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** The event id an ack frame names in clear, for the log, when it is one. */
+function readableEventId(body: unknown): { eventId?: string } {
+  const eventId = (body as { eventId?: unknown } | null)?.eventId;
+  return typeof eventId === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(eventId) ? { eventId } : {};
 }

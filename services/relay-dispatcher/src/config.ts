@@ -62,7 +62,7 @@ export const dispatcherVariables = {
   ...demoDataVariables,
   DISPATCHER_SIGNING_KEY: privateJwkVariable({
     description:
-      "The dispatcher's private signing key (an ES256 JWK with a kid): it signs every order it sends; the gateways are given its public half (GATEWAY_DISPATCHER_KEYS)",
+      "The dispatcher's private signing key (an ES256 JWK with a kid): it signs every order it sends and every ack of a gateway's upstream event; the gateways are given its public half (GATEWAY_DISPATCHER_KEYS)",
   }),
   DEMO_GATEWAY_PUBLIC_KEYS: demoGatewayKeysVariable(),
   DISPATCHER_DB_NAME: string({

@@ -3,6 +3,7 @@ import {
   DeliverFrameBody,
   type DeliveryOutcome,
   type Receipt,
+  SignedUpstreamAck,
   UpstreamAck,
 } from '@mbs/contracts';
 import { RelayListener, type RelaySession, type SessionFrame } from '@mbs/relay';
@@ -10,6 +11,7 @@ import {
   FrameRefusedError,
   openOrder,
   signUpstream,
+  verifyAck,
   type GatewayKeySet,
   type Jwks,
   type PrivateSigningJwk,
@@ -32,8 +34,9 @@ export type GatewayBehaviour =
  * A hospital gateway written for these tests with the real RelayListener (Listen key): it opens
  * each sealed `deliver` with its keys (refusing one that does not open, as the real one does),
  * answers with a signed Receipt, then reports the outcome upstream as a signed `event` frame and
- * records the dispatcher's UpstreamAck. Not the real gateway/ (built separately): only the
- * protocol.
+ * records the dispatcher's UpstreamAck, once it verifies as the real gateway verifies it (signed
+ * by the dispatcher, for this gateway, about this event). Not the real gateway/ (built
+ * separately): only the protocol.
  */
 export class FakeGateway {
   /** Each deliver as opened (its order decrypted). */
@@ -49,6 +52,7 @@ export class FakeGateway {
   signingKey: PrivateSigningJwk | undefined;
   /** The dispatcher keys it accepts (default: the test dispatcher's). */
   dispatcherKeys: Jwks<PublicJwk> | undefined;
+  /** The dispatcher's acks of its outcomes, each verified. */
   readonly acks: UpstreamAck[] = [];
   behaviour: GatewayBehaviour = 'confirm';
   /** Hold each receipt this long (a busy gateway), to see how many delivers the dispatcher has out. */
@@ -97,12 +101,29 @@ export class FakeGateway {
 
   /**
    * Sends an upstream event frame with `body` signed (as the real gateway does; `raw` sends it as
-   * is); resolves with the dispatcher's reply.
+   * is); resolves with the dispatcher's reply, an ack with its UpstreamAck verified and opened as
+   * its body (it throws when the ack does not verify).
    */
   async sendUpstream(body: unknown, { raw = false } = {}): Promise<SessionFrame> {
     if (!this.session) throw new Error('no dispatcher session yet');
     const frameBody = raw ? body : await this.signedEvent(body as { eventId: string });
-    return this.session.request({ kind: 'event', body: frameBody }, { timeoutMs: 5_000 });
+    const reply = await this.session.request(
+      { kind: 'event', body: frameBody },
+      { timeoutMs: 5_000 },
+    );
+    return reply.kind === 'ack' ? { ...reply, body: await this.openAck(reply) } : reply;
+  }
+
+  /** The UpstreamAck an `ack` frame carries, verified with the dispatcher keys it accepts. */
+  async openAck(frame: SessionFrame): Promise<UpstreamAck> {
+    const { eventId, signed } = SignedUpstreamAck.parse(frame.body);
+    return UpstreamAck.parse(
+      await verifyAck(signed, {
+        gatewayId: this.gatewayId,
+        expected: { eventId },
+        dispatcherKeys: this.dispatcherKeys ?? (await testKeys()).dispatcherPublic,
+      }),
+    );
   }
 
   private async keys(): Promise<GatewayKeySet> {
@@ -220,6 +241,6 @@ export class FakeGateway {
       { kind: 'event', traceparent: frame.traceparent, body: await this.signedEvent(outcome) },
       { timeoutMs: 5_000 },
     );
-    this.acks.push(UpstreamAck.parse(reply.body));
+    this.acks.push(await this.openAck(reply));
   }
 }

@@ -4,12 +4,15 @@ import {
   type OrderContent,
   Receipt,
   SignedReceipt,
+  type SignedUpstreamAck,
   SignedUpstreamEvent,
+  type UpstreamAck,
 } from '@mbs/contracts';
 import { describeIssues } from '@mbs/errors';
 import {
   FrameRefusedError,
   sealOrder,
+  signAck,
   verifyUpstream,
   type GatewayPublicJwks,
   type PrivateSigningJwk,
@@ -37,7 +40,7 @@ export class InvalidFrameError extends Error {
  * sealed for its gateway at every send (signed with the dispatcher's key, encrypted to the
  * gateway's current encryption key), so each retry is signed afresh; what a gateway sends back
  * (receipts, upstream events) is acted on only once it verifies with that gateway's registered
- * keys.
+ * keys; and each ack of an upstream event is signed for its gateway with the same key.
  */
 export class FrameProtection {
   private readonly now: () => Date;
@@ -122,6 +125,22 @@ export class FrameProtection {
       );
     }
     return { eventId: readable.data.eventId, event };
+  }
+
+  /**
+   * The body of the `ack` answering one of a gateway's upstream events: its event id in clear and
+   * the UpstreamAck signed with the dispatcher's key for that gateway (`signAck`), afresh each
+   * time. The gateway touches its outbox only for an ack that verifies.
+   */
+  async signAck(gatewayId: string, ack: UpstreamAck): Promise<SignedUpstreamAck> {
+    return {
+      eventId: ack.eventId,
+      signed: await signAck(ack, {
+        gatewayId,
+        signingKey: this.options.signingKey(),
+        now: this.now(),
+      }),
+    };
   }
 
   private verify(gatewayId: string, signed: string): Promise<unknown> {

@@ -1,5 +1,14 @@
+import { SignedUpstreamAck, UpstreamAck } from '@mbs/contracts';
 import { newTraceparent, type RelaySession, type SessionFrame } from '@mbs/relay';
-import { generateGatewayKeySet, generateSigningKey, type PrivateSigningJwk } from '@mbs/trust';
+import {
+  ACK_TYP,
+  FrameRefusedError,
+  generateGatewayKeySet,
+  generateSigningKey,
+  publicJwk,
+  verifyAck,
+  type PrivateSigningJwk,
+} from '@mbs/trust';
 import { signedEvent, testKeys } from '../../test/keys';
 import { quietLogger } from '../../test/support';
 import type { OutcomePublisher } from '../delivery/outcome-publisher';
@@ -53,7 +62,24 @@ const storeWith = (
       delivered.some(([a, g]) => a === accessionNumber && g === gatewayId),
   }) as unknown as MessageStore;
 
-async function harness(publish: () => Promise<void>, messages = storeWith({})) {
+/** The UpstreamAck in a frame the handler sent, once it verifies as gateway-x verifies it. */
+async function ackIn(frame: { kind: string; body?: unknown } | undefined): Promise<UpstreamAck> {
+  expect(frame?.kind).toBe('ack');
+  const { eventId, signed } = SignedUpstreamAck.parse(frame?.body);
+  return UpstreamAck.parse(
+    await verifyAck(signed, {
+      gatewayId: 'gateway-x',
+      expected: { eventId },
+      dispatcherKeys: (await testKeys()).dispatcherPublic,
+    }),
+  );
+}
+
+async function harness(
+  publish: () => Promise<void>,
+  messages = storeWith({}),
+  signingKey?: () => PrivateSigningJwk,
+) {
   const keys = await testKeys();
   const order: string[] = [];
   const sent: Array<{ kind: string; body?: unknown }> = [];
@@ -80,7 +106,7 @@ async function harness(publish: () => Promise<void>, messages = storeWith({})) {
     schedule: { limit: 3, baseMs: 100, maxMs: 1000 },
     // gateway-x's registered keys: its own.
     protection: new FrameProtection({
-      signingKey: () => keys.dispatcher,
+      signingKey: signingKey ?? (() => keys.dispatcher),
       gatewayKeys: (gatewayId) => (gatewayId === 'gateway-x' ? keys.gateway.publicKeys : undefined),
     }),
   });
@@ -97,7 +123,38 @@ describe('upstream events', () => {
     const { order, sent, run } = await harness(() => new Promise((r) => setTimeout(r, 20)));
     await run(modalityFrame());
     expect(order).toEqual(['publish start', 'publish confirmed', 'send ack']);
-    expect(sent[0]!.body).toEqual({ eventId: 'mpps-9', status: 'accepted' });
+    expect(await ackIn(sent[0])).toEqual({ eventId: 'mpps-9', status: 'accepted' });
+  });
+
+  it("signs every ack with the dispatcher's key for this gateway only, its event id in clear", async () => {
+    const keys = await testKeys();
+    const { sent, run } = await harness(async () => undefined);
+    await run(modalityFrame());
+    const { eventId, signed } = SignedUpstreamAck.parse(sent[0]!.body);
+    expect(Object.keys(sent[0]!.body as object).sort()).toEqual(['eventId', 'signed']);
+    expect(eventId).toBe('mpps-9');
+    const header = JSON.parse(Buffer.from(signed.split('.')[0]!, 'base64url').toString());
+    expect(header).toEqual({ alg: 'ES256', typ: ACK_TYP, kid: keys.dispatcher.kid });
+    const verifyAs = (gatewayId: string, dispatcherKeys = keys.dispatcherPublic) =>
+      verifyAck(signed, { gatewayId, expected: { eventId }, dispatcherKeys });
+    await expect(verifyAs('gateway-x')).resolves.toEqual({ eventId: 'mpps-9', status: 'accepted' });
+    // Not for another gateway, and by no other key.
+    await expect(verifyAs('gateway-y')).rejects.toMatchObject({ code: 'wrong_audience' });
+    const other = { keys: [publicJwk(await generateSigningKey(keys.dispatcher.kid))] };
+    await expect(verifyAs('gateway-x', other)).rejects.toBeInstanceOf(FrameRefusedError);
+  });
+
+  it('sends no ack it cannot sign: the gateway keeps the event and sends it again', async () => {
+    const { order, sent, run } = await harness(
+      async () => undefined,
+      storeWith({}),
+      () => {
+        throw new Error('the signing key is unusable');
+      },
+    );
+    await run(modalityFrame());
+    expect(order).toEqual(['publish start', 'publish confirmed']);
+    expect(sent).toEqual([]);
   });
 
   it('sends no ack when the publish fails, so the gateway keeps the event and resends it', async () => {
@@ -114,7 +171,7 @@ describe('upstream events', () => {
     );
     await run(modalityFrame());
     expect(order).toEqual(['send ack']);
-    expect(sent[0]!.body).toEqual({
+    expect(await ackIn(sent[0])).toEqual({
       eventId: 'mpps-9',
       status: 'refused',
       reason: 'accession number ACC0009 was not delivered through gateway gateway-x',
@@ -127,15 +184,15 @@ describe('upstream events', () => {
     const { order, sent, run } = await harness(async () => undefined);
     await run(frameOf({ type: 'modality-event', eventId: 'mpps-10' }));
     expect(order).toEqual(['send ack']);
-    expect(sent[0]!.body).toMatchObject({ eventId: 'mpps-10', status: 'refused' });
-    expect((sent[0]!.body as { reason: string }).reason).toContain('accessionNumber');
+    expect(await ackIn(sent[0])).toMatchObject({ eventId: 'mpps-10', status: 'refused' });
+    expect((await ackIn(sent[0])).reason).toContain('accessionNumber');
   });
 
   it('refuses an outcome for a message it does not have, naming it, without publishing', async () => {
     const { order, sent, run } = await harness(async () => undefined, storeWith({}));
     await run(outcomeFrame('msg-unknown'));
     expect(order).toEqual(['send ack']);
-    expect(sent[0]!.body).toEqual({
+    expect(await ackIn(sent[0])).toEqual({
       eventId: 'out-1',
       status: 'refused',
       reason: 'no message msg-unknown here',
@@ -149,7 +206,7 @@ describe('upstream events', () => {
     );
     await run(outcomeFrame('msg-elsewhere'));
     expect(order).toEqual(['send ack']);
-    expect(sent[0]!.body).toEqual({
+    expect(await ackIn(sent[0])).toEqual({
       eventId: 'out-1',
       status: 'refused',
       reason: 'message msg-elsewhere was sent to gateway gateway-y, not gateway-x',
@@ -159,8 +216,8 @@ describe('upstream events', () => {
   it('refuses an unavailable outcome that does not say why', async () => {
     const { sent, run } = await harness(async () => undefined, storeWith({}));
     await run(outcomeFrame('msg-1', { outcome: 'unavailable' }));
-    expect(sent[0]!.body).toMatchObject({ eventId: 'out-1', status: 'refused' });
-    expect((sent[0]!.body as { reason: string }).reason).toContain('reason');
+    expect(await ackIn(sent[0])).toMatchObject({ eventId: 'out-1', status: 'refused' });
+    expect((await ackIn(sent[0])).reason).toContain('reason');
   });
 });
 
@@ -170,9 +227,9 @@ describe("upstream events are acted on only once they verify with the gateway's 
     const { order, sent, refusals, run } = await harness(async () => undefined);
     await run(frame);
     expect(order).toEqual(['send ack']);
-    expect(sent[0]!.body).toMatchObject({ status: 'refused', code });
+    expect(await ackIn(sent[0])).toMatchObject({ status: 'refused', code });
     expect(refusals.of('gateway-x')).toBe(1);
-    return sent[0]!.body as { eventId: string; reason: string };
+    return ackIn(sent[0]);
   };
 
   it("refuses a forged outcome (another key under the gateway key's kid) as bad_signature, naming the event", async () => {

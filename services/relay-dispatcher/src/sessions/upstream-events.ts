@@ -8,7 +8,7 @@ import {
   UpstreamEvent,
 } from '@mbs/contracts';
 import { describeError, describeIssues } from '@mbs/errors';
-import type { FrameHandler, SessionFrame } from '@mbs/relay';
+import type { FrameHandler, RelaySession, SessionFrame } from '@mbs/relay';
 import { extractTraceContext, withSpan } from '@mbs/telemetry';
 import { FrameRefusedError } from '@mbs/trust';
 import { derivedEventId } from '../domain/derived-ids';
@@ -24,7 +24,7 @@ export interface UpstreamDependencies extends OutcomeApplierDependencies {
   readonly bus: Pick<Bus, 'publish'>;
   /** Counts what is refused, per gateway. */
   readonly refusals: UpstreamRefusals;
-  /** Verifies each event's signature with the gateway's registered keys. */
+  /** Verifies each event's signature with the gateway's registered keys, and signs each ack. */
   readonly protection: FrameProtection;
 }
 
@@ -38,7 +38,10 @@ export interface UpstreamDependencies extends OutcomeApplierDependencies {
  * acknowledged after (`UpstreamAck` accepted), so the gateway, which keeps the event until
  * acknowledged, never drops one the cloud has not got. An invalid body is refused with the
  * reason. A failure to apply or publish sends no ack at all: the gateway sends the event again,
- * and applying it again changes nothing.
+ * and applying it again changes nothing. Every ack, accepted or refused, is signed with the
+ * dispatcher's key for this gateway (`SignedUpstreamAck`): the gateway acts on no other, so
+ * whoever else holds a relay Send key cannot make it drop an event or stop sending one. An ack
+ * that cannot be signed is not sent: the gateway sends the event again.
  */
 export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): FrameHandler {
   const now = deps.now ?? (() => new Date());
@@ -73,12 +76,29 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
     return { status: 'accepted' };
   }
 
-  const reply = (
+  const ackOf = (eventId: string, answer: Answer, code?: FrameRefusedError['code']) =>
+    UpstreamAck.parse({ eventId, ...answer, ...(code && { code }) });
+
+  /** Signs `ack` for this gateway and sends it as the answer to `frame`; false if not sent. */
+  const sendAck = async (
     frame: SessionFrame,
-    eventId: string,
-    answer: Answer,
-    code?: FrameRefusedError['code'],
-  ) => UpstreamAck.parse({ eventId, ...answer, ...(code && { code }) });
+    session: RelaySession,
+    ack: UpstreamAck,
+  ): Promise<boolean> => {
+    let body;
+    try {
+      body = await deps.protection.signAck(gatewayId, ack);
+    } catch (error) {
+      // Not the event's fault (the signing key is unusable): no ack, the gateway sends it again.
+      deps.logger.error(
+        { gatewayId, frameId: frame.id, eventId: ack.eventId, err: describeError(error) },
+        'upstream ack not signed, so not sent; the gateway will resend the event',
+      );
+      return false;
+    }
+    session.send({ kind: 'ack', replyTo: frame.id, traceparent: frame.traceparent, body });
+    return true;
+  };
 
   return async (frame, session) => {
     if (frame.kind !== 'event') {
@@ -92,7 +112,7 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
       });
       return;
     }
-    const refuse = (eventId: string, reason: string, code?: FrameRefusedError['code']) => {
+    const refuse = async (eventId: string, reason: string, code?: FrameRefusedError['code']) => {
       deps.logger.warn(
         {
           gatewayId,
@@ -106,12 +126,11 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
           ? 'upstream event refused: its signature does not hold; nothing applied'
           : 'upstream event refused',
       );
-      session.send({
-        kind: 'ack',
-        replyTo: frame.id,
-        traceparent: frame.traceparent,
-        body: reply(frame, eventId, { status: 'refused', reason: fitReason(reason) }, code),
-      });
+      await sendAck(
+        frame,
+        session,
+        ackOf(eventId, { status: 'refused', reason: fitReason(reason) }, code),
+      );
     };
     const rawId = (frame.body as { eventId?: unknown } | null)?.eventId;
     const readableId =
@@ -123,7 +142,7 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
       ({ event: signed } = await deps.protection.openEvent(gatewayId, frame.body));
     } catch (error) {
       if (error instanceof FrameRefusedError) {
-        refuse(readableId, error.message, error.code);
+        await refuse(readableId, error.message, error.code);
         return;
       }
       // Not the frame's fault (its keys are missing here, say): no ack, the gateway sends it again.
@@ -135,7 +154,7 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
     }
     const parsed = UpstreamEvent.safeParse(signed);
     if (!parsed.success) {
-      refuse(readableId, `invalid upstream event: ${describeIssues(parsed.error.issues)}`);
+      await refuse(readableId, `invalid upstream event: ${describeIssues(parsed.error.issues)}`);
       return;
     }
     const event = parsed.data;
@@ -163,12 +182,7 @@ export function upstreamHandler(gatewayId: string, deps: UpstreamDependencies): 
           );
           return;
         }
-        session.send({
-          kind: 'ack',
-          replyTo: frame.id,
-          traceparent: frame.traceparent,
-          body: reply(frame, event.eventId, answer),
-        });
+        if (!(await sendAck(frame, session, ackOf(event.eventId, answer)))) return;
         if (answer.status === 'refused')
           deps.logger.warn(
             {
