@@ -1,9 +1,19 @@
-import { DeliverFrameBody, Receipt, SignedReceipt } from '@mbs/contracts';
+import {
+  DeliverFrameBody,
+  Receipt,
+  SignedReceipt,
+  SignedUpstreamAck,
+  UpstreamAck,
+} from '@mbs/contracts';
 import { openRelaySession, type RelaySession } from '@mbs/relay';
 import type { RelayedFrame } from '@mbs/relay-emulator';
+import { eventually } from '@mbs/testing';
 import {
+  generateSigningKey,
   openOrder,
   sealOrder,
+  signAck,
+  verifyAck,
   verifyUpstream,
   type Jwks,
   type PrivateSigningJwk,
@@ -177,6 +187,54 @@ describe('what crosses the relay (every process, the relay emulator tapped)', ()
       expect(ours[0]).toContain(secret);
   });
 
+  it('carries every ack of an upstream event signed by the dispatcher for this gateway, which the gateway takes', async () => {
+    const dispatcherKeys = JSON.parse(system.keys.env.GATEWAY_DISPATCHER_KEYS) as Jwks<PublicJwk>;
+    const carried = system
+      .relayFrames()
+      .map((frame) => ({ frame, wire: JSON.parse(frame.data) as WireFrame }));
+    const events = new Set(
+      carried.filter(({ wire }) => wire.kind === 'event').map(({ wire }) => wire.id),
+    );
+    const acks = carried.filter(
+      ({ wire }) => wire.kind === 'ack' && wire.replyTo !== undefined && events.has(wire.replyTo),
+    );
+    // The outcome's and the modality event's at least.
+    expect(acks.length).toBeGreaterThanOrEqual(2);
+    for (const { frame, wire } of acks) {
+      // Readable: the event id only; the ack itself is signed.
+      expect(Object.keys(wire.body as object).sort()).toEqual(['eventId', 'signed']);
+      const { eventId, signed } = SignedUpstreamAck.parse(wire.body);
+      const ack = UpstreamAck.parse(
+        await verifyAck(signed, {
+          gatewayId: 'gateway-local',
+          expected: { eventId },
+          dispatcherKeys,
+          // As the gateway verified it then: it has expired since.
+          now: new Date(frame.at),
+        }),
+      );
+      expect(ack).toMatchObject({ eventId, status: 'accepted' });
+      // For this gateway only.
+      await expect(
+        verifyAck(signed, {
+          gatewayId: 'gateway-york',
+          expected: { eventId },
+          dispatcherKeys,
+          now: new Date(frame.at),
+        }),
+      ).rejects.toMatchObject({ code: 'wrong_audience' });
+    }
+    // The gateway verified them, and dropped each event they acknowledged.
+    await eventually(
+      async () =>
+        (await getJson<{ outboxDepth: number }>(`${system.urls.gateway}/health`)).outboxDepth === 0,
+      'the outbox to empty',
+    );
+    expect(await getJson<{ refusedAcks: number }>(`${system.urls.gateway}/health`)).toMatchObject({
+      refusedAcks: 0,
+    });
+  });
+
   describe('a captured deliver replayed by someone with a Send key (the relay operator, say)', () => {
     let sender: RelaySession;
     let captured: ReturnType<typeof DeliverFrameBody.parse>;
@@ -292,6 +350,28 @@ describe('what crosses the relay (every process, the relay emulator tapped)', ()
         code: 'wrong_audience',
       });
       expect((await receivedBySink(system)).length).toBe(deliveredBefore);
+    });
+
+    it('cannot make the gateway drop an event: an ack the dispatcher did not sign is refused and counted', async () => {
+      const health = () =>
+        getJson<{ refusedAcks: number; outboxDepth: number }>(`${system.urls.gateway}/health`);
+      const before = await health();
+      const dispatcherKey = JSON.parse(system.keys.env.DISPATCHER_SIGNING_KEY) as PrivateSigningJwk;
+      const forger = await generateSigningKey(dispatcherKey.kid);
+      const eventId = 'evt-forged-by-a-send-key-holder';
+      const ack = { eventId, status: 'accepted' };
+      const forged = {
+        eventId,
+        signed: await signAck(ack, { gatewayId: 'gateway-local', signingKey: forger }),
+      };
+      for (const body of [forged, ack]) {
+        const answer = await sender.request({ kind: 'ack', body }, { timeoutMs: 10_000 });
+        expect(answer).toMatchObject({ kind: 'error', body: { code: 'bad_signature' } });
+      }
+      expect(await health()).toMatchObject({
+        refusedAcks: before.refusedAcks + 2,
+        outboxDepth: before.outboxDepth,
+      });
     });
   });
 });
