@@ -26,6 +26,17 @@ export class PublishRefusedError extends TransientError {
   }
 }
 
+/**
+ * A consumer's dead letters could not be looked at: the broker could not be reached, refused this
+ * service's user the queue (ACCESS_REFUSED: it is another service's), or is a version on which
+ * looking would count towards a delivery limit (see `peekDeadLetters`). Nothing was taken.
+ */
+export class DeadLettersUnavailableError extends TransientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('dead_letters_unavailable', message, options);
+  }
+}
+
 /** The bus was asked to work after close(). A bug in the caller's shutdown order. */
 export class BusClosedError extends PermanentError {
   constructor() {

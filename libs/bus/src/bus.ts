@@ -2,6 +2,12 @@ import type { AnyContract, MessageOf } from '@mbs/contracts';
 import type { Logger } from '@mbs/telemetry';
 import { BroadcastListener } from './broadcast-listener';
 import { Consumer } from './consumer';
+import {
+  DEFAULT_DEAD_LETTER_PEEK,
+  MAX_DEAD_LETTER_PEEK,
+  peekDeadLetters,
+  type DeadLetterPeek,
+} from './dead-letters';
 import type { MessageHandler } from './handler';
 import { topologyNames, type TopologyNames } from './names';
 import { Publisher } from './publisher';
@@ -47,6 +53,17 @@ export interface SubscribeOptions {
   readonly retry?: Partial<RetryPolicy>;
 }
 
+/** A consumer's dead-letter queue, to look at without taking anything (`Bus.deadLetters`). */
+export interface DeadLetterReader {
+  readonly queue: string;
+  /** How many a look lists unless told: DEFAULT_DEAD_LETTER_PEEK. */
+  readonly defaultLimit: number;
+  /** The most a look lists: MAX_DEAD_LETTER_PEEK. */
+  readonly maxLimit: number;
+  /** The first `limit` dead letters (default `defaultLimit`) and the queue's count, bodies left out. */
+  peek(limit?: number): Promise<DeadLetterPeek>;
+}
+
 export interface BusHealth {
   readonly ok: boolean;
   readonly publisher: boolean;
@@ -77,6 +94,8 @@ export class Bus {
   readonly names: TopologyNames;
 
   private readonly unrouted: UnroutedMonitor;
+  /** Looks at dead letters one at a time: two at once would each see part of the queue. */
+  private looking: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly options: BusOptions,
@@ -188,6 +207,33 @@ export class Bus {
         startupRetries: this.options.startupRetries,
       }),
     );
+  }
+
+  /**
+   * A consumer's dead letters, looked at as this service's own broker user, which may read its
+   * own consumer's queues only (the broker refuses any other's). Each look (`peek`) lists up to
+   * `limit` of them without taking them, changing their order or their expiry: see
+   * `peekDeadLetters` for how, and its limits. The consumer need not be subscribed here.
+   */
+  deadLetters(consumer: string): DeadLetterReader {
+    const queue = this.names.deadLetterQueue(consumer);
+    return {
+      queue,
+      defaultLimit: DEFAULT_DEAD_LETTER_PEEK,
+      maxLimit: MAX_DEAD_LETTER_PEEK,
+      peek: (limit = DEFAULT_DEAD_LETTER_PEEK) => {
+        const look = this.looking.then(() =>
+          peekDeadLetters({
+            url: this.options.url,
+            connectionName: `${this.options.service}:dead-letters`,
+            queue,
+            limit,
+          }),
+        );
+        this.looking = look.catch(() => undefined);
+        return look;
+      },
+    };
   }
 
   health(): BusHealth {

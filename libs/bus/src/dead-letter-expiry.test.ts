@@ -1,9 +1,8 @@
 import { createMessage, SendToModality } from '@mbs/contracts';
 import { PermanentError } from '@mbs/errors';
-import { deleteNamespace, uniqueName, useRabbitMq } from '@mbs/testing';
-import { eventually, openProbe, quietLogger, sleep } from '../test/support';
+import { busPerTest, eventually, sleep } from '../test/support';
 import type { GetMessage } from 'amqplib';
-import { BROKER_DELIVERY_LIMIT, Bus, Header, on, type BusOptions } from './index';
+import { BROKER_DELIVERY_LIMIT, Header, on } from './index';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -18,36 +17,7 @@ const refuse = on(SendToModality, async () => {
 });
 
 describe('dead letters expire after their own period (real RabbitMQ)', () => {
-  const broker = useRabbitMq();
-  let namespace: string;
-  const buses: Bus[] = [];
-  const probes: Array<{ close(): Promise<void> }> = [];
-
-  beforeEach(() => {
-    namespace = uniqueName('bus-dl-expiry');
-  });
-  afterEach(async () => {
-    await Promise.all(buses.splice(0).map((bus) => bus.close(2_000)));
-    await Promise.all(probes.splice(0).map((probe) => probe.close()));
-    await deleteNamespace(broker.current, namespace);
-  });
-
-  async function connect(options: Partial<BusOptions> = {}) {
-    const bus = await Bus.connect({
-      url: broker.current.url,
-      service: 'svc',
-      namespace,
-      logger: quietLogger(),
-      ...options,
-    });
-    buses.push(bus);
-    return bus;
-  }
-  async function probe() {
-    const opened = await openProbe(broker.current.url);
-    probes.push(opened);
-    return opened;
-  }
+  const { connect, probe } = busPerTest('bus-dl-expiry');
 
   it('gives a dead letter an expiry of 14 days by default, on the copy only', async () => {
     const bus = await connect();

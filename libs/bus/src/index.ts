@@ -4,6 +4,7 @@ export {
   MAX_DEAD_LETTER_RETENTION_MS,
   type BusHealth,
   type BusOptions,
+  type DeadLetterReader,
   type SubscribeOptions,
 } from './bus';
 export { brokerSettings, type BrokerConfig } from './broker-settings';
@@ -11,6 +12,7 @@ export { on, type DeliveryContext, type MessageHandler } from './handler';
 export {
   BusClosedError,
   BusUnavailableError,
+  DeadLettersUnavailableError,
   PublishRefusedError,
   PublishRejectedError,
 } from './bus-errors';
@@ -33,6 +35,13 @@ export {
   importDefinitionsWithRabbitmqctl,
   type RabbitmqctlOptions,
 } from './broker-admin';
+export {
+  DEFAULT_DEAD_LETTER_PEEK,
+  MAX_DEAD_LETTER_PEEK,
+  MAX_FAILURE_REASON_CHARS,
+  type DeadLetter,
+  type DeadLetterPeek,
+} from './dead-letters';
 export { Header } from './headers';
 export { escapeRegExp, topologyNames, type TopologyNames } from './names';
 export {

@@ -1,8 +1,17 @@
-import { eventually, rabbitmqctl, sleep, testLogger, type RabbitMq } from '@mbs/testing';
+import {
+  deleteNamespace,
+  eventually,
+  rabbitmqctl,
+  sleep,
+  testLogger,
+  uniqueName,
+  useRabbitMq,
+  type RabbitMq,
+} from '@mbs/testing';
 import { SendToModality, createMessage } from '@mbs/contracts';
 import { createLogger } from '@mbs/telemetry';
 import amqp, { type GetMessage } from 'amqplib';
-import { on, type Bus } from '../src/index';
+import { Bus, on, type BusOptions } from '../src/index';
 
 export { eventually, sleep };
 
@@ -54,6 +63,46 @@ export async function openProbe(url: string) {
       return (await channel.checkQueue(queue)).messageCount;
     },
     close: () => connection.close(),
+  };
+}
+
+/**
+ * What a suite against the real broker shares, called in its describe: each test in a namespace
+ * of its own (`namespace`), and the buses and probes it opened (`connect`, `probe`) closed and its
+ * queues and exchanges deleted after it.
+ */
+export function busPerTest(prefix: string) {
+  const broker = useRabbitMq();
+  let namespace = '';
+  const opened: Array<{ close(): Promise<unknown> }> = [];
+  beforeEach(() => {
+    namespace = uniqueName(prefix);
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((item) => item.close()));
+    await deleteNamespace(broker.current, namespace);
+  });
+  return {
+    broker,
+    get namespace() {
+      return namespace;
+    },
+    async connect(options: Partial<BusOptions> = {}) {
+      const bus = await Bus.connect({
+        url: broker.current.url,
+        service: 'svc',
+        namespace,
+        logger: quietLogger(),
+        ...options,
+      });
+      opened.push({ close: () => bus.close(2_000) });
+      return bus;
+    },
+    async probe() {
+      const probe = await openProbe(broker.current.url);
+      opened.push(probe);
+      return probe;
+    },
   };
 }
 
