@@ -1,4 +1,5 @@
 export { createHttpApi, MAX_PARAM_LENGTH, type HttpApiOptions } from './create-http-api';
+export { answerDeadLetters, deadLetterRoute, type DeadLetterSource } from './dead-letter-route';
 export {
   InvalidInputError,
   MAX_LISTED_ERRORS,
