@@ -31,11 +31,18 @@ export { useMongoDb, useRabbitMq } from './jest-hooks';
 export { RabbitmqctlError, TestEnvironmentError } from './errors';
 export type { Environment, StartedService } from './started-service';
 export { deleteNamespace } from './broker-namespace';
+export { publishRaw } from './publish-raw';
 export { eventually, sleep } from './polling';
 export { freePort } from './free-port';
 export { testLogger } from './test-logger';
 export { probeSocket, type SocketProbe } from './socket-probe';
 export { validationProblems } from './validation-problems';
+export {
+  expectedDeadLetterRoute,
+  lookAtDeadLetters,
+  type DeadLetterListing,
+  type DeadLetterRouteSeen,
+} from './dead-letter-route';
 export {
   expectedStaffAccess,
   staffAccess,
