@@ -1,4 +1,4 @@
-import { Bus, on, topologyNames, type BrokerRole } from '@mbs/bus';
+import { Bus, DeadLettersUnavailableError, on, topologyNames, type BrokerRole } from '@mbs/bus';
 import { MessageConfirmed, type AnyContract } from '@mbs/contracts';
 import { deleteNamespace, rabbitmqctl, testLogger, uniqueName, useRabbitMq } from '@mbs/testing';
 import amqp, { type ChannelModel } from 'amqplib';
@@ -52,6 +52,23 @@ describe("the system's broker users (real RabbitMQ)", () => {
     return connection;
   };
 
+  /** A dead letter on `consumer`'s queue, put there as the administrator (the bus's way: its exchange). */
+  const deadLetterAt = async (consumer: string) => {
+    const admin = await amqp.connect(broker.current.url);
+    try {
+      const channel = await admin.createConfirmChannel();
+      channel.publish(
+        names.consumerExchange(consumer),
+        names.deadLetterQueue(consumer),
+        Buffer.from('{}'),
+        { persistent: true, messageId: `dead-at-${consumer}` },
+      );
+      await channel.waitForConfirms();
+    } finally {
+      await admin.close();
+    }
+  };
+
   beforeAll(async () => {
     users = await setUpBrokerUsers({ adminUrl: broker.current.url, namespace });
   }, 120_000);
@@ -79,6 +96,12 @@ describe("the system's broker users (real RabbitMQ)", () => {
         contracts.map((contract) => on(contract, async () => undefined));
       await bus.subscribe(role.consumer!, handlers(role.consumes));
       if (role.hears) await bus.listen('live', handlers(role.hears));
+      // Its own dead letters, looked at (consumed unacknowledged) as itself: its admin route's.
+      await deadLetterAt(role.consumer!);
+      expect(await bus.deadLetters(role.consumer!).peek()).toMatchObject({
+        total: 1,
+        deadLetters: [{ id: `dead-at-${role.consumer}` }],
+      });
       // And every routing key it publishes, confirmed (raw: the messages' content is not the point).
       const connection = await connectAs(process.name);
       for (const contract of role.publishes) {
@@ -139,6 +162,27 @@ describe("the system's broker users (real RabbitMQ)", () => {
           expect.stringContaining('ACCESS_REFUSED'),
         ]);
       }
+    }
+    // Nor through the bus's look at dead letters (web's admin route's), had it asked for theirs.
+    const bus = await Bus.connect({
+      url: users.urls.web,
+      service: 'web',
+      namespace,
+      logger: testLogger('web'),
+      startupRetries: 0,
+    });
+    opened.push({ close: () => bus.close(2_000) });
+    for (const other of busProcesses.filter((process) => process.name !== 'web')) {
+      await deadLetterAt(other.broker.consumer!);
+      const refused = await bus
+        .deadLetters(other.broker.consumer!)
+        .peek()
+        .catch((error: unknown) => error as Error);
+      expect([other.name, refused instanceof DeadLettersUnavailableError, `${refused}`]).toEqual([
+        other.name,
+        true,
+        expect.stringContaining('ACCESS_REFUSED'),
+      ]);
     }
   });
 
