@@ -10,7 +10,7 @@ import { connectStore } from '@mbs/store';
 import { appointmentVariables } from './config';
 import { seedWhenEmpty } from './demo/seed-demo-data';
 import { buildHttpApi } from './routes/http-api';
-import { startAppointmentService } from './service';
+import { CONSUMER, startAppointmentService } from './service';
 import { createModels } from './store/models';
 
 appointment.run({
@@ -38,6 +38,7 @@ appointment.run({
       logger,
       staffKeys,
       health: { store: () => store.health(), bus: () => bus.health() },
+      deadLetters: bus.deadLetters(CONSUMER),
     });
     const address = await app.listen({ host: config.HOST, port: config.PORT });
     return {

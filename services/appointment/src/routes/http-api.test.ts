@@ -40,6 +40,8 @@ describe('query API (fastify.inject, MongoDB from @mbs/testing)', () => {
       now,
       staffKeys: staff.keys,
       health: { store: async () => health.store, bus: () => health.bus },
+      // Looked at against the real broker in dead-letters.test.ts.
+      deadLetters: { defaultLimit: 50, maxLimit: 200, peek: async () => ({}) },
     });
   });
   afterAll(async () => {

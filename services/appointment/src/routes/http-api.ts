@@ -1,5 +1,11 @@
 import type { BusHealth } from '@mbs/bus';
-import { createHttpApi, healthRoutes, type StaffAccessOptions } from '@mbs/http';
+import {
+  createHttpApi,
+  deadLetterRoute,
+  healthRoutes,
+  type DeadLetterSource,
+  type StaffAccessOptions,
+} from '@mbs/http';
 import type { StoreHealth } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
@@ -20,13 +26,15 @@ export interface HttpApiOptions {
   readonly logger: Logger;
   /** web's public keys: every route but /health needs a staff token for `appointment`. */
   readonly staffKeys: StaffAccessOptions['keys'];
+  /** Its consumer's dead letters, read with its own broker user (`bus.deadLetters(CONSUMER)`). */
+  readonly deadLetters: DeadLetterSource;
   readonly now?: () => Date;
 }
 
 /**
  * The read-only query API, for members of staff (web's tokens, `clinic_staff` or above); /health
- * is open and tells status only (the details are for admins). Nothing here changes data: changes
- * arrive as commands on the bus.
+ * is open and tells status only (the details, and the consumer's dead letters, are for admins).
+ * Nothing here changes data: changes arrive as commands on the bus.
  */
 export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
   const { models, logger } = options;
@@ -40,5 +48,6 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
   clinicAppointmentsRoute(app, models);
   appointmentRoute(app, models);
   healthRoutes(app, { store: options.health.store, bus: options.health.bus });
+  deadLetterRoute(app, options.deadLetters);
   return app;
 }
