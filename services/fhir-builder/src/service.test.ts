@@ -8,7 +8,11 @@ import {
 import { connectStore, type Store } from '@mbs/store';
 import {
   deleteNamespace,
+  expectedDeadLetterRoute,
+  lookAtDeadLetters,
+  publishRaw,
   testStaffKeys,
+  type TestStaffKeys,
   uniqueDbName,
   uniqueName,
   useMongoDb,
@@ -40,6 +44,10 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
   let failed: Failed[];
   /** Builders a test puts in place of the registered ones (the service asks on every event). */
   const replacedBuilders = new Map<string, MessageBuilder>();
+  let staff: TestStaffKeys;
+  beforeAll(async () => {
+    staff = await testStaffKeys();
+  });
 
   beforeEach(async () => {
     namespace = uniqueName('fhir-builder');
@@ -57,7 +65,7 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
     });
     // Exactly what main.ts runs, with short retries so a test never waits minutes.
     builder = await startFhirBuilder({
-      staffKeys: (await testStaffKeys()).keys,
+      staffKeys: staff.keys,
       bus: service,
       store,
       logger,
@@ -302,5 +310,55 @@ describe('fhir-builder service (real RabbitMQ, MongoDB)', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('shows admins its dead letters at GET /dead-letters, without the patient they carry, and leaves them there', async () => {
+    // An event breaking its contract (the NHS number's check digit): dead-lettered at once.
+    const event = fixedEvent({ id: uniqueName('evt') });
+    const participant = { ...event.data.participant, nhsNumber: '9434765918' };
+    const broken = { ...event, data: { ...event.data, participant } };
+    const body = Buffer.from(JSON.stringify(broken));
+    await publishRaw(broker.current.url, {
+      exchange: service.names.exchangeFor('event'),
+      routingKey: AppointmentSentToModality.type,
+      body,
+      properties: {
+        messageId: event.id,
+        correlationId: event.correlationId,
+        type: AppointmentSentToModality.type,
+      },
+    });
+
+    const seen = await lookAtDeadLetters(builder.app, {
+      audience: 'fhir-builder',
+      staff,
+      count: 1,
+      secrets: [
+        participant.nhsNumber,
+        participant.familyName,
+        participant.dateOfBirth,
+        participant.participantId,
+      ],
+    });
+    expect(seen).toEqual(expectedDeadLetterRoute(seen.listing));
+    expect(seen.listing).toEqual({
+      queue: service.names.deadLetterQueue(CONSUMER),
+      total: 1,
+      deadLetters: [
+        expect.objectContaining({
+          id: event.id,
+          type: AppointmentSentToModality.type,
+          correlationId: event.correlationId,
+          failureCode: 'contract_violation',
+          failureReason: expect.stringContaining('data.participant.nhsNumber'),
+          attempt: 1,
+          failedConsumer: CONSUMER,
+          originalExchange: service.names.exchangeFor('event'),
+          originalRoutingKey: AppointmentSentToModality.type,
+          sizeBytes: body.length,
+          expirationMs: 14 * 24 * 60 * 60 * 1000,
+        }),
+      ],
+    });
   });
 });

@@ -54,6 +54,7 @@ export async function startFhirBuilder({
     logger,
     staffKeys,
     health: { bus: () => bus.health(), store: () => store.health() },
+    deadLetters: bus.deadLetters(CONSUMER),
   });
   return { app, destinations };
 }

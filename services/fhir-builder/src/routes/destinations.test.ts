@@ -48,6 +48,8 @@ describe('destinations HTTP API (MongoDB)', () => {
         bus: () => ({ ok: true, publisher: true, consumers: { 'fhir-builder': true } }),
         store: () => store.health(),
       },
+      // Looked at against the real broker in dead-letters.test.ts.
+      deadLetters: { defaultLimit: 50, maxLimit: 200, peek: async () => ({}) },
     });
   });
   afterEach(async () => {

@@ -1,5 +1,11 @@
 import type { BusHealth } from '@mbs/bus';
-import { createHttpApi, healthRoutes, type StaffAccessOptions } from '@mbs/http';
+import {
+  createHttpApi,
+  deadLetterRoute,
+  healthRoutes,
+  type DeadLetterSource,
+  type StaffAccessOptions,
+} from '@mbs/http';
 import type { StoreHealth } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
@@ -23,17 +29,21 @@ export interface HttpApiOptions {
   readonly logger: Logger;
   /** web's public keys: every route but /health needs a staff token for `fhir-builder`. */
   readonly staffKeys: StaffAccessOptions['keys'];
+  /** Its consumer's dead letters, read with its own broker user (`bus.deadLetters(CONSUMER)`). */
+  readonly deadLetters: DeadLetterSource;
 }
 
 /**
- * The HTTP API (not yet listening): destinations, message types, health. Members of staff only
- * (web's tokens): reads for clinic staff, changes for admins; /health open, status only.
+ * The HTTP API (not yet listening): destinations, message types, health, dead letters. Members of
+ * staff only (web's tokens): reads for clinic staff, changes and dead letters for admins; /health
+ * open, status only.
  */
 export async function buildHttpApi({
   destinations,
   health,
   logger,
   staffKeys,
+  deadLetters,
 }: HttpApiOptions): Promise<FastifyInstance> {
   const app = await createHttpApi({
     logger,
@@ -47,5 +57,6 @@ export async function buildHttpApi({
   destinationRoutes(app, destinations);
   messageTypeRoutes(app);
   healthRoutes(app, { bus: () => health.bus(), store: () => health.store() });
+  deadLetterRoute(app, deadLetters);
   return app;
 }
