@@ -167,6 +167,7 @@ export async function startRelayDispatcher({
     },
     logger,
     staffKeys,
+    deadLetters: bus.deadLetters(CONSUMER),
   });
 
   return {

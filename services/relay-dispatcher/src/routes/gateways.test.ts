@@ -51,6 +51,8 @@ describe('gateways and messages HTTP API (MongoDB)', () => {
       },
       logger,
       staffKeys: staff.keys,
+      // Looked at against the real broker in dead-letters.test.ts.
+      deadLetters: { defaultLimit: 50, maxLimit: 200, peek: async () => ({}) },
     });
   });
 

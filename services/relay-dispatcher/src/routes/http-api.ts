@@ -1,5 +1,11 @@
 import type { BusHealth } from '@mbs/bus';
-import { createHttpApi, healthRoutes, type StaffAccessOptions } from '@mbs/http';
+import {
+  createHttpApi,
+  deadLetterRoute,
+  healthRoutes,
+  type DeadLetterSource,
+  type StaffAccessOptions,
+} from '@mbs/http';
 import type { StoreHealth } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import type { FastifyInstance } from 'fastify';
@@ -28,11 +34,14 @@ export interface HttpApiOptions {
   readonly logger: Logger;
   /** web's public keys: every route but /health needs a staff token for `relay-dispatcher`. */
   readonly staffKeys: StaffAccessOptions['keys'];
+  /** Its consumer's dead letters, read with its own broker user (`bus.deadLetters(CONSUMER)`). */
+  readonly deadLetters: DeadLetterSource;
 }
 
 /**
- * The HTTP API (not yet listening): messages, gateways, health. Members of staff only (web's
- * tokens): reads for clinic staff, changes (gateways, resend) for admins. /health is open and
+ * The HTTP API (not yet listening): messages, gateways, health, dead letters. Members of staff
+ * only (web's tokens): reads for clinic staff, changes (gateways, resend) and dead letters for
+ * admins. /health is open and
  * tells status only: the bus and the database decide it; gateway sessions are in its details
  * (admins) and at GET /gateways, since an offline hospital is not fixed by restarting the cloud.
  */
@@ -54,5 +63,6 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
   healthRoutes(app, { bus: () => health.bus(), store: () => health.store() }, () => ({
     sessions: health.sessions(),
   }));
+  deadLetterRoute(app, options.deadLetters);
   return app;
 }
