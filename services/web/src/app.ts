@@ -14,6 +14,7 @@ import { registerSecurityHeaders } from './http/security-headers';
 import { registerSessions } from './http/sessions';
 import { accessibilityRoute } from './routes/accessibility';
 import { adminAccountRoutes } from './routes/admin-accounts';
+import { adminDeadLetterRoute } from './routes/admin-dead-letters';
 import { appointmentRoute } from './routes/appointment';
 import { checkInRoute } from './routes/check-in';
 import { clinicRoute } from './routes/clinic';
@@ -157,6 +158,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   reasonActionRoutes(app, ctx);
   liveStreamRoute(app, ctx);
   adminAccountRoutes(app, ctx);
+  adminDeadLetterRoute(app, ctx);
   accessibilityRoute(app, ctx);
   registerErrorPages(app, ctx);
   return app;

@@ -1,3 +1,4 @@
+import type { DeadLetterSource } from '@mbs/http';
 import type { Logger } from '@mbs/telemetry';
 import type { AccountStore } from './accounts';
 import type { AppointmentQueries, DispatcherQueries, FhirBuilderQueries } from './clients';
@@ -18,6 +19,8 @@ export interface WebContext extends PageSetting {
     readonly destinations: FhirBuilderQueries;
   };
   readonly commands: StaffCommands;
+  /** web's own consumer's dead letters, read with web's own broker user (admins only). */
+  readonly deadLetters: DeadLetterSource;
   readonly feed: LiveFeed;
   readonly logger: Logger;
   readonly now: () => Date;

@@ -9,7 +9,7 @@ import { connectStore } from '@mbs/store';
 import { createFirstAdmin, seedDemoAccounts } from './accounts';
 import { buildWebApp } from './app';
 import { webVariables } from './config';
-import { startLiveUpdates } from './live/live-relay';
+import { CONSUMER, startLiveUpdates } from './live/live-relay';
 import { wireWebContext } from './wiring';
 
 web.run({
@@ -32,6 +32,7 @@ web.run({
     const { context, counter } = wireWebContext({
       store,
       bus,
+      deadLetters: bus.deadLetters(CONSUMER),
       logger,
       urls: {
         appointment: config.APPOINTMENT_URL,

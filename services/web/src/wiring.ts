@@ -1,4 +1,5 @@
 import type { Bus } from '@mbs/bus';
+import type { DeadLetterSource } from '@mbs/http';
 import type { Store } from '@mbs/store';
 import type { Logger } from '@mbs/telemetry';
 import { StaffTokenCache, type PrivateSigningJwk, type StaffAudience } from '@mbs/trust';
@@ -20,6 +21,8 @@ import { createWindowCounter, type WindowCounter } from './sessions/window-count
 export interface WiringOptions {
   readonly store: Store;
   readonly bus: Pick<Bus, 'publish'>;
+  /** web's consumer's dead letters: `bus.deadLetters(CONSUMER)`, with web's own broker user. */
+  readonly deadLetters: DeadLetterSource;
   readonly logger: Logger;
   readonly urls: {
     readonly appointment: string;
@@ -78,6 +81,7 @@ export function wireWebContext(options: WiringOptions): {
         ),
       },
       commands: staffCommands(options.bus, options.signingKey),
+      deadLetters: options.deadLetters,
       feed: options.feed ?? new LiveFeed(),
       logger: options.logger,
       now,

@@ -1,5 +1,6 @@
 import { BusUnavailableError } from '@mbs/bus';
 import type { AnyContract, MessageOf } from '@mbs/contracts';
+import type { DeadLetterSource } from '@mbs/http';
 import { connectStore, type Store } from '@mbs/store';
 import {
   getMongoDb,
@@ -53,7 +54,13 @@ let mongo: MongoDb | undefined;
  * accounts (clinic staff and admin).
  */
 export async function startWeb(
-  options: { idleMinutes?: number; perAddress?: number; perAccount?: number } = {},
+  options: {
+    idleMinutes?: number;
+    perAddress?: number;
+    perAccount?: number;
+    /** web's consumer's dead letters (a real bus's); none unless given. */
+    deadLetters?: DeadLetterSource;
+  } = {},
 ): Promise<WebUnderTest> {
   mongo ??= await getMongoDb({ dbPrefix: 'web' });
   const dbName = `${mongo.dbName}_${Math.random().toString(36).slice(2, 8)}`;
@@ -79,6 +86,11 @@ export async function startWeb(
   const { context, counter } = wireWebContext({
     store,
     bus,
+    deadLetters: options.deadLetters ?? {
+      defaultLimit: 50,
+      maxLimit: 200,
+      peek: async () => ({ total: 0, deadLetters: [] }),
+    },
     logger: testLogger('web-test'),
     urls: apis.urls,
     queryTimeoutMs: 1_000,
