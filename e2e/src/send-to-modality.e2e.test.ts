@@ -128,18 +128,33 @@ describe('send to modality, end to end (every process, real RabbitMQ)', () => {
     // A command nobody signed (a process with broker access writing requestedBy itself) changes
     // nothing; the signed one after it is taken.
     const forged = await checkedInAppointment();
-    await staff.bus.publish(
-      SendToModality,
-      createMessage(SendToModality, {
-        appointmentId: forged.appointmentId,
-        requestedBy: { userId: 'e2e-user', name: 'E2E Radiographer' },
-      }),
-    );
+    const unsigned = createMessage(SendToModality, {
+      appointmentId: forged.appointmentId,
+      requestedBy: { userId: 'e2e-user', name: 'E2E Radiographer' },
+    });
+    await staff.bus.publish(SendToModality, unsigned);
     const genuine = await checkedInAppointment();
     await staff.sendToModality(genuine.appointmentId);
     await waitForMessage(system, genuine.accessionNumber, 'confirmed');
     expect((await appointment(system, forged.appointmentId)).state).toBe('checked_in');
     expect(await messageFor(system, forged.accessionNumber)).toBeUndefined();
+
+    // Dead-lettered, and shown to admins by appointment, read with its own broker user, bodiless.
+    const deadLetters = serviceApi(system, 'appointment', 'admin');
+    const dead = await waitFor(system, 'the unsigned command among the dead letters', async () => {
+      const listing = await deadLetters.get<{ deadLetters: Array<{ id: string }> }>(
+        '/dead-letters?limit=200',
+      );
+      return listing.deadLetters.find((entry) => entry.id === unsigned.id);
+    });
+    expect(dead).toMatchObject({
+      failureCode: 'bad_command_signature',
+      failedConsumer: 'appointment',
+    });
+    expect(JSON.stringify(dead)).not.toContain(forged.appointmentId);
+    await expect(
+      serviceApi(system, 'appointment', 'clinic_staff').get('/dead-letters'),
+    ).rejects.toThrow(/: 403 .*forbidden/);
   });
 
   it('what the modality reports comes back up to the appointment', async () => {
