@@ -26,6 +26,7 @@ export {
   type GatewayKeySet,
 } from './keys/generate-keys';
 export { KeyRing } from './keys/key-ring';
+export { writeNewSigningKey, type SigningKeyFiles } from './keys/signing-key-files';
 export { MissingKeyError } from './keys/key-errors';
 export { DEFAULT_TTL_SECONDS } from './jwt/sign-jwt';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './jwt/verify-jwt';

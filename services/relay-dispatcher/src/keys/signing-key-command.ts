@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { generateSigningKey, newKid, publicJwks } from '@mbs/trust';
+import { writeNewSigningKey } from '@mbs/trust';
 
 /** The files `npm run keys -w @mbs/relay-dispatcher -- <folder>` writes: each variable's value. */
 export const SIGNING_KEY_FILE = 'dispatcher-signing-key.json';
@@ -13,15 +11,12 @@ export const PUBLIC_KEYS_FILE = 'gateway-dispatcher-keys.json';
  * a set with its public half alone, for every gateway), both owner-only in an owner-only folder.
  * Refuses to overwrite either. Returns the new kid.
  */
-export async function newDispatcherSigningKey(folder: string, now = new Date()): Promise<string> {
-  const key = await generateSigningKey(`dispatcher-${newKid('sig', now)}`);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const write = (file: string, value: unknown) =>
-    writeFileSync(path.join(folder, file), `${JSON.stringify(value)}\n`, {
-      mode: 0o600,
-      flag: 'wx',
-    });
-  write(SIGNING_KEY_FILE, key);
-  write(PUBLIC_KEYS_FILE, publicJwks({ keys: [key] }));
-  return key.kid;
+export function newDispatcherSigningKey(folder: string, now = new Date()): Promise<string> {
+  return writeNewSigningKey({
+    folder,
+    owner: 'dispatcher',
+    privateKeyFile: SIGNING_KEY_FILE,
+    publicKeysFile: PUBLIC_KEYS_FILE,
+    now,
+  });
 }
