@@ -38,7 +38,12 @@ describe('announcer (MongoDB)', () => {
     const t0 = new Date('2026-11-26T09:00:00.000Z');
     await messages.insert(ready, {}, t0);
     await messages.claim((await messages.get(ready.data.messageId))!, t0, 1000);
-    const delivered = await messages.markDelivered(ready.data.messageId, 1, t0, t0);
+    const delivered = await messages.markDelivered(
+      ready.data.messageId,
+      { attempt: 1, resend: 0 },
+      t0,
+      t0,
+    );
     await expect(outcomes.delivered(delivered!)).rejects.toThrow('broker away');
     const confirmed = await messages.markConfirmed(ready.data.messageId, t0, false, 'test');
     await expect(outcomes.confirmed(confirmed!)).rejects.toThrow('broker away');

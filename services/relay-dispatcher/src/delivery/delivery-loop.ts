@@ -264,9 +264,10 @@ export class DeliveryLoop {
     const decision = decideReceipt(receipt);
     switch (decision.kind) {
       case 'delivered': {
+        // The send this receipt answers: a late one of an earlier staff resend changes nothing.
         const delivered = await messages.markDelivered(
           m.messageId,
-          m.attempts,
+          { attempt: m.attempts, resend: m.resends ?? 0 },
           now,
           new Date(now.getTime() + options.confirmTimeoutMs),
         );

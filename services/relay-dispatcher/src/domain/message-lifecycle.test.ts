@@ -63,6 +63,8 @@ describe('message lifecycle table', () => {
     }
     expect(lifecycle.fail.guards).toEqual(['attempt_if_named']);
     expect(lifecycle.receipt.guards).toContain('not_unavailable_yet');
+    expect(lifecycle.receipt.guards).toContain('resend');
+    expect(lifecycle.gateway_has_it.guards).toContain('resend_if_named');
     expect(lifecycle.await_destination.guards).toContain('not_unavailable_yet');
     expect(lifecycle.await_destination.sets.unavailableAttempt).toBe('attempt');
   });
@@ -136,6 +138,29 @@ describe('lifecycle write', () => {
       $set: { status: 'pending' },
       $inc: { attempts: 1 },
     });
+  });
+
+  it('counts a receipt, and the proof it gives, only for the send of the current staff resend', () => {
+    const receipt = lifecycleWrite('receipt', { now, attempt: 1, resend: 1, nextAttemptAt: later });
+    expect(receipt?.filter).toEqual({
+      status: { $in: SENDABLE },
+      attempts: 1,
+      resends: 1,
+      unavailableAttempt: { $ne: 1 },
+    });
+    // Resend 0 is also a message stored before resends were counted.
+    expect(
+      lifecycleWrite('receipt', { now, attempt: 1, resend: 0, nextAttemptAt: later })?.filter,
+    ).toMatchObject({ resends: { $in: [0, null] } });
+    expect(() => lifecycleWrite('receipt', { now, attempt: 1, nextAttemptAt: later })).toThrow(
+      'needs resend',
+    );
+    expect(lifecycleWrite('gateway_has_it', { now, resend: 2 })?.filter).toMatchObject({
+      deliveredAt: null,
+      resends: 2,
+    });
+    // A confirmation proves it whatever the send.
+    expect(lifecycleWrite('gateway_has_it', { now })?.filter).not.toHaveProperty('resends');
   });
 
   it('confirms from on the way, or from failed only when the dispatcher stopped waiting', () => {

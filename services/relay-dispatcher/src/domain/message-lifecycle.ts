@@ -43,6 +43,15 @@ export const guards = {
   /** The same, when the write is about an attempt (a hospital's rejection is about the message). */
   attempt_if_named: (i: TransitionInput) =>
     i.attempt === undefined ? {} : { attempts: i.attempt },
+  /**
+   * The answered send is of the current staff resend: attempts count from 1 again after a
+   * resend, so a late answer to an earlier resend's send can name the current attempt. A message
+   * stored before resends were counted has none (resend 0).
+   */
+  resend: (i: TransitionInput) => ({ resends: resendFilter(need(i, 'resend')) }),
+  /** The same, when the write names the send it is about (a confirmation is about the message). */
+  resend_if_named: (i: TransitionInput) =>
+    i.resend === undefined ? {} : { resends: resendFilter(i.resend) },
   /** The attempt's unavailable outcome came first: it decides, once, and its receipt is late. */
   not_unavailable_yet: (i: TransitionInput) => ({
     unavailableAttempt: { $ne: need(i, 'attempt') },
@@ -146,7 +155,8 @@ const staying = { pending: 'pending', sent: 'sent', delivered: 'delivered' } as 
  *   session that opens makes it due at once (`release`), unless it waits for the hospital
  *   system behind the gateway (`await_destination`), which keeps its backoff;
  * - every answer to a send (receipt, retry, await_destination, and fail when it names its
- *   attempt) holds only while that attempt is the current one; an unavailable outcome counts once per attempt and beats that
+ *   attempt) holds only while that attempt is the current one; a receipt (and the proof it
+ *   gives, `gateway_has_it`) also only while its send's staff resend is the current one; an unavailable outcome counts once per attempt and beats that
  *   attempt's receipt arriving after it;
  * - `confirmed` is final: nothing moves it, and only it loses its payload (retention);
  * - `failed` waits for staff (`resend`: a new send with a fresh budget) or for a confirmation
@@ -176,7 +186,7 @@ export const lifecycle = {
   },
   receipt: {
     moves: toAll('delivered'),
-    guards: ['attempt', 'not_unavailable_yet'],
+    guards: ['attempt', 'resend', 'not_unavailable_yet'],
     // Until then its outcome is awaited; then it is sent again.
     sets: { nextAttemptAt: 'next_attempt' },
     records: 'delivered',
@@ -231,7 +241,7 @@ export const lifecycle = {
   },
   gateway_has_it: {
     moves: { ...staying, confirmed: 'confirmed', failed: 'failed' },
-    guards: ['first_proof'],
+    guards: ['first_proof', 'resend_if_named'],
     sets: { deliveredAt: 'now' },
   },
   purge_payload: {
@@ -271,6 +281,8 @@ export interface TransitionInput {
   readonly from?: MessageStatus;
   /** The attempt it answers, or the attempts it read. */
   readonly attempt?: number;
+  /** The staff resend (`resends`) of the send it answers (`resend`, `resend_if_named`). */
+  readonly resend?: number;
   readonly nextAttemptAt?: Date;
   readonly failure?: { readonly phase: FailurePhase; readonly reason: string };
   readonly alreadyHad?: boolean;
@@ -281,6 +293,9 @@ export interface TransitionInput {
 }
 
 export type Filter = Record<string, unknown>;
+
+/** `resends` as a filter: 0 also matches a message stored before resends were counted. */
+const resendFilter = (resend: number) => (resend === 0 ? { $in: [0, null] } : resend);
 
 export function need<K extends keyof TransitionInput>(
   input: TransitionInput,

@@ -138,21 +138,34 @@ export function createMessageStore(connection: Connection) {
         nextAttemptAt: new Date(now.getTime() + holdMs),
       }),
 
-    /** The gateway's receipt: delivered, with its outcome awaited until `confirmBy`. */
-    async markDelivered(messageId: string, attempt: number, now: Date, confirmBy: Date) {
+    /**
+     * The gateway's receipt of one send (its attempt and staff resend): delivered, with its
+     * outcome awaited until `confirmBy`. A receipt of an earlier resend's send changes nothing.
+     */
+    async markDelivered(
+      messageId: string,
+      send: { attempt: number; resend: number },
+      now: Date,
+      confirmBy: Date,
+    ) {
       const updated = await change('receipt', messageId, {
         now,
-        attempt,
+        attempt: send.attempt,
+        resend: send.resend,
         nextAttemptAt: confirmBy,
       });
-      // The gateway has it even when this receipt came too late to move the message.
-      await this.keepFirstDeliveredAt(messageId, now);
+      // The gateway has it even when this receipt came too late to move the message, as long as
+      // the receipt is of the current resend.
+      await this.keepFirstDeliveredAt(messageId, now, send.resend);
       return updated ? this.get(messageId) : null;
     },
 
-    /** Sets deliveredAt only the first time (a resend's receipt keeps the first one). */
-    keepFirstDeliveredAt: (messageId: string, at: Date) =>
-      changeAll('gateway_has_it', byId(messageId), { now: at }),
+    /**
+     * Sets deliveredAt only the first time (a resend's receipt keeps the first one); with
+     * `resend`, only while that staff resend is the current one.
+     */
+    keepFirstDeliveredAt: (messageId: string, at: Date, resend?: number) =>
+      changeAll('gateway_has_it', byId(messageId), { now: at, resend }),
 
     /**
      * Confirmed by the destination (or already had), also late, after the dispatcher stopped

@@ -104,7 +104,12 @@ describe('dispatcher payload retention (MongoDB)', () => {
     await messages.claim((await messages.get(sent))!, daysAgo(399), 1000);
     const delivered = await stored(400);
     const claimed = await messages.claim((await messages.get(delivered))!, daysAgo(399), 1000);
-    await messages.markDelivered(delivered, claimed!.attempts, daysAgo(399), daysAgo(398));
+    await messages.markDelivered(
+      delivered,
+      { attempt: claimed!.attempts, resend: 0 },
+      daysAgo(399),
+      daysAgo(398),
+    );
 
     expect(await messages.purgePayloads(now, now)).toBe(0);
 
