@@ -3,15 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bus, on } from '@mbs/bus';
+import { on, type Bus } from '@mbs/bus';
 import { MessageConfirmed, MessageFailed, MessageReady, type MessageOf } from '@mbs/contracts';
 import { GatewayKeyFile, runKeysCommand, startGateway, type Gateway } from '@mbs/gateway';
 import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
-import { connectStore, type Store } from '@mbs/store';
+import type { Store } from '@mbs/store';
 import {
   deleteNamespace,
   testStaffKeys,
-  uniqueDbName,
   uniqueName,
   useMongoDb,
   useRabbitMq,
@@ -25,8 +24,13 @@ import {
   type PublicJwk,
 } from '@mbs/trust';
 import { readyMessage } from '../test/fixtures';
-import { eventually, quietLogger, sleep } from '../test/support';
-import { createGatewayStore } from './gateways/gateway-store';
+import {
+  eventually,
+  quietLogger,
+  sleep,
+  connectTestParts,
+  registerTestGateway,
+} from '../test/support';
 import { staticSecrets } from './secrets/secret-source';
 import { startRelayDispatcher, type RelayDispatcher } from './service';
 
@@ -66,23 +70,12 @@ describe('key rotation without downtime (real dispatcher and gateway; RabbitMQ, 
     await new Promise<void>((resolve) => hospital.listen(0, '127.0.0.1', resolve));
     hospitalUrl = `http://127.0.0.1:${(hospital.address() as AddressInfo).port}/fhir`;
     dataDir = mkdtempSync(join(tmpdir(), 'mbs-rotation-'));
-    store = await connectStore({
-      url: mongo.current.url,
-      dbName: uniqueDbName('relay-dispatcher'),
-      logger,
-    });
-    service = await Bus.connect({
-      url: broker.current.url,
-      service: 'relay-dispatcher',
+    ({ store, service, observer } = await connectTestParts({
+      brokerUrl: broker.current.url,
+      mongoUrl: mongo.current.url,
       namespace,
       logger,
-    });
-    observer = await Bus.connect({
-      url: broker.current.url,
-      service: 'observer',
-      namespace,
-      logger,
-    });
+    }));
     confirmed.clear();
     failed.length = 0;
     await observer.subscribe('observer', [
@@ -111,16 +104,7 @@ describe('key rotation without downtime (real dispatcher and gateway; RabbitMQ, 
     const first = await runKeysCommand(keysFile, 'create');
     let dispatcherKey: PrivateSigningJwk = await generateSigningKey('dispatcher-2026-01');
     let accepted: Jwks<PublicJwk> = { keys: [publicJwk(dispatcherKey)] };
-    await createGatewayStore(store.connection).create({
-      gatewayId: 'gateway-local',
-      name: 'Test gateway',
-      relayEndpoint: emulator.url,
-      hybridConnection: 'gateway-local',
-      sendKeyName: 'send',
-      sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LOCAL',
-      enabled: true,
-      publicKeys: first.publicKeys,
-    });
+    await registerTestGateway(store, emulator.url, first.publicKeys);
     const staff = await testStaffKeys();
     dispatcher = await startRelayDispatcher({
       bus: service,

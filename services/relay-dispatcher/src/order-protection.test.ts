@@ -1,11 +1,10 @@
-import { Bus, on } from '@mbs/bus';
+import { on, type Bus } from '@mbs/bus';
 import { MessageConfirmed, MessageFailed, MessageReady, type MessageOf } from '@mbs/contracts';
 import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
-import { connectStore, type Store } from '@mbs/store';
+import type { Store } from '@mbs/store';
 import {
   deleteNamespace,
   testStaffKeys,
-  uniqueDbName,
   uniqueName,
   useMongoDb,
   useRabbitMq,
@@ -20,8 +19,13 @@ import {
 import { FakeGateway } from '../test/fake-gateway';
 import { readyMessage } from '../test/fixtures';
 import { testKeys, type TestKeys } from '../test/keys';
-import { eventually, quietLogger, sleep } from '../test/support';
-import { createGatewayStore } from './gateways/gateway-store';
+import {
+  eventually,
+  quietLogger,
+  sleep,
+  connectTestParts,
+  registerTestGateway,
+} from '../test/support';
 import { staticSecrets } from './secrets/secret-source';
 import { startRelayDispatcher, type RelayDispatcher } from './service';
 
@@ -51,37 +55,17 @@ describe('orders protected end to end, the dispatcher side (real RabbitMQ, Mongo
 
   /** Registers gateway-local with `publicKeys` (null: without any). */
   const register = (publicKeys: GatewayKeySet['publicKeys'] | null = keys.gateway.publicKeys) =>
-    createGatewayStore(store.connection).create({
-      gatewayId: 'gateway-local',
-      name: 'Test gateway',
-      relayEndpoint: emulator.url,
-      hybridConnection: 'gateway-local',
-      sendKeyName: 'send',
-      sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LOCAL',
-      enabled: true,
-      ...(publicKeys && { publicKeys }),
-    });
+    registerTestGateway(store, emulator.url, publicKeys ?? undefined);
 
   beforeEach(async () => {
     namespace = uniqueName('relay-dispatcher-protection');
     emulator = await createRelayEmulator({ port: 0 });
-    store = await connectStore({
-      url: mongo.current.url,
-      dbName: uniqueDbName('relay-dispatcher'),
-      logger,
-    });
-    service = await Bus.connect({
-      url: broker.current.url,
-      service: 'relay-dispatcher',
+    ({ store, service, observer } = await connectTestParts({
+      brokerUrl: broker.current.url,
+      mongoUrl: mongo.current.url,
       namespace,
       logger,
-    });
-    observer = await Bus.connect({
-      url: broker.current.url,
-      service: 'observer',
-      namespace,
-      logger,
-    });
+    }));
     seen.confirmed = [];
     seen.failed = [];
     await observer.subscribe('observer', [

@@ -1,4 +1,4 @@
-import { Bus, on } from '@mbs/bus';
+import { on, type Bus } from '@mbs/bus';
 import {
   MessageConfirmed,
   MessageDelivered,
@@ -8,11 +8,10 @@ import {
   type MessageOf,
 } from '@mbs/contracts';
 import { createRelayEmulator, type RelayEmulator } from '@mbs/relay-emulator';
-import { connectStore, type Store } from '@mbs/store';
+import type { Store } from '@mbs/store';
 import {
   deleteNamespace,
   testStaffKeys,
-  uniqueDbName,
   uniqueName,
   useMongoDb,
   useRabbitMq,
@@ -22,9 +21,14 @@ import {
 import { FakeGateway } from '../test/fake-gateway';
 import { testKeys, type TestKeys } from '../test/keys';
 import { readyMessage } from '../test/fixtures';
-import { eventually, quietLogger, sleep } from '../test/support';
+import {
+  eventually,
+  quietLogger,
+  sleep,
+  connectTestParts,
+  registerTestGateway,
+} from '../test/support';
 import { gatewayModel } from './gateways/gateway-model';
-import { createGatewayStore } from './gateways/gateway-store';
 import type { DispatcherOptions } from './config';
 import { staticSecrets } from './secrets/secret-source';
 import { startRelayDispatcher, type RelayDispatcher } from './service';
@@ -52,34 +56,14 @@ describe('relay-dispatcher service (real RabbitMQ, MongoDB, relay emulator)', ()
   beforeEach(async () => {
     namespace = uniqueName('relay-dispatcher');
     emulator = await createRelayEmulator({ port: 0 });
-    store = await connectStore({
-      url: mongo.current.url,
-      dbName: uniqueDbName('relay-dispatcher'),
-      logger,
-    });
-    await createGatewayStore(store.connection).create({
-      gatewayId: 'gateway-local',
-      name: 'Test gateway',
-      relayEndpoint: emulator.url,
-      hybridConnection: 'gateway-local',
-      sendKeyName: 'send',
-      sendKeySecret: 'RELAY_SEND_KEY_GATEWAY_LOCAL',
-      enabled: true,
-      publicKeys: keys.gateway.publicKeys,
-    });
-    service = await Bus.connect({
-      url: broker.current.url,
-      service: 'relay-dispatcher',
+    ({ store, service, observer } = await connectTestParts({
+      brokerUrl: broker.current.url,
+      mongoUrl: mongo.current.url,
       namespace,
       logger,
-    });
+    }));
+    await registerTestGateway(store, emulator.url, keys.gateway.publicKeys);
     seen = { delivered: [], confirmed: [], failed: [], modality: [] };
-    observer = await Bus.connect({
-      url: broker.current.url,
-      service: 'observer',
-      namespace,
-      logger,
-    });
     await observer.subscribe('observer', [
       on(MessageDelivered, async (m) => void seen.delivered.push(m)),
       on(MessageConfirmed, async (m) => void seen.confirmed.push(m)),
